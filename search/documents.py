@@ -1,0 +1,78 @@
+"""The knowledge index's document contract: what every piece of content becomes.
+
+Every case, tool, story, workshop, member, group and PB process or project is turned into one
+`SearchDocument` by its app (for example `cases/search.py`), so that one query searches and
+facets across all kinds. Facet fields hold vocabulary keys (`"fi"`, `"health"`, `"sdg-3"`),
+never display names: labels are looked up when results are shown.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import asdict, dataclass, field, fields
+
+
+class Visibility:
+    PUBLIC = "public"
+    MEMBERS = "members"
+
+
+@dataclass(frozen=True, kw_only=True)
+class SearchDocument:
+    # identity
+    id: str  # "<kind>:<pk>", e.g. "case:42"
+    kind: str
+    url: str
+    title: str
+    summary: str = ""
+    body: str = ""  # plain text, already stripped of markup
+    image: str = ""  # URL of a small rendition, or ""
+    date: datetime.date | None = None
+    language: str = "en"
+    visibility: str = Visibility.PUBLIC
+    # facets (vocabulary keys)
+    countries: tuple[str, ...] = ()
+    themes: tuple[str, ...] = ()
+    methods: tuple[str, ...] = ()
+    stages: tuple[str, ...] = ()
+    government_levels: tuple[str, ...] = ()
+    innovation_types: tuple[str, ...] = ()
+    sdgs: tuple[str, ...] = ()
+    outcome: str = ""  # story: success / slip-up / unfinished
+    formats: tuple[str, ...] = ()
+    cost: str = ""
+    year: int | None = None
+    # links
+    related: tuple[str, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        if not self.id.startswith(f"{self.kind}:"):
+            raise ValueError(f"document id {self.id!r} must start with its kind {self.kind!r}")
+        if self.year is None and self.date is not None:
+            object.__setattr__(self, "year", self.date.year)
+
+    def to_dict(self) -> dict:
+        """A JSON-ready dict (dates as ISO strings, tuples as lists)."""
+        data = asdict(self)
+        data["date"] = self.date.isoformat() if self.date else None
+        return {key: list(value) if isinstance(value, tuple) else value for key, value in data.items()}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> SearchDocument:
+        names = {f.name for f in fields(cls)}
+        values = {key: value for key, value in data.items() if key in names}
+        if values.get("date"):
+            values["date"] = datetime.date.fromisoformat(values["date"][:10])
+        for key, value in values.items():
+            if isinstance(value, list):
+                values[key] = tuple(value)
+        return cls(**values)
+
+    def facet_values(self, document_field: str) -> tuple[str, ...]:
+        """The values this document holds for a facet field, always as a tuple of strings."""
+        value = getattr(self, document_field)
+        if value in (None, ""):
+            return ()
+        if isinstance(value, tuple):
+            return value
+        return (str(value),)

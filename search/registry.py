@@ -1,0 +1,92 @@
+"""Where content apps tell the knowledge index what they hold.
+
+`search/` never imports a content app: each app registers its kinds from `AppConfig.ready()`:
+
+    from search.registry import register_kind
+    register_kind(
+        "case",
+        model=CasePage,
+        label=_("Case study"),
+        label_plural=_("Case studies"),
+        to_document=case_to_document,   # obj -> SearchDocument, or None when not searchable
+        queryset=lambda: CasePage.objects.live().public(),  # everything a rebuild indexes
+    )
+
+Registering a model connects its save and delete signals to the outbox (search/outbox.py), so
+every change is queued in the same transaction as the change itself.
+
+Label providers turn facet values (vocabulary keys) into names people read:
+
+    register_labels("countries", lambda keys: {c.key: c.name for c in Country.objects.filter(key__in=keys)})
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.db import models
+
+from search.documents import SearchDocument
+
+LabelProvider = Callable[[Iterable[str]], dict[str, str]]
+
+
+@dataclass(frozen=True)
+class KindRegistration:
+    kind: str
+    model: type[models.Model]
+    label: str
+    label_plural: str
+    to_document: Callable[[models.Model], SearchDocument | None]
+    queryset: Callable[[], models.QuerySet]
+
+    def doc_id(self, pk: object) -> str:
+        return f"{self.kind}:{pk}"
+
+
+_kinds: dict[str, KindRegistration] = {}
+_labels: dict[str, LabelProvider] = {}
+
+
+def register_kind(
+    kind: str,
+    *,
+    model: type[models.Model],
+    label: str,
+    label_plural: str,
+    to_document: Callable[[models.Model], SearchDocument | None],
+    queryset: Callable[[], models.QuerySet],
+) -> KindRegistration:
+    """Register a kind of content with the index and connect its signals to the outbox."""
+    from search import outbox  # the outbox needs the registry; import late to avoid a cycle
+
+    registration = KindRegistration(kind, model, label, label_plural, to_document, queryset)
+    _kinds[kind] = registration
+    outbox.connect_signals(registration)
+    return registration
+
+
+def register_labels(vocabulary: str, provider: LabelProvider) -> None:
+    """Register the function that names the values of a vocabulary (see search.facets)."""
+    _labels[vocabulary] = provider
+
+
+def kinds() -> dict[str, KindRegistration]:
+    return dict(_kinds)
+
+
+def kind_for_model(model: type[models.Model]) -> KindRegistration | None:
+    for registration in _kinds.values():
+        if issubclass(model, registration.model):
+            return registration
+    return None
+
+
+def labels_for(vocabulary: str | None, values: Iterable[str]) -> dict[str, str]:
+    """Display names for facet values; values without a provider or a name keep their key."""
+    values = list(values)
+    if vocabulary == "kinds":
+        return {value: str(_kinds[value].label_plural) for value in values if value in _kinds}
+    provider = _labels.get(vocabulary or "")
+    return provider(values) if provider and values else {}

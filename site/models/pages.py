@@ -1,0 +1,50 @@
+"""Site-wide pages: the home page and standard content pages."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from portal.blocks import BaseStreamBlock
+
+
+class HomePage(Page):
+    """The portal's front page: what it holds, what is new and what comes next."""
+
+    intro = models.TextField(_("introduction"), blank=True, help_text=_(
+        "One or two sentences under the site name that say what the portal is for."
+    ))
+    body = StreamField(BaseStreamBlock(), blank=True, verbose_name=_("body"))
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["portal.StandardPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        from portal.selectors import home_overview
+
+        context = super().get_context(request, *args, **kwargs)
+        context["overview"] = home_overview()
+        return context
+
+
+class StandardPage(Page):
+    """A content page (about, guidance, licences) with the shared StreamField body."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+    body = StreamField(BaseStreamBlock(), blank=True, verbose_name=_("body"))
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
+    parent_page_types = ["portal.HomePage", "portal.StandardPage"]
+    subpage_types = ["portal.StandardPage"]
+
+    class Meta:
+        verbose_name = _("standard page")

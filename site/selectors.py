@@ -1,0 +1,5 @@
+"""Reads for the site-wide pages."""
+
+
+def home_overview() -> dict:
+    return {}
