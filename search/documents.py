@@ -48,14 +48,14 @@ class SearchDocument:
     def __post_init__(self) -> None:
         if not self.id.startswith(f"{self.kind}:"):
             raise ValueError(f"document id {self.id!r} must start with its kind {self.kind!r}")
-        if self.year is None and self.date is not None:
-            object.__setattr__(self, "year", self.date.year)
 
     def to_dict(self) -> dict:
         """A JSON-ready dict (dates as ISO strings, tuples as lists)."""
         data = asdict(self)
         data["date"] = self.date.isoformat() if self.date else None
-        return {key: list(value) if isinstance(value, tuple) else value for key, value in data.items()}
+        return {
+            key: list(value) if isinstance(value, tuple) else value for key, value in data.items()
+        }
 
     @classmethod
     def from_dict(cls, data: dict) -> SearchDocument:

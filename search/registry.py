@@ -17,7 +17,7 @@ every change is queued in the same transaction as the change itself.
 
 Label providers turn facet values (vocabulary keys) into names people read:
 
-    register_labels("countries", lambda keys: {c.key: c.name for c in Country.objects.filter(key__in=keys)})
+    register_labels("countries", country_names)  # keys -> {key: name}, in one query
 """
 
 from __future__ import annotations
@@ -65,6 +65,11 @@ def register_kind(
     _kinds[kind] = registration
     outbox.connect_signals(registration)
     return registration
+
+
+def unregister_kind(kind: str) -> None:
+    """Forget a kind (tests, or an app switched off); its outbox receivers then ignore it."""
+    _kinds.pop(kind, None)
 
 
 def register_labels(vocabulary: str, provider: LabelProvider) -> None:

@@ -9,3 +9,8 @@ class PortalConfig(AppConfig):
     label = "portal"
     verbose_name = _("Site")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from portal.vocabulary_labels import register_label_providers
+
+        register_label_providers()

@@ -5,3 +5,17 @@ from django.utils.translation import gettext_lazy as _
 class ToolkitConfig(AppConfig):
     name = "toolkit"
     verbose_name = _("Toolkit Navigator")
+
+    def ready(self) -> None:
+        from search.registry import register_kind
+        from toolkit.models import ResourcePage
+        from toolkit.search import KIND, resource_queryset, resource_to_document
+
+        register_kind(
+            KIND,
+            model=ResourcePage,
+            label=_("Tool"),
+            label_plural=_("Tools"),
+            to_document=resource_to_document,
+            queryset=resource_queryset,
+        )

@@ -13,7 +13,9 @@ class LinkBlock(blocks.StructBlock):
     label = blocks.CharBlock(label=_("Label"), max_length=60)
     page = blocks.PageChooserBlock(label=_("Page"), required=False)
     url = blocks.CharBlock(
-        label=_("Or a path or web address"), required=False, max_length=300,
+        label=_("Or a path or web address"),
+        required=False,
+        max_length=300,
         help_text=_("For pages outside the page tree, e.g. /search/."),
     )
 
@@ -26,9 +28,13 @@ class LinkBlock(blocks.StructBlock):
 class SiteSettings(BaseSiteSetting):
     tagline = models.CharField(_("tagline"), max_length=200, blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
-    footer_text = models.TextField(_("footer text"), blank=True, help_text=_(
-        "Shown in the footer of every page, e.g. who runs the portal and the content licence."
-    ))
+    footer_text = models.TextField(
+        _("footer text"),
+        blank=True,
+        help_text=_(
+            "Shown in the footer of every page, e.g. who runs the portal and the content licence."
+        ),
+    )
 
     panels = [FieldPanel("tagline"), FieldPanel("contact_email"), FieldPanel("footer_text")]
 

@@ -14,14 +14,16 @@ from portal.blocks import BaseStreamBlock
 class HomePage(Page):
     """The portal's front page: what it holds, what is new and what comes next."""
 
-    intro = models.TextField(_("introduction"), blank=True, help_text=_(
-        "One or two sentences under the site name that say what the portal is for."
-    ))
+    intro = models.TextField(
+        _("introduction"),
+        blank=True,
+        help_text=_("One or two sentences under the site name that say what the portal is for."),
+    )
     body = StreamField(BaseStreamBlock(), blank=True, verbose_name=_("body"))
 
     content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["portal.StandardPage"]
+    subpage_types = ["portal.StandardPage", "cases.CaseIndexPage", "toolkit.ToolkitIndexPage"]
     max_count = 1
 
     class Meta:

@@ -10,9 +10,14 @@ from django.utils.translation import gettext_lazy as _
 
 
 class VocabularyTerm(models.Model):
-    key = models.SlugField(_("key"), max_length=80, unique=True, help_text=_(
-        "Stable identifier used in URLs, search facets and imports. Do not change it once used."
-    ))
+    key = models.SlugField(
+        _("key"),
+        max_length=80,
+        unique=True,
+        help_text=_(
+            "Stable identifier used in URLs, search facets and imports. Do not change it once used."
+        ),
+    )
     name = models.CharField(_("name"), max_length=255)
     description = models.TextField(_("description"), blank=True)
     sort_order = models.PositiveIntegerField(_("sort order"), default=0)

@@ -1,0 +1,42 @@
+# Kokeilu: `make run` serves the demo site, `make test` runs the whole suite.
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+PYTHON ?= $(shell scripts/find-python)
+STAMP := $(VENV)/.installed
+
+.PHONY: run install test lint check demo clean
+
+run: install
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py load_demo
+	@echo "Kokeilu is at http://127.0.0.1:$(PORT)/ (admin: http://127.0.0.1:$(PORT)/admin/)"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# Reinstalls only when pyproject.toml changed since the last install.
+install: $(STAMP)
+$(STAMP): pyproject.toml
+	@test -n "$(PYTHON)" || { scripts/find-python >/dev/null; exit 1; }
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@mkdir -p var
+	@touch $(STAMP)
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+check: install
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+demo: install
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py load_demo
+
+clean:
+	rm -rf $(VENV) var static_collected

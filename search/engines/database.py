@@ -1,0 +1,599 @@
+"""The database search engine: SQLite FTS5 or PostgreSQL full text, from the same models.
+
+Documents live in `IndexedDocument` (plus one `IndexedFacetValue` row per facet value); text
+matching and ranking use the structures migration 0002 created for the database in use. Both
+databases use the same rules so that they pass the same contract tests:
+
+- words are letters and digits; no stemming and no stop words ('simple' configuration on
+  PostgreSQL, the unicode61 tokenizer on SQLite), so Finnish and English behave alike;
+- every word must match (AND); the last word also matches as a prefix ("experim" finds
+  "experiment"); user text never reaches the query syntax except as quoted words;
+- title weighs more than summary, which weighs more than body.
+
+Facets are disjunctive: each facet is counted with the text, the base filters and every other
+facet's selections applied, but not its own. The number of queries per search is bounded by the
+number of facets, never by the number of results.
+"""
+
+from __future__ import annotations
+
+import datetime
+import html
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from itertools import batched
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection, transaction
+from django.db.models import Count, Exists, F, OuterRef, QuerySet
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Lower
+from django.utils.safestring import mark_safe
+
+from search.documents import SearchDocument, Visibility
+from search.engines.base import SearchEngine
+from search.facets import FACETS, FACETS_BY_NAME, Facet
+from search.models import IndexedDocument, IndexedFacetValue
+from search.query import MAX_QUERY_LENGTH, FacetValue, Hit, SearchQuery, SearchResults, Sort
+
+MAX_TERMS = 32  # more words than this add cost, not precision
+MAX_BODY_LENGTH = 200_000  # PostgreSQL refuses tsvectors over 1 MB
+INDEX_BATCH_SIZE = 500
+
+# Highlight markers: control characters that `clean_text` removes from every indexed text, so
+# they can only come from the highlighter and survive HTML escaping unchanged.
+MARK_START = "\x02"
+MARK_END = "\x03"
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# A word is a run of letters and digits, as both the FTS5 unicode61 tokenizer and the
+# PostgreSQL parser see it; everything else (quotes, operators, punctuation) separates words.
+_WORD = re.compile(r"[^\W_]+")
+# Facets that say what a document is about, for `related()`; kind and year say nothing of that.
+_TOPICAL_FACETS = tuple(
+    facet.name for facet in FACETS if facet.name not in {"kind", "year", "outcome"}
+)
+_RELATED_TITLE_WORD_MIN = 4
+
+
+def clean_text(value: str) -> str:
+    """Text without control characters (which would break PostgreSQL or the highlighter)."""
+    return _CONTROL_CHARACTERS.sub(" ", value or "")
+
+
+def query_words(text: str) -> list[str]:
+    """The words of a user's query, lower-cased, at most MAX_TERMS, from at most
+    MAX_QUERY_LENGTH characters: nothing else of the text reaches the database."""
+    return [word.lower() for word in _WORD.findall(text[:MAX_QUERY_LENGTH])][:MAX_TERMS]
+
+
+def marked_html(text: str) -> str:
+    """Escape a highlighter's output, then turn its markers into <mark> elements."""
+    escaped = html.escape(text, quote=True)
+    return mark_safe(escaped.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))
+
+
+class FullText:
+    """What differs between SQLite and PostgreSQL: building, matching, ranking, highlighting
+    and (for SQLite) keeping the FTS5 table in step with the document rows."""
+
+    def match_ids(self, words: Sequence[str]) -> RawSQL:
+        """A subquery of the IndexedDocument ids whose text matches every word."""
+        raise NotImplementedError
+
+    def ranked_page(
+        self, filtered: QuerySet, words: Sequence[str], *, limit: int, offset: int
+    ) -> list[tuple[int, float]]:
+        """(id, score) of one page of `filtered` matching `words`, best first."""
+        raise NotImplementedError
+
+    def highlights(self, ids: Sequence[int], words: Sequence[str]) -> dict[int, dict[str, str]]:
+        """Marked-up title, summary and body excerpts for the given documents."""
+        raise NotImplementedError
+
+    def title_matches(
+        self, words: Sequence[str], *, prefix: bool, any_word: bool, limit: int
+    ) -> list[tuple[int, float]]:
+        """(id, score) of public documents whose title holds the words, best first."""
+        raise NotImplementedError
+
+    def on_insert(self, rows: Sequence[IndexedDocument]) -> None:
+        """Index the text of freshly inserted rows (nothing to do on PostgreSQL)."""
+
+    def on_delete(self, ids: Sequence[int]) -> None:
+        """Forget the text of rows about to be deleted (nothing to do on PostgreSQL)."""
+
+    def on_clear(self) -> None:
+        """Forget all text (nothing to do on PostgreSQL)."""
+
+
+def _table() -> str:
+    return connection.ops.quote_name(IndexedDocument._meta.db_table)
+
+
+def _subquery(queryset: QuerySet) -> tuple[str, tuple]:
+    sql, params = queryset.values("id").query.sql_with_params()
+    return sql, tuple(params)
+
+
+class SqliteFullText(FullText):
+    # bm25 column weights: title, summary, body.
+    BM25 = "bm25(search_fts, 10.0, 4.0, 1.0)"
+
+    @staticmethod
+    def expression(
+        words: Sequence[str], *, prefix: bool = True, column: str = "", any_word: bool = False
+    ) -> str:
+        # Every word is a quoted FTS5 string, so AND, NEAR, *, ^ or column names typed by a user
+        # are plain words; _WORD already keeps double quotes out.
+        scope = f"{column} : " if column else ""
+        terms = [f'{scope}"{word}"' for word in words]
+        if prefix and terms:
+            terms[-1] += "*"
+        return (" OR " if any_word else " AND ").join(terms)
+
+    def match_ids(self, words: Sequence[str]) -> RawSQL:
+        return RawSQL(
+            "SELECT rowid FROM search_fts WHERE search_fts MATCH %s", (self.expression(words),)
+        )
+
+    def ranked_page(self, filtered, words, *, limit, offset):
+        inner, params = _subquery(filtered)
+        sql = (
+            f"SELECT d.id, -{self.BM25} AS score FROM search_fts "
+            f"JOIN {_table()} d ON d.id = search_fts.rowid "
+            f"WHERE search_fts MATCH %s AND d.id IN ({inner}) "
+            "ORDER BY score DESC, d.date DESC NULLS LAST, d.doc_id LIMIT %s OFFSET %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, (self.expression(words), *params, limit, offset))
+            return [(row[0], float(row[1])) for row in cursor.fetchall()]
+
+    def highlights(self, ids, words):
+        if not ids:
+            return {}
+        placeholders = ", ".join(["%s"] * len(ids))
+        marks = (MARK_START, MARK_END)
+        sql = (
+            "SELECT rowid, highlight(search_fts, 0, %s, %s), highlight(search_fts, 1, %s, %s), "
+            "snippet(search_fts, 2, %s, %s, '…', 32) "
+            f"FROM search_fts WHERE search_fts MATCH %s AND rowid IN ({placeholders})"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, (*marks, *marks, *marks, self.expression(words), *ids))
+            return {row[0]: _marked_fields(row[1:]) for row in cursor.fetchall()}
+
+    def title_matches(self, words, *, prefix, any_word, limit):
+        expression = self.expression(words, prefix=prefix, column="title", any_word=any_word)
+        sql = (
+            f"SELECT d.id, -{self.BM25} AS score FROM search_fts "
+            f"JOIN {_table()} d ON d.id = search_fts.rowid "
+            "WHERE search_fts MATCH %s AND d.visibility = %s "
+            "ORDER BY score DESC, d.title LIMIT %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, (expression, Visibility.PUBLIC, limit))
+            return [(row[0], float(row[1])) for row in cursor.fetchall()]
+
+    def on_insert(self, rows):
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO search_fts (rowid, title, summary, body) VALUES (%s, %s, %s, %s)",
+                [(row.id, row.title, row.summary, row.body) for row in rows],
+            )
+
+    def on_delete(self, ids):
+        with connection.cursor() as cursor:
+            for chunk in batched(ids, 500):
+                placeholders = ", ".join(["%s"] * len(chunk))
+                cursor.execute(f"DELETE FROM search_fts WHERE rowid IN ({placeholders})", chunk)
+
+    def on_clear(self):
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM search_fts")
+
+
+class PostgresFullText(FullText):
+    # ts_rank_cd weights for D, C, B, A: body (C) counts a tenth of title (A).
+    WEIGHTS = "{0.05, 0.1, 0.4, 1.0}"
+    HEADLINE_WHOLE = f"HighlightAll=true, StartSel={MARK_START}, StopSel={MARK_END}"
+    HEADLINE_EXCERPT = (
+        f'MaxFragments=2, MaxWords=24, MinWords=10, FragmentDelimiter=" … ", '
+        f"StartSel={MARK_START}, StopSel={MARK_END}"
+    )
+
+    @staticmethod
+    def expression(
+        words: Sequence[str], *, prefix: bool = True, weights: str = "", any_word: bool = False
+    ) -> str:
+        # Quoted tsquery lexemes; _WORD keeps quotes and backslashes out, so the input of
+        # to_tsquery is always well formed.
+        terms = [f"'{word}'" for word in words]
+        if prefix and terms:
+            terms[-1] += ":*"
+        if weights:
+            terms = [
+                f"{term}{weights}" if term.endswith("*") else f"{term}:{weights}" for term in terms
+            ]
+        return (" | " if any_word else " & ").join(terms)
+
+    def match_ids(self, words):
+        return RawSQL(
+            f"SELECT id FROM {_table()} WHERE search_vector @@ to_tsquery('simple', %s)",
+            (self.expression(words),),
+        )
+
+    def ranked_page(self, filtered, words, *, limit, offset):
+        inner, params = _subquery(filtered)
+        sql = (
+            f"SELECT d.id, ts_rank_cd(%s::float4[], d.search_vector, q.query) AS score "
+            f"FROM {_table()} d CROSS JOIN to_tsquery('simple', %s) AS q(query) "
+            f"WHERE d.search_vector @@ q.query AND d.id IN ({inner}) "
+            "ORDER BY score DESC, d.date DESC NULLS LAST, d.doc_id LIMIT %s OFFSET %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, (self.WEIGHTS, self.expression(words), *params, limit, offset))
+            return [(row[0], float(row[1])) for row in cursor.fetchall()]
+
+    def highlights(self, ids, words):
+        if not ids:
+            return {}
+        sql = (
+            "SELECT d.id, ts_headline('simple', d.title, q.query, %s), "
+            "ts_headline('simple', d.summary, q.query, %s), "
+            "ts_headline('simple', d.body, q.query, %s) "
+            f"FROM {_table()} d CROSS JOIN to_tsquery('simple', %s) AS q(query) "
+            "WHERE d.id = ANY(%s)"
+        )
+        params = (
+            self.HEADLINE_WHOLE,
+            self.HEADLINE_WHOLE,
+            self.HEADLINE_EXCERPT,
+            self.expression(words),
+            list(ids),
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return {row[0]: _marked_fields(row[1:]) for row in cursor.fetchall()}
+
+    def title_matches(self, words, *, prefix, any_word, limit):
+        expression = self.expression(words, prefix=prefix, weights="A", any_word=any_word)
+        sql = (
+            f"SELECT d.id, ts_rank_cd(%s::float4[], d.search_vector, q.query) AS score "
+            f"FROM {_table()} d CROSS JOIN to_tsquery('simple', %s) AS q(query) "
+            "WHERE d.search_vector @@ q.query AND d.visibility = %s "
+            "ORDER BY score DESC, d.title LIMIT %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, (self.WEIGHTS, expression, Visibility.PUBLIC, limit))
+            return [(row[0], float(row[1])) for row in cursor.fetchall()]
+
+
+def _marked_fields(values: Sequence[str | None]) -> dict[str, str]:
+    # Only fields where something matched: the caller shows the plain field otherwise.
+    return {
+        name: marked_html(value)
+        for name, value in zip(("title", "summary", "body"), values, strict=True)
+        if value and MARK_START in value
+    }
+
+
+def _full_text() -> FullText:
+    if connection.vendor == "sqlite":
+        return SqliteFullText()
+    if connection.vendor == "postgresql":
+        return PostgresFullText()
+    raise ImproperlyConfigured(
+        f"The database search engine supports SQLite and PostgreSQL, not {connection.vendor}."
+    )
+
+
+def _significant_words(text: str) -> set[str]:
+    return {word for word in query_words(text) if len(word) >= _RELATED_TITLE_WORD_MIN}
+
+
+def _year_order(value: str) -> tuple[int, str]:
+    return (int(value) if value.isdigit() else -1, value)
+
+
+class DatabaseEngine(SearchEngine):
+    """Search in the project's own database (SQLite FTS5 or PostgreSQL full text)."""
+
+    name = "database"
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def index(self, docs: Iterable[SearchDocument]) -> int:
+        """Add or replace documents by id, in one transaction; return how many were written."""
+        written = 0
+        full_text = _full_text()
+        with transaction.atomic():
+            for chunk in batched(docs, INDEX_BATCH_SIZE):
+                # The last version of a document wins when one batch holds it twice.
+                unique = list({doc.id: doc for doc in chunk}.values())
+                self._delete_rows(full_text, [doc.id for doc in unique])
+                rows = IndexedDocument.objects.bulk_create([self._row(doc) for doc in unique])
+                IndexedFacetValue.objects.bulk_create(
+                    IndexedFacetValue(document_id=row.id, field=facet.name, value=value)
+                    for row, doc in zip(rows, unique, strict=True)
+                    for facet in FACETS
+                    for value in dict.fromkeys(doc.facet_values(facet.field))
+                )
+                full_text.on_insert(rows)
+                written += len(rows)
+        return written
+
+    def delete(self, ids: Iterable[str]) -> int:
+        """Remove documents by id; unknown ids are ignored. Return how many were removed."""
+        ids = list(ids)
+        if not ids:
+            return 0
+        with transaction.atomic():
+            return self._delete_rows(_full_text(), ids)
+
+    def clear(self) -> None:
+        """Remove every document."""
+        full_text = _full_text()
+        with transaction.atomic():
+            full_text.on_clear()
+            IndexedFacetValue.objects.all().delete()
+            IndexedDocument.objects.all().delete()
+
+    def rebuild(self, docs: Iterable[SearchDocument]) -> int:
+        """Replace the whole index in one transaction: readers see the old index until the new
+        one is complete."""
+        with transaction.atomic():
+            self.clear()
+            return self.index(docs)
+
+    @staticmethod
+    def _delete_rows(full_text: FullText, doc_ids: Sequence[str]) -> int:
+        removed = 0
+        for chunk in batched(doc_ids, INDEX_BATCH_SIZE):
+            pks = list(
+                IndexedDocument.objects.filter(doc_id__in=chunk).values_list("id", flat=True)
+            )
+            if pks:
+                full_text.on_delete(pks)
+                IndexedFacetValue.objects.filter(document_id__in=pks).delete()
+                IndexedDocument.objects.filter(id__in=pks).delete()
+                removed += len(pks)
+        return removed
+
+    @staticmethod
+    def _row(doc: SearchDocument) -> IndexedDocument:
+        doc = replace(
+            doc,
+            title=clean_text(doc.title),
+            summary=clean_text(doc.summary),
+            body=clean_text(doc.body)[:MAX_BODY_LENGTH],
+        )
+        data = doc.to_dict()
+        del data["body"]  # stored once, in its column
+        return IndexedDocument(
+            doc_id=doc.id,
+            kind=doc.kind,
+            url=doc.url,
+            title=doc.title,
+            summary=doc.summary,
+            body=doc.body,
+            image=doc.image,
+            date=doc.date,
+            year=doc.year,
+            language=doc.language,
+            visibility=doc.visibility,
+            data=data,
+        )
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def count(self) -> int:
+        """How many documents the index holds."""
+        return IndexedDocument.objects.count()
+
+    def search(self, query: SearchQuery) -> SearchResults:
+        """Ranked hits, highlights, total and disjunctive facet counts (see the module doc)."""
+        full_text = _full_text()
+        words = query_words(query.text)
+        selections = self._selections(query)
+        base = self._base(query)
+        candidates = base.filter(id__in=full_text.match_ids(words)) if words else base
+        matched = self._select(candidates, selections)
+
+        total = matched.count()
+        offset = (query.page - 1) * query.page_size
+        scores: dict[int, float] = {}
+        if offset >= total:
+            ids: list[int] = []
+        elif words and query.sort == Sort.RELEVANCE:
+            # Rank in SQL over the filtered set; the text filter is applied by the join.
+            ranked = full_text.ranked_page(
+                self._select(base, selections), words, limit=query.page_size, offset=offset
+            )
+            ids = [pk for pk, _ in ranked]
+            scores = dict(ranked)
+        else:
+            ordered = matched.order_by(*self._ordering(query.sort))
+            ids = list(ordered.values_list("id", flat=True)[offset : offset + query.page_size])
+
+        documents = self._documents(ids)
+        highlights = full_text.highlights(ids, words) if words and query.with_highlights else {}
+        hits = [
+            Hit(
+                document=documents[pk], score=scores.get(pk, 0.0), highlights=highlights.get(pk, {})
+            )
+            for pk in ids
+            if pk in documents
+        ]
+        facets = self._facets(candidates, selections) if query.with_facets else {}
+        return SearchResults(query=query, total=total, hits=hits, facets=facets, engine=self.name)
+
+    def suggest(self, prefix: str, *, limit: int = 8) -> list[SearchDocument]:
+        """Public documents with a title word starting with `prefix` (every earlier word of
+        `prefix` must be a whole title word)."""
+        words = query_words(prefix)
+        if not words or limit < 1:
+            return []
+        ranked = _full_text().title_matches(words, prefix=True, any_word=False, limit=limit)
+        documents = self._documents([pk for pk, _ in ranked])
+        return [documents[pk] for pk, _ in ranked if pk in documents]
+
+    def related(self, doc_id: str, *, limit: int = 6) -> list[SearchDocument]:
+        """Public documents like `doc_id`: its explicit links first, in their order, then the
+        documents sharing the most topical facet values and title words."""
+        source = IndexedDocument.objects.filter(doc_id=doc_id).values("id", "title", "data").first()
+        if source is None or limit < 1:
+            return []
+        public = IndexedDocument.objects.filter(visibility=Visibility.PUBLIC)
+        explicit_ids = [rid for rid in source["data"].get("related", []) if rid != doc_id]
+        explicit = {
+            row["doc_id"]: row["id"]
+            for row in public.filter(doc_id__in=explicit_ids).values("doc_id", "id")
+        }
+        chosen = [explicit[rid] for rid in explicit_ids if rid in explicit][:limit]
+
+        candidates: dict[int, float] = {}
+        if len(chosen) < limit:
+            shared = (
+                IndexedFacetValue.objects.filter(
+                    field__in=_TOPICAL_FACETS, document__visibility=Visibility.PUBLIC
+                )
+                .exclude(document_id=source["id"])
+                .filter(
+                    Exists(
+                        IndexedFacetValue.objects.filter(
+                            document_id=source["id"],
+                            field=OuterRef("field"),
+                            value=OuterRef("value"),
+                        )
+                    )
+                )
+                .values_list("document_id")
+                .annotate(shared=Count("id"))
+                .order_by("-shared", "document_id")[:50]
+            )
+            candidates.update(shared)
+            title_words = _significant_words(source["title"])
+            if title_words:
+                for pk, _ in _full_text().title_matches(
+                    sorted(title_words), prefix=False, any_word=True, limit=20
+                ):
+                    candidates.setdefault(pk, 0)
+        candidates.pop(source["id"], None)
+        for pk in chosen:
+            candidates.pop(pk, None)
+
+        documents = self._documents([*chosen, *candidates])
+        # A shared title word counts twice as much as a shared facet value.
+        source_words = _significant_words(source["title"])
+        scores = {
+            pk: shared + 2 * len(source_words & _significant_words(documents[pk].title))
+            for pk, shared in candidates.items()
+            if pk in documents
+        }
+        similar = sorted(
+            (pk for pk, score in scores.items() if score > 0),
+            key=lambda pk: (
+                -scores[pk],
+                -(documents[pk].date or datetime.date.min).toordinal(),
+                documents[pk].id,
+            ),
+        )
+        return [documents[pk] for pk in [*chosen, *similar][:limit] if pk in documents]
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    @staticmethod
+    def _selections(query: SearchQuery) -> dict[str, tuple[str, ...]]:
+        unknown = set(query.selections) - set(FACETS_BY_NAME)
+        if unknown:
+            raise ValueError(f"unknown facets: {', '.join(sorted(unknown))}")
+        return {
+            name: tuple(dict.fromkeys(str(value) for value in values))
+            for name, values in query.selections.items()
+            if values
+        }
+
+    @staticmethod
+    def _base(query: SearchQuery) -> QuerySet:
+        documents = IndexedDocument.objects.filter(visibility__in=query.visibility)
+        if query.kinds:
+            documents = documents.filter(kind__in=query.kinds)
+        if query.date_from:
+            documents = documents.filter(date__gte=query.date_from)
+        if query.date_to:
+            documents = documents.filter(date__lte=query.date_to)
+        return documents
+
+    @staticmethod
+    def _select(documents: QuerySet, selections: dict[str, tuple[str, ...]]) -> QuerySet:
+        # OR within a facet (value IN ...), AND across facets (one EXISTS per facet).
+        for name, values in selections.items():
+            documents = documents.filter(
+                Exists(
+                    IndexedFacetValue.objects.filter(
+                        document_id=OuterRef("pk"), field=name, value__in=values
+                    )
+                )
+            )
+        return documents
+
+    @staticmethod
+    def _ordering(sort: str) -> list:
+        if sort == Sort.OLDEST:
+            return [F("date").asc(nulls_last=True), "doc_id"]
+        if sort == Sort.TITLE:
+            return [Lower("title"), "doc_id"]
+        # newest, and relevance without text
+        return [F("date").desc(nulls_last=True), "doc_id"]
+
+    @staticmethod
+    def _documents(ids: Sequence[int]) -> dict[int, SearchDocument]:
+        if not ids:
+            return {}
+        rows = IndexedDocument.objects.filter(id__in=ids).values_list("id", "data", "body")
+        return {pk: SearchDocument.from_dict({**data, "body": body}) for pk, data, body in rows}
+
+    def _facets(
+        self, candidates: QuerySet, selections: dict[str, tuple[str, ...]]
+    ) -> dict[str, list[FacetValue]]:
+        # Facets that apply the same selections share one GROUP BY query: all unselected facets
+        # together, then one query per selected facet (which leaves its own selection out).
+        groups: dict[tuple[str, ...], list[Facet]] = defaultdict(list)
+        for facet in FACETS:
+            applied = tuple(name for name in selections if name != facet.name)
+            groups[applied].append(facet)
+
+        counts: dict[str, dict[str, int]] = defaultdict(dict)
+        for applied, facets in groups.items():
+            documents = self._select(candidates, {name: selections[name] for name in applied})
+            rows = (
+                IndexedFacetValue.objects.filter(
+                    field__in=[facet.name for facet in facets], document__in=documents
+                )
+                .values_list("field", "value")
+                .annotate(n=Count("id"))
+                .order_by()
+            )
+            for name, value, n in rows:
+                counts[name][value] = n
+
+        return {
+            facet.name: self._facet_values(facet, counts[facet.name], selections)
+            for facet in FACETS
+        }
+
+    @staticmethod
+    def _facet_values(
+        facet: Facet, counts: dict[str, int], selections: dict[str, tuple[str, ...]]
+    ) -> list[FacetValue]:
+        selected = selections.get(facet.name, ())
+        if facet.sort == "value":
+            ordered = sorted(counts, key=_year_order, reverse=True)
+        else:
+            ordered = sorted(counts, key=lambda value: (-counts[value], value))
+        values = ordered[: facet.size]
+        # A selected value stays visible (to be unselected) even when nothing matches it.
+        values += [value for value in selected if value not in values]
+        return [FacetValue(value, counts.get(value, 0), value in selected) for value in values]

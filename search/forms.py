@@ -1,0 +1,119 @@
+"""The search form: URL parameters in, a validated `SearchQuery` out.
+
+Every selection lives in the URL (a GET form), so a search can be shared and the back button
+works. Unknown parameters are ignored; malformed values are refused with a message (the views
+answer 400), never a server error.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+
+from search.facets import FACETS
+from search.query import MAX_PAGE, MAX_QUERY_LENGTH, SearchQuery, Sort
+
+MAX_VALUE_LENGTH = 100
+MAX_VALUES_PER_FACET = 50
+_SLUG = re.compile(r"^[-a-zA-Z0-9_]+\Z")
+_YEAR = re.compile(r"^[0-9]{1,4}\Z")
+
+SORT_LABELS = {
+    Sort.RELEVANCE: _("Best match"),
+    Sort.NEWEST: _("Newest first"),
+    Sort.OLDEST: _("Oldest first"),
+    Sort.TITLE: _("Title A–Z"),
+}
+
+
+class InvalidSearch(ValueError):
+    """The parameters do not make a search; the message says why, for people."""
+
+
+class TruncatedCharField(forms.CharField):
+    """Text cut to `max_length` instead of refused: a pasted paragraph still searches."""
+
+    def __init__(self, *, truncate_to: int, **kwargs) -> None:
+        self.truncate_to = truncate_to
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        return super().to_python(value)[: self.truncate_to]
+
+
+class FacetValuesField(forms.Field):
+    """A repeatable parameter (?country=fi&country=se) holding vocabulary keys or years."""
+
+    widget = forms.MultipleHiddenInput
+
+    def __init__(self, *, pattern: re.Pattern, **kwargs) -> None:
+        self.pattern = pattern
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value) -> tuple[str, ...]:
+        if not value:
+            return ()
+        if isinstance(value, str):
+            value = [value]
+        values = [str(v).strip() for v in value if str(v).strip()]
+        return tuple(dict.fromkeys(values))
+
+    def validate(self, value: tuple[str, ...]) -> None:
+        super().validate(value)
+        if len(value) > MAX_VALUES_PER_FACET:
+            raise forms.ValidationError(
+                _("At most %(max)d values can be selected."), params={"max": MAX_VALUES_PER_FACET}
+            )
+        for item in value:
+            if len(item) > MAX_VALUE_LENGTH or not self.pattern.match(item):
+                raise forms.ValidationError(
+                    _("“%(value)s” is not a valid value."),
+                    params={"value": item[:MAX_VALUE_LENGTH]},
+                )
+
+
+class SearchForm(forms.Form):
+    q = TruncatedCharField(
+        label=_("Search"), required=False, truncate_to=MAX_QUERY_LENGTH, strip=True
+    )
+    sort = forms.ChoiceField(label=_("Sort"), required=False, choices=list(SORT_LABELS.items()))
+    page = forms.IntegerField(label=_("Page"), required=False, min_value=1, max_value=MAX_PAGE)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for facet in FACETS:
+            self.fields[facet.param] = FacetValuesField(
+                label=facet.label, pattern=_YEAR if facet.name == "year" else _SLUG
+            )
+
+    def error_message(self) -> str:
+        """All errors in one sentence per parameter: “page: Ensure this value is …”."""
+        return " ".join(
+            f"{name}: {' '.join(str(message) for message in messages)}"
+            for name, messages in self.errors.items()
+        )
+
+    def to_query(self, **base) -> SearchQuery:
+        """The validated search; `base` sets the filters the visitor does not choose
+        (visibility, kinds, page_size)."""
+        data = self.cleaned_data
+        selections = {facet.name: data[facet.param] for facet in FACETS if data.get(facet.param)}
+        return SearchQuery(
+            text=data.get("q") or "",
+            selections=selections,
+            sort=data.get("sort") or Sort.RELEVANCE,
+            page=data.get("page") or 1,
+            **base,
+        )
+
+
+def query_from_params(params: QueryDict, **base) -> SearchQuery:
+    """A validated `SearchQuery` from URL parameters; raises InvalidSearch with a message."""
+    form = SearchForm(params)
+    if not form.is_valid():
+        raise InvalidSearch(form.error_message())
+    return form.to_query(**base)

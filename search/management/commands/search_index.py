@@ -1,0 +1,112 @@
+"""`manage.py search_index rebuild|status|drain`: look after the knowledge index."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+from django.utils.timesince import timesince
+
+from search import registry
+from search.documents import SearchDocument, Visibility
+from search.engines import get_engine
+from search.engines.base import SearchEngine, SearchEngineError
+from search.models import OutboxEntry
+from search.outbox import outbox_drain, outbox_status
+from search.query import SearchQuery
+
+
+class Command(BaseCommand):
+    help = (
+        "rebuild: index every registered kind again and empty the outbox rows it covered; "
+        "status: engine, documents per kind, outbox backlog; drain: send the outbox to the engine."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("action", choices=["rebuild", "status", "drain"])
+        parser.add_argument("--batch-size", type=int, default=None, help="outbox rows per batch")
+
+    def handle(self, *args, action: str, batch_size: int | None, **options) -> None:
+        engine = get_engine()
+        try:
+            getattr(self, action)(engine, batch_size=batch_size)
+        except SearchEngineError as error:
+            raise CommandError(f"The {engine.name} search engine failed: {error}") from error
+
+    def rebuild(self, engine: SearchEngine, **options) -> None:
+        # Rows visible now are covered: the rebuild reads every object after this point.
+        covered = list(OutboxEntry.objects.values_list("id", flat=True))
+        started = time.monotonic()
+        total = engine.rebuild(self._documents())
+        for chunk_start in range(0, len(covered), 1000):
+            OutboxEntry.objects.filter(id__in=covered[chunk_start : chunk_start + 1000]).delete()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Indexed {total} documents in {time.monotonic() - started:.1f}s "
+                f"with the {engine.name} engine; cleared {len(covered)} outbox entries."
+            )
+        )
+
+    def _documents(self) -> Iterator[SearchDocument]:
+        kinds = registry.kinds()
+        if not kinds:
+            self.stdout.write("No kinds are registered: the index will be empty.")
+        for kind, registration in kinds.items():
+            started = time.monotonic()
+            objects = documents = 0
+            for obj in registration.queryset().iterator(chunk_size=500):
+                objects += 1
+                doc = registration.to_document(obj)
+                if doc is not None:
+                    documents += 1
+                    yield doc
+            self.stdout.write(
+                f"{kind}: {documents} documents from {objects} objects "
+                f"in {time.monotonic() - started:.1f}s"
+            )
+
+    def status(self, engine: SearchEngine, **options) -> None:
+        self.stdout.write(f"Engine: {engine.name}")
+        self.stdout.write(f"Documents: {engine.count()}")
+        # The kind facet counts documents per kind on any engine.
+        results = engine.search(
+            SearchQuery(
+                visibility=(Visibility.PUBLIC, Visibility.MEMBERS),
+                page_size=1,
+                with_highlights=False,
+            )
+        )
+        counts = {value.value: value.count for value in results.facets.get("kind", [])}
+        for kind in sorted(set(counts) | set(registry.kinds())):
+            self.stdout.write(f"  {kind}: {counts.get(kind, 0)}")
+        status = outbox_status()
+        self.stdout.write(f"Outbox backlog: {status['backlog']}")
+        if status["oldest"] is not None:
+            self.stdout.write(
+                f"Oldest entry: {timesince(status['oldest'], timezone.now())} old "
+                f"({status['oldest']:%Y-%m-%d %H:%M:%S %Z})"
+            )
+
+    def drain(self, engine: SearchEngine, *, batch_size: int | None, **options) -> None:
+        totals = {"completed": 0, "indexed": 0, "deleted": 0}
+        while True:
+            result = outbox_drain(batch_size=batch_size, engine=engine)
+            if result.error:
+                raise CommandError(
+                    f"The {engine.name} search engine failed: {result.error}; "
+                    f"{outbox_status()['backlog']} outbox entries wait."
+                )
+            for key in totals:
+                totals[key] += getattr(result, key)
+            if result.failed:
+                self.stderr.write(f"Could not build documents: {', '.join(result.failed)}")
+            if not result.completed:
+                break
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Drained {totals['completed']} outbox entries: {totals['indexed']} documents "
+                f"indexed, {totals['deleted']} removed; {outbox_status()['backlog']} wait."
+            )
+        )

@@ -1,0 +1,106 @@
+"""Demo content: 35 18F methods (public domain) and 120 Participedia methods (CC BY-SA 4.0).
+
+See demo_data/SOURCE.md.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Iterator
+from itertools import islice
+from pathlib import Path
+from typing import TextIO
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wagtail.models import Page
+
+from cases.rich_text import body_from_html
+from portal.models import Method, Stage
+from toolkit.models import ResourcePage, ToolkitIndexPage
+
+DATA_FILE = Path(__file__).resolve().parent / "demo_data" / "resources.jsonl.gz"
+SOURCES = {
+    "18f": {
+        "source_name": "18F Methods",
+        "licence": "Public domain (CC0 1.0)",
+        "licence_url": "https://creativecommons.org/publicdomain/zero/1.0/",
+    },
+    "participedia": {
+        "source_name": "Participedia",
+        "licence": "CC BY-SA 4.0",
+        "licence_url": "https://creativecommons.org/licenses/by-sa/4.0/",
+    },
+}
+
+
+def load_resources(home: Page, *, limit: int | None = None, stdout: TextIO | None = None) -> int:
+    """Create the toolkit under `home` and the demo resources missing from it.
+
+    Idempotent: resources are looked up by slug, so a second run creates nothing. Facet keys the
+    vocabularies do not hold are skipped. Returns how many resources were created.
+    """
+    with transaction.atomic():
+        index = _toolkit_index(home)
+        existing = set(ResourcePage.objects.child_of(index).values_list("slug", flat=True))
+        terms = {
+            "methods": {term.key: term for term in Method.objects.all()},
+            "stages": {term.key: term for term in Stage.objects.all()},
+        }
+        now = timezone.now()
+        created = 0
+        for record in islice(read_records(), limit):
+            if record["slug"] in existing:
+                continue
+            page = ResourcePage(
+                title=record["title"],
+                slug=record["slug"],
+                summary=record["summary"],
+                body=body_from_html(record["body_html"]),
+                publisher=record["publisher"],
+                link=record["link"],
+                format=record.get("format", ""),
+                time_required=record.get("time_required", ""),
+                source_url=record["link"],
+                **SOURCES[record["source"]],
+                live=True,
+                first_published_at=now,
+                last_published_at=now,
+                **{
+                    name: [vocabulary[key] for key in record.get(name, ()) if key in vocabulary]
+                    for name, vocabulary in terms.items()
+                },
+            )
+            # no revision: demo pages are born published, which keeps the load fast
+            index.add_child(instance=page)
+            existing.add(page.slug)
+            created += 1
+    if stdout is not None:
+        stdout.write(_("Toolkit resources: %(created)d created.\n") % {"created": created})
+    return created
+
+
+def read_records() -> Iterator[dict]:
+    """The demo resource records: 18F methods first, then Participedia methods."""
+    with gzip.open(DATA_FILE, "rt", encoding="utf-8") as lines:
+        for line in lines:
+            if line.strip():
+                yield json.loads(line)
+
+
+def _toolkit_index(home: Page) -> ToolkitIndexPage:
+    index = ToolkitIndexPage.objects.child_of(home).first()
+    if index is None:
+        index = ToolkitIndexPage(
+            title=_("Toolkit"),
+            slug="toolkit",
+            intro=_(
+                "Methods, guides and toolkits for public innovators, with the stage of the "
+                "work each one helps with."
+            ),
+        )
+        home.add_child(instance=index)
+    return index

@@ -1,0 +1,50 @@
+"""How a toolkit resource becomes a document of the knowledge index."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import BooleanField, Value
+
+from cases.rich_text import stream_text
+from search.documents import SearchDocument
+from toolkit.models import ResourcePage
+
+KIND = "tool"
+FACET_RELATIONS = ("methods", "stages")
+
+
+def resource_queryset() -> models.QuerySet:
+    """Every resource the index should hold, with the facets a document needs."""
+    return (
+        ResourcePage.objects.live()
+        .public()
+        .annotate(known_public=Value(True, output_field=BooleanField()))
+        .prefetch_related(*FACET_RELATIONS)
+    )
+
+
+def resource_to_document(page: ResourcePage) -> SearchDocument | None:
+    """The search document of a resource, or None while it is a draft or restricted."""
+    if not page.live or not _is_public(page):
+        return None
+    return SearchDocument(
+        id=f"{KIND}:{page.pk}",
+        kind=KIND,
+        url=page.get_url() or "",
+        title=page.title,
+        summary=page.summary,
+        body=stream_text(page.body),
+        date=page.first_published_at.date() if page.first_published_at else None,
+        methods=_keys(page.methods),
+        stages=_keys(page.stages),
+        formats=(page.format,) if page.format else (),
+    )
+
+
+def _keys(related) -> tuple[str, ...]:
+    return tuple(sorted(term.key for term in related.all()))
+
+
+def _is_public(page) -> bool:
+    # pages from the kind's queryset are known to be public: no query per document on rebuilds
+    return getattr(page, "known_public", False) or not page.get_view_restrictions().exists()
