@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from wagtail.models import Page
 
 from cases.models import CaseIndexPage, CasePage
-from cases.rich_text import body_from_html
 from portal.models import Country, Method, Stage, Theme
+from portal.rich_text import body_from_html
 
 DATA_FILE = Path(__file__).resolve().parent / "demo_data" / "participedia_cases.jsonl.gz"
 SOURCE_NAME = "Participedia"

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import BooleanField, Value
 
 from cases.models import CasePage
-from cases.rich_text import stream_text
+from portal.rich_text import stream_text
 from search.documents import SearchDocument
 
 KIND = "case"

@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 
 from wagtail.models import Page
 
-from cases.rich_text import body_from_html
 from portal.models import Method, Stage
+from portal.rich_text import body_from_html
 from toolkit.models import ResourcePage, ToolkitIndexPage
 
 DATA_FILE = Path(__file__).resolve().parent / "demo_data" / "resources.jsonl.gz"

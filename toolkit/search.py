@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import BooleanField, Value
 
-from cases.rich_text import stream_text
+from portal.rich_text import stream_text
 from search.documents import SearchDocument
 from toolkit.models import ResourcePage
 

@@ -55,6 +55,15 @@ _TOPICAL_FACETS = tuple(
     facet.name for facet in FACETS if facet.name not in {"kind", "year", "outcome"}
 )
 _RELATED_TITLE_WORD_MIN = 4
+# Words this long also match as prefixes, so "citizen" finds "citizens" and "experiment" finds
+# "experimentation" without a language-specific stemmer (which would break partial words).
+PREFIX_WORD_MIN = 4
+
+
+def _prefixed(words: Sequence[str], *, prefix: bool) -> list[bool]:
+    """Which words match as prefixes: the last one while typing, and every long word."""
+    last = len(words) - 1
+    return [(prefix and n == last) or len(word) >= PREFIX_WORD_MIN for n, word in enumerate(words)]
 
 
 def clean_text(value: str) -> str:
@@ -128,9 +137,10 @@ class SqliteFullText(FullText):
         # Every word is a quoted FTS5 string, so AND, NEAR, *, ^ or column names typed by a user
         # are plain words; _WORD already keeps double quotes out.
         scope = f"{column} : " if column else ""
-        terms = [f'{scope}"{word}"' for word in words]
-        if prefix and terms:
-            terms[-1] += "*"
+        terms = [
+            f'{scope}"{word}"' + ("*" if is_prefix else "")
+            for word, is_prefix in zip(words, _prefixed(words, prefix=prefix), strict=True)
+        ]
         return (" OR " if any_word else " AND ").join(terms)
 
     def match_ids(self, words: Sequence[str]) -> RawSQL:
@@ -209,9 +219,10 @@ class PostgresFullText(FullText):
     ) -> str:
         # Quoted tsquery lexemes; _WORD keeps quotes and backslashes out, so the input of
         # to_tsquery is always well formed.
-        terms = [f"'{word}'" for word in words]
-        if prefix and terms:
-            terms[-1] += ":*"
+        terms = [
+            f"'{word}'" + (":*" if is_prefix else "")
+            for word, is_prefix in zip(words, _prefixed(words, prefix=prefix), strict=True)
+        ]
         if weights:
             terms = [
                 f"{term}{weights}" if term.endswith("*") else f"{term}:{weights}" for term in terms

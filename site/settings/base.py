@@ -97,6 +97,9 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Wagtail's admin search index uses PostgreSQL's search fields there, which need this app.
+    INSTALLED_APPS.append("django.contrib.postgres")
 # A request's changes and the search-outbox rows they write commit together or not at all.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

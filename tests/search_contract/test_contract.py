@@ -53,9 +53,12 @@ def test_last_word_matches_as_a_prefix(engine):
     assert set(ids(results)) == {"case:3", "tool:1", "story:2"}
 
 
-def test_only_the_last_word_is_a_prefix(engine):
-    assert engine.search(SearchQuery(text="experim canvas")).total == 0
+def test_long_words_and_the_last_word_match_as_prefixes(engine):
+    # "experim" is long enough to stand for "experiment(s)"; "exp" is too short unless last
+    assert ids(engine.search(SearchQuery(text="experim canvas"))) == ["tool:1"]
     assert ids(engine.search(SearchQuery(text="experiment canv"))) == ["tool:1"]
+    assert ids(engine.search(SearchQuery(text="canvas exp"))) == ["tool:1"]
+    assert engine.search(SearchQuery(text="exp canvas")).total == 0
 
 
 def test_matching_ignores_case(engine):

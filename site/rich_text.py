@@ -1,6 +1,6 @@
 """Imported HTML made safe for the site's rich text, and rich text made plain for the index.
 
-One sanitiser configuration for imported body text: the allow-list matches the rich text
+The one sanitiser configuration for rich-text fields: the allow-list matches the rich text
 features of `portal.blocks.BaseStreamBlock`'s paragraph block, so what an import stores is what
 an editor could have typed.
 """

@@ -1,4 +1,4 @@
-"""Fixtures shared by the cross-app tests: a small page tree with a home page and a standard page.
+"""Fixtures shared by every test package: a small page tree with a home page and a standard page.
 
 The page tree is built explicitly (not taken from Wagtail's initial migration) because browser
 tests run in transactions that are flushed between tests, which removes the migration's root
