@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
-import json
 from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
@@ -16,7 +14,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Page
 
 from cases.models import CaseIndexPage, CasePage
-from portal.models import Country, Method, Stage, Theme
+from portal.demo_records import demo_records_read, record_terms, vocabulary_terms
 from portal.rich_text import body_from_html
 
 DATA_FILE = Path(__file__).resolve().parent / "demo_data" / "participedia_cases.jsonl.gz"
@@ -34,12 +32,7 @@ def load_cases(home: Page, *, limit: int | None = None, stdout: TextIO | None = 
     with transaction.atomic():
         index = _case_index(home)
         existing = set(CasePage.objects.child_of(index).values_list("slug", flat=True))
-        terms = {
-            "countries": {term.key: term for term in Country.objects.all()},
-            "themes": {term.key: term for term in Theme.objects.all()},
-            "methods": {term.key: term for term in Method.objects.all()},
-            "stages": {term.key: term for term in Stage.objects.all()},
-        }
+        terms = vocabulary_terms("countries", "themes", "methods", "stages")
         now = timezone.now()
         created = 0
         for record in islice(read_records(), limit):
@@ -58,10 +51,7 @@ def load_cases(home: Page, *, limit: int | None = None, stdout: TextIO | None = 
                 live=True,
                 first_published_at=now,
                 last_published_at=now,
-                **{
-                    name: [vocabulary[key] for key in record.get(name, ()) if key in vocabulary]
-                    for name, vocabulary in terms.items()
-                },
+                **record_terms(record, terms),
             )
             # no revision: demo pages are born published, which keeps 300 pages fast to load
             index.add_child(instance=page)
@@ -74,10 +64,7 @@ def load_cases(home: Page, *, limit: int | None = None, stdout: TextIO | None = 
 
 def read_records() -> Iterator[dict]:
     """The demo case records, best first (see demo_data/README.md for their fields)."""
-    with gzip.open(DATA_FILE, "rt", encoding="utf-8") as lines:
-        for line in lines:
-            if line.strip():
-                yield json.loads(line)
+    return demo_records_read(DATA_FILE)
 
 
 def _case_index(home: Page) -> CaseIndexPage:

@@ -5,8 +5,6 @@ See demo_data/SOURCE.md.
 
 from __future__ import annotations
 
-import gzip
-import json
 from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
@@ -18,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from wagtail.models import Page
 
-from portal.models import Method, Stage
+from portal.demo_records import demo_records_read, record_terms, vocabulary_terms
 from portal.rich_text import body_from_html
 from toolkit.models import ResourcePage, ToolkitIndexPage
 
@@ -46,10 +44,7 @@ def load_resources(home: Page, *, limit: int | None = None, stdout: TextIO | Non
     with transaction.atomic():
         index = _toolkit_index(home)
         existing = set(ResourcePage.objects.child_of(index).values_list("slug", flat=True))
-        terms = {
-            "methods": {term.key: term for term in Method.objects.all()},
-            "stages": {term.key: term for term in Stage.objects.all()},
-        }
+        terms = vocabulary_terms("methods", "stages")
         now = timezone.now()
         created = 0
         for record in islice(read_records(), limit):
@@ -69,10 +64,7 @@ def load_resources(home: Page, *, limit: int | None = None, stdout: TextIO | Non
                 live=True,
                 first_published_at=now,
                 last_published_at=now,
-                **{
-                    name: [vocabulary[key] for key in record.get(name, ()) if key in vocabulary]
-                    for name, vocabulary in terms.items()
-                },
+                **record_terms(record, terms),
             )
             # no revision: demo pages are born published, which keeps the load fast
             index.add_child(instance=page)
@@ -85,10 +77,7 @@ def load_resources(home: Page, *, limit: int | None = None, stdout: TextIO | Non
 
 def read_records() -> Iterator[dict]:
     """The demo resource records: 18F methods first, then Participedia methods."""
-    with gzip.open(DATA_FILE, "rt", encoding="utf-8") as lines:
-        for line in lines:
-            if line.strip():
-                yield json.loads(line)
+    return demo_records_read(DATA_FILE)
 
 
 def _toolkit_index(home: Page) -> ToolkitIndexPage:
