@@ -1,7 +1,6 @@
 """Case studies: what a public organisation tried, where, when and how it went."""
 
 from django import forms
-from django.core.paginator import Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -13,11 +12,12 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from portal.blocks import BaseStreamBlock
+from portal.models.mixins import PaginatedListingMixin
 
 CASES_PER_PAGE = 24
 
 
-class CaseIndexPage(Page):
+class CaseIndexPage(PaginatedListingMixin, Page):
     """The case library: every live case study under it, newest first."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -27,11 +27,13 @@ class CaseIndexPage(Page):
     parent_page_types = ["portal.HomePage"]
     subpage_types = ["cases.CasePage"]
     max_count = 1
+    per_page = CASES_PER_PAGE
+    listing_context_name = "cases"
 
     class Meta:
         verbose_name = _("case library")
 
-    def get_cases(self) -> models.QuerySet:
+    def get_listing(self) -> models.QuerySet:
         """Live, public case studies under this page, newest first, with their card facts."""
         return (
             CasePage.objects.child_of(self)
@@ -40,13 +42,6 @@ class CaseIndexPage(Page):
             .order_by("-first_published_at", "-pk")
             .prefetch_related("countries", "themes")
         )
-
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        paginator = Paginator(self.get_cases(), CASES_PER_PAGE)
-        page_obj = paginator.get_page(request.GET.get("page"))
-        context.update(paginator=paginator, page_obj=page_obj, cases=page_obj.object_list)
-        return context
 
 
 class CasePage(Page):

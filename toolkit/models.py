@@ -1,7 +1,6 @@
 """The Toolkit Navigator's resources: methods, guides and toolkits for public innovators."""
 
 from django import forms
-from django.core.paginator import Paginator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +11,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from portal.blocks import BaseStreamBlock
+from portal.models.mixins import PaginatedListingMixin
 
 RESOURCES_PER_PAGE = 48
 
@@ -25,7 +25,7 @@ class ResourceFormat(models.TextChoices):
     REPORT = "report", _("Report")
 
 
-class ToolkitIndexPage(Page):
+class ToolkitIndexPage(PaginatedListingMixin, Page):
     """The toolkit: every live resource under it, by title."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -35,11 +35,13 @@ class ToolkitIndexPage(Page):
     parent_page_types = ["portal.HomePage"]
     subpage_types = ["toolkit.ResourcePage"]
     max_count = 1
+    per_page = RESOURCES_PER_PAGE
+    listing_context_name = "resources"
 
     class Meta:
         verbose_name = _("toolkit")
 
-    def get_resources(self) -> models.QuerySet:
+    def get_listing(self) -> models.QuerySet:
         """Live, public resources under this page, by title, with their card facts."""
         return (
             ResourcePage.objects.child_of(self)
@@ -48,13 +50,6 @@ class ToolkitIndexPage(Page):
             .order_by("title", "pk")
             .prefetch_related("methods", "stages")
         )
-
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        paginator = Paginator(self.get_resources(), RESOURCES_PER_PAGE)
-        page_obj = paginator.get_page(request.GET.get("page"))
-        context.update(paginator=paginator, page_obj=page_obj, resources=page_obj.object_list)
-        return context
 
 
 class ResourcePage(Page):
