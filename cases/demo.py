@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from itertools import islice
 from pathlib import Path
 from typing import TextIO
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wagtail.models import Page
 
 from cases.models import CaseIndexPage, CasePage
-from portal.demo_records import demo_records_read, record_terms, vocabulary_terms
+from portal.demo_records import demo_children_add, demo_records_read, record_terms, vocabulary_terms
 from portal.rich_text import body_from_html
 
 DATA_FILE = Path(__file__).resolve().parent / "demo_data" / "participedia_cases.jsonl.gz"
@@ -31,14 +29,10 @@ def load_cases(home: Page, *, limit: int | None = None, stdout: TextIO | None = 
     """
     with transaction.atomic():
         index = _case_index(home)
-        existing = set(CasePage.objects.child_of(index).values_list("slug", flat=True))
         terms = vocabulary_terms("countries", "themes", "methods", "stages")
-        now = timezone.now()
-        created = 0
-        for record in islice(read_records(), limit):
-            if record["slug"] in existing:
-                continue
-            page = CasePage(
+
+        def build(record: dict) -> CasePage:
+            return CasePage(
                 title=record["title"],
                 slug=record["slug"],
                 summary=record["summary"],
@@ -48,15 +42,10 @@ def load_cases(home: Page, *, limit: int | None = None, stdout: TextIO | None = 
                 source_url=record["source_url"],
                 licence=LICENCE,
                 licence_url=LICENCE_URL,
-                live=True,
-                first_published_at=now,
-                last_published_at=now,
                 **record_terms(record, terms),
             )
-            # no revision: demo pages are born published, which keeps 300 pages fast to load
-            index.add_child(instance=page)
-            existing.add(page.slug)
-            created += 1
+
+        created = demo_children_add(index, read_records(), build, limit=limit)
     if stdout is not None:
         stdout.write(_("Case studies: %(created)d created.\n") % {"created": created})
     return created

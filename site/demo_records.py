@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import gzip
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
 from pathlib import Path
+
+from django.utils import timezone
+
+from wagtail.models import Page
 
 from portal.models.taxonomy import VOCABULARIES, VocabularyTerm
 
@@ -29,3 +34,26 @@ def record_terms(record: dict, terms: dict[str, dict[str, VocabularyTerm]]) -> d
         name: [vocabulary[key] for key in record.get(name, ()) if key in vocabulary]
         for name, vocabulary in terms.items()
     }
+
+
+def demo_children_add(
+    parent: Page, records: Iterable[dict], build: Callable[[dict], Page], *, limit: int | None
+) -> int:
+    """Add under `parent` a live page built from each record whose slug it lacks; return how many.
+
+    Idempotent: existing children are recognised by slug. The pages get no revision: demo pages
+    are born published, which keeps hundreds of them fast to load.
+    """
+    existing = set(parent.get_children().values_list("slug", flat=True))
+    now = timezone.now()
+    created = 0
+    for record in islice(records, limit):
+        if record["slug"] in existing:
+            continue
+        page = build(record)
+        page.live = True
+        page.first_published_at = page.last_published_at = now
+        parent.add_child(instance=page)
+        existing.add(page.slug)
+        created += 1
+    return created

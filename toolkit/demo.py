@@ -6,17 +6,15 @@ See demo_data/SOURCE.md.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from itertools import islice
 from pathlib import Path
 from typing import TextIO
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wagtail.models import Page
 
-from portal.demo_records import demo_records_read, record_terms, vocabulary_terms
+from portal.demo_records import demo_children_add, demo_records_read, record_terms, vocabulary_terms
 from portal.rich_text import body_from_html
 from toolkit.models import ResourcePage, ToolkitIndexPage
 
@@ -43,14 +41,10 @@ def load_resources(home: Page, *, limit: int | None = None, stdout: TextIO | Non
     """
     with transaction.atomic():
         index = _toolkit_index(home)
-        existing = set(ResourcePage.objects.child_of(index).values_list("slug", flat=True))
         terms = vocabulary_terms("methods", "stages")
-        now = timezone.now()
-        created = 0
-        for record in islice(read_records(), limit):
-            if record["slug"] in existing:
-                continue
-            page = ResourcePage(
+
+        def build(record: dict) -> ResourcePage:
+            return ResourcePage(
                 title=record["title"],
                 slug=record["slug"],
                 summary=record["summary"],
@@ -61,15 +55,10 @@ def load_resources(home: Page, *, limit: int | None = None, stdout: TextIO | Non
                 time_required=record.get("time_required", ""),
                 source_url=record["link"],
                 **SOURCES[record["source"]],
-                live=True,
-                first_published_at=now,
-                last_published_at=now,
                 **record_terms(record, terms),
             )
-            # no revision: demo pages are born published, which keeps the load fast
-            index.add_child(instance=page)
-            existing.add(page.slug)
-            created += 1
+
+        created = demo_children_add(index, read_records(), build, limit=limit)
     if stdout is not None:
         stdout.write(_("Toolkit resources: %(created)d created.\n") % {"created": created})
     return created
