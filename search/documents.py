@@ -39,9 +39,28 @@ class SearchDocument:
     innovation_types: tuple[str, ...] = ()
     sdgs: tuple[str, ...] = ()
     outcome: str = ""  # story: success / slip-up / unfinished
-    formats: tuple[str, ...] = ()
-    cost: str = ""
+    formats: tuple[str, ...] = ()  # tool: guide, toolkit, method, card deck, course, ...
+    cost: str = ""  # tool: free / paid
     year: int | None = None
+    # case
+    status: str = ""  # ongoing / completed / discontinued
+    experiment_outcomes: tuple[str, ...] = ()  # per success criterion: met, not-met, ...
+    # tool
+    purposes: tuple[str, ...] = ()  # insight finding, idea generation, prototyping, ...
+    audiences: tuple[str, ...] = ()  # practitioner, manager, policy maker, facilitator
+    skill_levels: tuple[str, ...] = ()
+    time_needed: str = ""
+    group_sizes: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()  # languages the resource is available in (not `language`)
+    openness: tuple[str, ...] = ()  # OPSI: reusable, remixable, editable source files
+    # member and group
+    roles: tuple[str, ...] = ()
+    skills: tuple[str, ...] = ()  # OPSI's six core skills
+    looking_for: tuple[str, ...] = ()
+    offering: tuple[str, ...] = ()
+    organisation_types: tuple[str, ...] = ()
+    # story
+    root_causes: tuple[str, ...] = ()
     # links
     related: tuple[str, ...] = field(default=())
 

@@ -21,20 +21,31 @@ class Facet:
     vocabulary: str | None = None  # name of the label provider (see search.registry)
     sort: str = "count"  # "count" (most first) or "value" (e.g. year, newest first)
     size: int = 50  # how many values to count at most
+    topical: bool = False  # shared values make documents related (see SearchEngine.related)
 
 
 FACETS: tuple[Facet, ...] = (
     Facet("kind", "kind", "kind", _("Type"), vocabulary="kinds"),
-    Facet("country", "country", "countries", _("Country"), vocabulary="countries"),
-    Facet("theme", "theme", "themes", _("Theme"), vocabulary="themes"),
-    Facet("method", "method", "methods", _("Method"), vocabulary="methods"),
-    Facet("stage", "stage", "stages", _("Lifecycle stage"), vocabulary="stages"),
+    # every country can be counted (the case library draws a map from these counts)
+    Facet(
+        "country",
+        "country",
+        "countries",
+        _("Country"),
+        vocabulary="countries",
+        size=300,
+        topical=True,
+    ),
+    Facet("theme", "theme", "themes", _("Theme"), vocabulary="themes", topical=True),
+    Facet("method", "method", "methods", _("Method"), vocabulary="methods", topical=True),
+    Facet("stage", "stage", "stages", _("Lifecycle stage"), vocabulary="stages", topical=True),
     Facet(
         "government_level",
         "government_level",
         "government_levels",
         _("Level of government"),
         vocabulary="government_levels",
+        topical=True,
     ),
     Facet(
         "innovation_type",
@@ -42,10 +53,46 @@ FACETS: tuple[Facet, ...] = (
         "innovation_types",
         _("Innovation facet"),
         vocabulary="innovation_types",
+        topical=True,
     ),
-    Facet("sdg", "sdg", "sdgs", _("Sustainable Development Goal"), vocabulary="sdgs"),
+    Facet("sdg", "sdg", "sdgs", _("Sustainable Development Goal"), vocabulary="sdgs", topical=True),
     Facet("outcome", "outcome", "outcome", _("Outcome"), vocabulary="outcomes"),
-    Facet("year", "year", "year", _("Year"), sort="value"),
+    Facet("year", "year", "year", _("Year"), sort="value", size=100),
+    # cases
+    Facet("status", "status", "status", _("Status"), vocabulary="case_statuses"),
+    Facet(
+        "experiment_outcome",
+        "experiment_outcome",
+        "experiment_outcomes",
+        _("Experiment outcome"),
+        vocabulary="experiment_outcomes",
+    ),
+    # tools
+    Facet("format", "format", "formats", _("Type of resource"), vocabulary="formats"),
+    Facet("purpose", "purpose", "purposes", _("Good for"), vocabulary="purposes"),
+    Facet("audience", "audience", "audiences", _("Intended user"), vocabulary="audiences"),
+    Facet(
+        "skill_level", "skill_level", "skill_levels", _("Skill level"), vocabulary="skill_levels"
+    ),
+    Facet("time_needed", "time_needed", "time_needed", _("Time needed"), vocabulary="time_needed"),
+    Facet("group_size", "group_size", "group_sizes", _("Group size"), vocabulary="group_sizes"),
+    Facet("cost", "cost", "cost", _("Cost"), vocabulary="costs"),
+    Facet("language", "language", "languages", _("Language"), vocabulary="languages"),
+    Facet("openness", "openness", "openness", _("Openness"), vocabulary="openness"),
+    # members and groups
+    Facet("role", "role", "roles", _("Role"), vocabulary="roles"),
+    Facet("skill", "skill", "skills", _("Core skill"), vocabulary="skills"),
+    Facet("looking_for", "looking_for", "looking_for", _("Looking for"), vocabulary="exchange"),
+    Facet("offering", "offering", "offering", _("Offering"), vocabulary="exchange"),
+    Facet(
+        "organisation_type",
+        "organisation_type",
+        "organisation_types",
+        _("Organisation type"),
+        vocabulary="organisation_types",
+    ),
+    # stories
+    Facet("root_cause", "root_cause", "root_causes", _("Root cause"), vocabulary="root_causes"),
 )
 
 FACETS_BY_NAME: dict[str, Facet] = {facet.name: facet for facet in FACETS}

@@ -26,6 +26,7 @@ SORT_LABELS = {
     Sort.NEWEST: _("Newest first"),
     Sort.OLDEST: _("Oldest first"),
     Sort.TITLE: _("Title A–Z"),
+    Sort.YEAR: _("Year, latest first"),
 }
 
 

@@ -17,7 +17,8 @@ class Sort:
     NEWEST = "newest"
     OLDEST = "oldest"
     TITLE = "title"
-    CHOICES = (RELEVANCE, NEWEST, OLDEST, TITLE)
+    YEAR = "year"  # by `year` (e.g. the year a case was launched), latest first
+    CHOICES = (RELEVANCE, NEWEST, OLDEST, TITLE, YEAR)
 
 
 @dataclass(frozen=True, kw_only=True)

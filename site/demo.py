@@ -38,9 +38,13 @@ ABOUT_SLUG = "about"
 DATA_SOURCES_SLUG = "data-sources"
 
 # (app label, module, function) of each content area's demo loader, in loading order
+# (members first: cases, stories and processes name them; tools before the cases that use them)
 CONTENT_LOADERS: tuple[tuple[str, str, str], ...] = (
-    ("cases", "cases.demo", "load_cases"),
+    ("network", "network.demo", "load_members"),
     ("toolkit", "toolkit.demo", "load_resources"),
+    ("cases", "cases.demo", "load_cases"),
+    ("stories", "stories.demo", "load_stories"),
+    ("budgeting", "budgeting.demo", "load_processes"),
 )
 
 

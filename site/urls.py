@@ -13,6 +13,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include(search_urls)),
+    path("network/", include("network.urls")),
+    path("pb/", include("budgeting.urls")),
 ]
 
 if settings.DEBUG:

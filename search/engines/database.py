@@ -50,10 +50,8 @@ _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # A word is a run of letters and digits, as both the FTS5 unicode61 tokenizer and the
 # PostgreSQL parser see it; everything else (quotes, operators, punctuation) separates words.
 _WORD = re.compile(r"[^\W_]+")
-# Facets that say what a document is about, for `related()`; kind and year say nothing of that.
-_TOPICAL_FACETS = tuple(
-    facet.name for facet in FACETS if facet.name not in {"kind", "year", "outcome"}
-)
+# Facets that say what a document is about, for `related()` (not kind, year, cost, ...).
+_TOPICAL_FACETS = tuple(facet.name for facet in FACETS if facet.topical)
 _RELATED_TITLE_WORD_MIN = 4
 # Words this long also match as prefixes, so "citizen" finds "citizens" and "experiment" finds
 # "experimentation" without a language-specific stemmer (which would break partial words).
@@ -556,6 +554,8 @@ class DatabaseEngine(SearchEngine):
             return [F("date").asc(nulls_last=True), "doc_id"]
         if sort == Sort.TITLE:
             return [Lower("title"), "doc_id"]
+        if sort == Sort.YEAR:
+            return [F("year").desc(nulls_last=True), F("date").desc(nulls_last=True), "doc_id"]
         # newest, and relevance without text
         return [F("date").desc(nulls_last=True), "doc_id"]
 

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "budgeting",
     "search",
     "wagtail.contrib.forms",
+    "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.embeds",

@@ -1,0 +1,5 @@
+"""URLs of the budgeting app, mounted by portal.urls."""
+
+app_name = "budgeting"
+
+urlpatterns: list = []
