@@ -1,5 +1,28 @@
-"""URLs of the budgeting app, mounted by portal.urls."""
+"""URLs of the budgeting app, mounted by portal.urls at /pb/."""
+
+from django.urls import path
+
+from budgeting import views
 
 app_name = "budgeting"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.process_index, name="index"),
+    path("<slug:slug>/", views.process_detail, name="process"),
+    path("<slug:slug>/rule.json", views.rule_json, name="rule_json"),
+    path("<slug:slug>/propose/", views.proposal_create, name="propose"),
+    path("<slug:slug>/projects/<int:pk>/", views.project_detail, name="project"),
+    path("<slug:slug>/projects/<int:pk>/support/", views.project_support, name="support"),
+    path("<slug:slug>/projects/<int:pk>/comment/", views.comment_create, name="comment"),
+    path("<slug:slug>/comments/<int:pk>/hide/", views.comment_hide, name="comment_hide"),
+    path("<slug:slug>/vote/", views.ballot, name="ballot"),
+    path("<slug:slug>/vote/code/", views.ballot_code, name="ballot_code"),
+    path("<slug:slug>/vote/done/", views.ballot_done, name="ballot_done"),
+    path("<slug:slug>/results/", views.results, name="results"),
+    path("<slug:slug>/export.pb", views.export_pb, name="export"),
+    path("<slug:slug>/manage/", views.manage, name="manage"),
+    path("<slug:slug>/manage/phase/", views.manage_phase, name="manage_phase"),
+    path("<slug:slug>/manage/review/<int:pk>/", views.manage_review, name="manage_review"),
+    path("<slug:slug>/manage/codes/", views.manage_codes, name="manage_codes"),
+    path("<slug:slug>/manage/recount/", views.manage_recompute, name="manage_recompute"),
+]

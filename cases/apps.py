@@ -9,7 +9,8 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         from cases.models import CasePage
         from cases.search import KIND, case_queryset, case_to_document
-        from search.registry import register_kind
+        from cases.vocabularies import case_status_labels, experiment_outcome_labels
+        from search.registry import register_kind, register_labels
 
         register_kind(
             KIND,
@@ -19,3 +20,5 @@ class CasesConfig(AppConfig):
             to_document=case_to_document,
             queryset=case_queryset,
         )
+        register_labels("case_statuses", case_status_labels)
+        register_labels("experiment_outcomes", experiment_outcome_labels)

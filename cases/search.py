@@ -1,18 +1,35 @@
-"""How a case study becomes a document of the knowledge index."""
+"""How a case study becomes a document of the knowledge index.
+
+Experiment outcomes (`experiment_outcomes`, the `experiment_outcome` facet) hold the hypothesis
+verdict as `hypothesis-<outcome>` and each measured criterion as `criterion-<outcome>`, where
+outcome is met, partly-met, not-met or inconclusive; an experiment without a verdict yet has
+`hypothesis-pending`. So “experiments whose hypothesis did not hold” is the one selection
+`experiment_outcome=hypothesis-not-met`.
+"""
 
 from __future__ import annotations
 
 import datetime
 
 from django.db import models
-from django.db.models import BooleanField, Value
+from django.db.models import BooleanField, Prefetch, Value
 
-from cases.models import CasePage
-from portal.rich_text import stream_text
+from cases.models import CaseLineage, CasePage
+from cases.models.choices import CRITERION_PREFIX, HYPOTHESIS_PREFIX, PENDING
+from portal.rich_text import plain_text, stream_text
 from search.documents import SearchDocument
 
 KIND = "case"
-FACET_RELATIONS = ("countries", "themes", "methods", "stages")
+FACET_RELATIONS = (
+    "countries",
+    "themes",
+    "methods",
+    "stages",
+    "government_levels",
+    "innovation_types",
+    "sdgs",
+)
+TOOL_KIND = "tool"
 
 
 def case_queryset() -> models.QuerySet:
@@ -21,7 +38,15 @@ def case_queryset() -> models.QuerySet:
         CasePage.objects.live()
         .public()
         .annotate(known_public=Value(True, output_field=BooleanField()))
-        .prefetch_related(*FACET_RELATIONS)
+        .prefetch_related(
+            *FACET_RELATIONS,
+            "criteria",
+            Prefetch("tools", to_attr="tool_list"),
+            Prefetch("lineage", queryset=CaseLineage.objects.only("page_id", "earlier_case_id")),
+            Prefetch(
+                "lineage_later", queryset=CaseLineage.objects.only("page_id", "earlier_case_id")
+            ),
+        )
     )
 
 
@@ -35,20 +60,62 @@ def case_to_document(page: CasePage) -> SearchDocument | None:
         date = datetime.date(page.year_launched, 1, 1)
     else:
         date = None
+    narrative = " ".join(getattr(page, name) or "" for name, _heading in _sections())
+    experiment = " ".join([page.learning_question, page.hypothesis, page.hypothesis_result])
+    body = " ".join(
+        part
+        for part in (plain_text(narrative), stream_text(page.body), experiment, page.organisations)
+        if part.strip()
+    )
     return SearchDocument(
         id=f"{KIND}:{page.pk}",
         kind=KIND,
         url=page.get_url() or "",
         title=page.title,
         summary=page.summary,
-        body=stream_text(page.body),
+        body=body,
         date=date,
         countries=_keys(page.countries),
         themes=_keys(page.themes),
         methods=_keys(page.methods),
         stages=_keys(page.stages),
+        government_levels=_keys(page.government_levels),
+        innovation_types=_keys(page.innovation_types),
+        sdgs=_keys(page.sdgs),
         year=page.year_launched,
+        status=page.status,
+        experiment_outcomes=case_experiment_outcomes(page),
+        related=_related_ids(page),
     )
+
+
+def case_experiment_outcomes(page: CasePage) -> tuple[str, ...]:
+    """The `experiment_outcome` facet values of a case (empty when it is no experiment)."""
+    if not page.is_experiment:
+        return ()
+    values = [HYPOTHESIS_PREFIX + (page.hypothesis_outcome or PENDING)]
+    values += sorted(
+        {CRITERION_PREFIX + c.outcome for c in page.criteria.all() if c.outcome},
+    )
+    return tuple(values)
+
+
+def _sections():
+    from cases.models.pages import NARRATIVE_SECTIONS
+
+    return NARRATIVE_SECTIONS
+
+
+def _related_ids(page: CasePage) -> tuple[str, ...]:
+    # lineage on both ends first, then the tools the case used: the engine lists explicit links
+    # before similar documents
+    tools = getattr(page, "tool_list", None)
+    if tools is None:
+        tools = list(page.tools.all())
+    ids = [f"{KIND}:{link.earlier_case_id}" for link in page.lineage.all()]
+    ids += [f"{KIND}:{link.page_id}" for link in page.lineage_later.all()]
+    ids += [f"{TOOL_KIND}:{tool.pk}" for tool in tools]
+    return tuple(dict.fromkeys(ids))
 
 
 def _keys(related) -> tuple[str, ...]:

@@ -5,3 +5,38 @@ from django.utils.translation import gettext_lazy as _
 class NetworkConfig(AppConfig):
     name = "network"
     verbose_name = _("Network")
+
+    def ready(self) -> None:
+        from network.models import Group, Member, Role
+        from network.search import (
+            GROUP_KIND,
+            MEMBER_KIND,
+            group_queryset,
+            group_to_document,
+            member_queryset,
+            member_to_document,
+        )
+        from network.vocabularies import exchange_labels, skill_labels
+        from search.registry import register_kind, register_labels
+
+        register_kind(
+            MEMBER_KIND,
+            model=Member,
+            label=_("Member"),
+            label_plural=_("Members"),
+            to_document=member_to_document,
+            queryset=member_queryset,
+        )
+        register_kind(
+            GROUP_KIND,
+            model=Group,
+            label=_("Group"),
+            label_plural=_("Groups"),
+            to_document=group_to_document,
+            queryset=group_queryset,
+        )
+        register_labels("skills", skill_labels)
+        register_labels("exchange", exchange_labels)
+        register_labels(
+            "roles", lambda keys: {k: str(Role(k).label) for k in keys if k in Role.values}
+        )

@@ -1,5 +1,34 @@
-"""URLs of the network app, mounted by portal.urls."""
+"""URLs of the network app, mounted by portal.urls at /network/."""
+
+from django.urls import path
+
+from network import views
 
 app_name = "network"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.directory, name="directory"),
+    path("me/", views.me, name="me"),
+    path("me/export/", views.export, name="export"),
+    path("me/delete/", views.account_delete, name="delete"),
+    path("ncp/", views.dashboard, name="dashboard"),
+    path("ncp/audit/", views.audit_log, name="audit_log"),
+    path("members/<int:pk>/", views.member_detail, name="member"),
+    path("members/<int:pk>/edit/", views.member_edit, name="member_edit"),
+    path("members/<int:pk>/approve/", views.member_approve, name="member_approve"),
+    path("members/<int:pk>/reject/", views.member_reject, name="member_reject"),
+    path("members/<int:pk>/deactivate/", views.member_deactivate, name="member_deactivate"),
+    path("members/<int:pk>/reactivate/", views.member_reactivate, name="member_reactivate"),
+    path("members/<int:pk>/ambassador/", views.member_ambassador, name="member_ambassador"),
+    path("groups/new/", views.group_create, name="group_create"),
+    path("groups/<slug:slug>/", views.group_detail, name="group"),
+    path("groups/<slug:slug>/join/", views.group_join, name="group_join"),
+    path("groups/<slug:slug>/leave/", views.group_leave, name="group_leave"),
+    path("groups/<slug:slug>/invite/", views.group_invite, name="group_invite"),
+    path(
+        "groups/<slug:slug>/requests/<int:membership_id>/",
+        views.group_request,
+        name="group_request",
+    ),
+    path("invitations/<str:token>/", views.invitation, name="invitation"),
+]

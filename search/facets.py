@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from search.query import FacetValue
+
 
 @dataclass(frozen=True)
 class Facet:
@@ -97,3 +99,23 @@ FACETS: tuple[Facet, ...] = (
 
 FACETS_BY_NAME: dict[str, Facet] = {facet.name: facet for facet in FACETS}
 FACETS_BY_PARAM: dict[str, Facet] = {facet.param: facet for facet in FACETS}
+
+
+def _value_order(value: str) -> tuple[int, str]:
+    return (int(value) if value.isdigit() else -1, value)
+
+
+def facet_values(
+    facet: Facet, counts: dict[str, int], selections: dict[str, tuple[str, ...]]
+) -> list[FacetValue]:
+    """A facet's values as every engine lists them: most frequent first (ties by value), or by
+    value, newest first, for `sort="value"` facets; at most `facet.size`, plus any selected
+    value, which stays visible (to be unselected) even when nothing matches it."""
+    selected = selections.get(facet.name, ())
+    if facet.sort == "value":
+        ordered = sorted(counts, key=_value_order, reverse=True)
+    else:
+        ordered = sorted(counts, key=lambda value: (-counts[value], value))
+    values = ordered[: facet.size]
+    values += [value for value in selected if value not in values]
+    return [FacetValue(value, counts.get(value, 0), value in selected) for value in values]

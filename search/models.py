@@ -71,6 +71,9 @@ class OutboxEntry(models.Model):
 
     document_id = models.CharField(_("document id"), max_length=200, db_index=True)
     created = models.DateTimeField(_("created"), default=timezone.now)
+    # While the engine is down, each failed attempt pushes the next one further back.
+    attempts = models.PositiveIntegerField(_("failed attempts"), default=0)
+    retry_after = models.DateTimeField(_("retry after"), null=True, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("search outbox entry")

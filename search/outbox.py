@@ -9,24 +9,29 @@ only once the engine has taken them. Several changes to one object collapse into
 
 from __future__ import annotations
 
+import datetime
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from itertools import batched
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
+from django.db.models import F, Q
 from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
 
 from wagtail import signals as wagtail_signals
 
 from search import registry
 from search.documents import SearchDocument
 from search.engines import get_engine
-from search.engines.base import SearchEngine, SearchEngineError
+from search.engines.base import DocumentsRejected, SearchEngine, SearchEngineError
 from search.models import OutboxEntry
 from search.registry import KindRegistration
 
@@ -43,8 +48,10 @@ class DrainResult:
     completed: int = 0  # outbox rows deleted because the engine took their documents
     indexed: int = 0  # documents sent to the engine
     deleted: int = 0  # documents removed from the engine
-    failed: list[str] = field(default_factory=list)  # document ids whose to_document raised
+    failed: list[str] = field(default_factory=list)  # ids whose to_document or engine refused
     error: str = ""  # set when the engine refused the batch; its rows stay
+    paused: bool = False  # a rebuild runs: nothing was drained
+    requeued: int = 0  # documents queued because the engine had lost its index
 
 
 def connect_signals(registration: KindRegistration) -> None:
@@ -91,39 +98,131 @@ def outbox_paused() -> Iterator[None]:
 
 
 def outbox_drain(
-    batch_size: int | None = None, *, engine: SearchEngine | None = None
+    batch_size: int | None = None, *, engine: SearchEngine | None = None, force: bool = False
 ) -> DrainResult:
-    """Send the oldest `batch_size` outbox entries to the engine, then delete exactly those.
+    """Send the oldest `batch_size` due outbox entries to the engine in one bulk request, then
+    delete exactly those.
 
     Each document is recomputed from the database now: an object that is gone, falls outside
     its kind's queryset or has no document (`to_document` returns None) is deleted from the
-    engine. When the engine raises SearchEngineError every row stays for the next run; when
-    `to_document` raises, that document's rows stay and the rest of the batch goes on.
+    engine. When the engine raises SearchEngineError every row stays and is retried after a
+    back-off that doubles with each failure (SEARCH_OUTBOX_RETRY_SECONDS up to
+    SEARCH_OUTBOX_RETRY_MAX_SECONDS); `force` ignores the back-off. Documents that
+    `to_document` or the engine refuse keep their rows (with back-off); the rest go on.
+    When the engine has lost its index (a new or restarted cluster), it is created again and
+    every document is queued, so that the index converges with the database.
+    While `search_index rebuild` runs, nothing is drained: the rebuild's new index would miss
+    what the old one takes; its rows are drained after the alias swap.
     """
     batch_size = batch_size or settings.SEARCH_OUTBOX_BATCH_SIZE
     engine = engine or get_engine()
-    entries = list(OutboxEntry.objects.order_by("id").values_list("id", "document_id")[:batch_size])
-    result = DrainResult(entries=len(entries))
+    result = DrainResult()
+    if outbox_rebuild_running():
+        result.paused = True
+        return result
+    try:
+        if engine.ensure_index():
+            result.requeued = outbox_enqueue_all()
+    except SearchEngineError as error:
+        result.error = str(error) or error.__class__.__name__
+        logger.warning("Search engine unavailable; the outbox waits: %s", result.error)
+        return result
+
+    due = OutboxEntry.objects.order_by("id")
+    if not force:
+        due = due.filter(Q(retry_after__isnull=True) | Q(retry_after__lte=timezone.now()))
+    entries = list(due.values_list("id", "document_id", "attempts")[:batch_size])
+    result.entries = len(entries)
     if not entries:
         return result
 
-    docs, gone, failed = documents_for(dict.fromkeys(doc_id for _, doc_id in entries))
+    docs, gone, failed = documents_for(dict.fromkeys(doc_id for _, doc_id, _ in entries))
     try:
-        result.indexed = engine.index(docs) if docs else 0
+        try:
+            result.indexed = engine.index(docs) if docs else 0
+        except DocumentsRejected as rejected:
+            logger.error("The search engine refused %s: %s", ", ".join(rejected.ids), rejected)
+            failed |= set(rejected.ids)
+            result.indexed = len(docs) - len(rejected.ids)
         if gone:
             engine.delete(gone)
             result.deleted = len(gone)
     except SearchEngineError as error:
         logger.warning("Search engine refused %d outbox entries: %s", len(entries), error)
         result.error = str(error) or error.__class__.__name__
+        _back_off(entries)
         return result
 
     result.failed = sorted(failed)
-    done = [entry_id for entry_id, doc_id in entries if doc_id not in failed]
+    done = [entry_id for entry_id, doc_id, _ in entries if doc_id not in failed]
     # Only the rows read above: entries written meanwhile wait for the next run.
     OutboxEntry.objects.filter(id__in=done).delete()
+    _back_off([entry for entry in entries if entry[1] in failed])
     result.completed = len(done)
     return result
+
+
+def outbox_retry_delay(attempts: int) -> float:
+    """Seconds to wait after the `attempts`-th failure: doubling, up to a maximum."""
+    base = settings.SEARCH_OUTBOX_RETRY_SECONDS
+    return min(settings.SEARCH_OUTBOX_RETRY_MAX_SECONDS, base * 2 ** max(0, attempts - 1))
+
+
+def outbox_next_retry() -> datetime.datetime | None:
+    """When the earliest waiting entry is due again (None when none waits)."""
+    return (
+        OutboxEntry.objects.filter(retry_after__isnull=False)
+        .order_by("retry_after")
+        .values_list("retry_after", flat=True)
+        .first()
+    )
+
+
+def _back_off(entries: list[tuple[int, str, int]]) -> None:
+    if not entries:
+        return
+    attempts = max(entry[2] for entry in entries) + 1
+    retry_after = timezone.now() + datetime.timedelta(seconds=outbox_retry_delay(attempts))
+    OutboxEntry.objects.filter(id__in=[entry[0] for entry in entries]).update(
+        attempts=F("attempts") + 1, retry_after=retry_after
+    )
+
+
+def outbox_enqueue_all() -> int:
+    """Queue every object of every registered kind (the engine lost its index); the drain
+    that follows sends them in bulk batches. Does not schedule a drain: its caller drains."""
+    queued = 0
+    for registration in registry.kinds().values():
+        pks = registration.queryset().values_list("pk", flat=True).iterator(chunk_size=2000)
+        for chunk in batched(pks, 2000):
+            OutboxEntry.objects.bulk_create(
+                OutboxEntry(document_id=registration.doc_id(pk)) for pk in chunk
+            )
+            queued += len(chunk)
+    logger.warning("Queued %d documents to fill the new search index", queued)
+    return queued
+
+
+_REBUILD_KEY = "search:outbox:rebuild-running"
+
+
+@contextmanager
+def outbox_rebuild_lock(*, timeout: float = 6 * 3600) -> Iterator[None]:
+    """Hold outbox drains (in every process sharing the cache) while a rebuild runs."""
+    if not cache.add(_REBUILD_KEY, True, timeout=timeout):
+        raise SearchRebuildRunning("Another search index rebuild is running.")
+    try:
+        yield
+    finally:
+        cache.delete(_REBUILD_KEY)
+
+
+def outbox_rebuild_running() -> bool:
+    return bool(cache.get(_REBUILD_KEY))
+
+
+class SearchRebuildRunning(RuntimeError):
+    """A rebuild was asked for while one runs."""
 
 
 def documents_for(doc_ids: Iterable[str]) -> tuple[list[SearchDocument], list[str], set[str]]:

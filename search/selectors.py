@@ -3,34 +3,107 @@
 from __future__ import annotations
 
 import logging
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import replace
 
+from django.conf import settings
+
 from search import registry
-from search.documents import Visibility
+from search.documents import SearchDocument, Visibility
 from search.engines import get_database_engine, get_engine
-from search.engines.base import SearchEngineError
+from search.engines.base import SearchEngine, SearchEngineError
 from search.facets import FACETS_BY_NAME
 from search.query import FacetValue, SearchQuery, SearchResults
 
 logger = logging.getLogger(__name__)
 
 
+class _Outage:
+    """Whether the configured engine is down, per process: it is logged once when it goes
+    down and once when it answers again, and while it is down it is only asked again every
+    SEARCH_RETRY_SECONDS (the database answers meanwhile, without waiting for a timeout)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.down_since: float | None = None
+        self.retry_at = 0.0
+
+    def should_try(self) -> bool:
+        with self.lock:
+            return self.down_since is None or time.monotonic() >= self.retry_at
+
+    def failed(self, engine: SearchEngine, error: SearchEngineError) -> None:
+        with self.lock:
+            now = time.monotonic()
+            first = self.down_since is None
+            if first:
+                self.down_since = now
+            self.retry_at = now + getattr(settings, "SEARCH_RETRY_SECONDS", 30)
+        if first:
+            logger.error(
+                "The %s search engine does not answer (%s); searches answer from the database "
+                "until it does.",
+                engine.name,
+                error,
+            )
+
+    def answered(self, engine: SearchEngine) -> None:
+        with self.lock:
+            down_since, self.down_since = self.down_since, None
+        if down_since is not None:
+            logger.warning(
+                "The %s search engine answers again after %.0f s.",
+                engine.name,
+                time.monotonic() - down_since,
+            )
+
+
+_outage = _Outage()
+
+
+def _with_fallback[T](call: Callable[[SearchEngine], T]) -> tuple[T, SearchEngine, bool]:
+    """(result, engine that answered, degraded): the configured engine, or the database
+    engine when a distributed engine fails or is known to be down."""
+    engine = get_engine()
+    fallback = get_database_engine()
+    if engine is fallback:
+        return call(engine), engine, False
+    if _outage.should_try():
+        try:
+            result = call(engine)
+        except SearchEngineError as error:
+            _outage.failed(engine, error)
+        else:
+            _outage.answered(engine)
+            return result, engine, False
+    return call(fallback), fallback, True
+
+
 def search_run(query: SearchQuery) -> SearchResults:
     """Answer `query` with the configured engine, facet values labelled.
 
     When a distributed engine fails, the database engine answers instead and the results say
-    `degraded=True`; when the database engine itself fails, the error propagates.
+    `engine="database", degraded=True` (logged once per outage); when the database engine
+    itself fails, the error propagates.
     """
-    engine = get_engine()
-    fallback = get_database_engine()
-    try:
-        results = engine.search(query)
-    except SearchEngineError:
-        if engine is fallback:
-            raise
-        logger.exception("The %s search engine failed; answering from the database", engine.name)
-        results = replace(fallback.search(query), degraded=True)
+    results, _, degraded = _with_fallback(lambda engine: engine.search(query))
+    if degraded:
+        results = replace(results, degraded=True)
     return search_label_facets(results)
+
+
+def search_suggest(prefix: str, *, limit: int = 8) -> tuple[list[SearchDocument], str, bool]:
+    """Titles for autocomplete: (documents, engine name, degraded), with the same fallback."""
+    documents, engine, degraded = _with_fallback(lambda e: e.suggest(prefix, limit=limit))
+    return documents, engine.name, degraded
+
+
+def search_related(doc_id: str, *, limit: int = 6) -> list[SearchDocument]:
+    """Documents like `doc_id` (explicit links first), with the same fallback."""
+    documents, _, _ = _with_fallback(lambda engine: engine.related(doc_id, limit=limit))
+    return documents
 
 
 def search_label_facets(results: SearchResults) -> SearchResults:

@@ -11,13 +11,19 @@ from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from search.engines import get_engine
 from search.facets import FACETS
 from search.forms import SORT_LABELS, InvalidSearch, SearchForm, query_from_params
 from search.query import SearchQuery, SearchResults, Sort
-from search.selectors import kind_label, search_run, search_visibility_for
+from search.selectors import kind_label, search_run, search_suggest, search_visibility_for
 
+DEFAULT_SUGGESTIONS = 8
+MAX_SUGGESTIONS = 20
+MAX_SUGGEST_LENGTH = 100
 # Fields of a document the API leaves out: long, or not the visitor's business.
 _API_OMITTED_FIELDS = ("body", "visibility")
 
@@ -70,6 +76,43 @@ def search_api(request: HttpRequest) -> JsonResponse:
             },
         }
     )
+
+
+@require_GET
+def suggest_api(request: HttpRequest) -> JsonResponse:
+    """Titles for autocomplete: `?q=<prefix>` (and optional `limit`, 1 to 20) gives
+    `{"q", "engine", "degraded", "suggestions": [{"id", "title", "url", "kind", "kind_label"}]}`.
+    Public documents only, so that the answer can be cached for everyone."""
+    prefix = request.GET.get("q", "")[:MAX_SUGGEST_LENGTH].strip()
+    try:
+        limit = int(request.GET.get("limit", DEFAULT_SUGGESTIONS))
+    except ValueError:
+        return JsonResponse({"error": _("limit must be a whole number.")}, status=400)
+    if not 1 <= limit <= MAX_SUGGESTIONS:
+        return JsonResponse(
+            {"error": _("limit must be between 1 and %(max)d.") % {"max": MAX_SUGGESTIONS}},
+            status=400,
+        )
+    documents, engine, degraded = search_suggest(prefix, limit=limit) if prefix else ([], "", False)
+    response = JsonResponse(
+        {
+            "q": prefix,
+            "engine": engine or get_engine().name,
+            "degraded": degraded,
+            "suggestions": [
+                {
+                    "id": doc.id,
+                    "title": doc.title,
+                    "url": doc.url,
+                    "kind": doc.kind,
+                    "kind_label": kind_label(doc.kind),
+                }
+                for doc in documents
+            ],
+        }
+    )
+    patch_cache_control(response, public=True, max_age=60)
+    return response
 
 
 def _hit_json(hit) -> dict:

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.images.blocks import ImageBlock
 
+from budgeting.blocks import ProcessBlock
+
 RICH_TEXT_FEATURES = ["h2", "h3", "h4", "bold", "italic", "link", "ol", "ul", "hr", "blockquote"]
 
 
@@ -68,7 +70,8 @@ class CallToActionBlock(blocks.StructBlock):
 
 
 class BaseStreamBlock(blocks.StreamBlock):
-    """The body of every page: headings, rich text, figures, quotes and calls to action."""
+    """The body of every page: headings, rich text, figures, quotes, calls to action and an
+    embedded participatory budgeting process."""
 
     heading = HeadingBlock()
     paragraph = blocks.RichTextBlock(
@@ -81,3 +84,4 @@ class BaseStreamBlock(blocks.StreamBlock):
     figure = FigureBlock()
     quote = QuoteBlock()
     call_to_action = CallToActionBlock()
+    pb_process = ProcessBlock()

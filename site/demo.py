@@ -194,6 +194,8 @@ def demo_settings_ensure(report: DemoReport, *, site: Site, about: Page, sources
         navigation.header_links = [
             _link(_("Cases"), url="/cases/"),
             _link(_("Toolkit"), url="/toolkit/"),
+            _link(_("Network"), url="/network/"),
+            _link(_("Participatory budgets"), url="/pb/"),
             _link(_("Search"), url="/search/"),
             _link(_("About"), page=about),
         ]

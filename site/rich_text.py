@@ -35,7 +35,9 @@ _RENAMES = (
 _HEADING = re.compile(r"<(/?)h([1-6])\b", re.IGNORECASE)
 _ANCHOR_WITHOUT_HREF = re.compile(r"<a>(.*?)</a>", re.DOTALL)
 _FORMATTED_HEADING = re.compile(r"<(h[2-4])>\s*<([bi])>(.*?)</\2>\s*</\1>", re.DOTALL)
-_EMPTY_BLOCK = re.compile(r"<(p|li|h[2-4]|blockquote)>(\s|<br>|&nbsp;|\xa0)*</\1>")
+# `\s` already covers the no-break space; listing it again made the pattern backtrack for
+# minutes on long runs of them.
+_EMPTY_BLOCK = re.compile(r"<(p|li|h[2-4]|blockquote)>(?:\s|<br>|&nbsp;)*</\1>")
 _SPACE = re.compile(r"\s+")
 _BLOCK_TAG = re.compile(r"<(?=/?(?:p|h[1-6]|li|br|hr|div|blockquote|ul|ol|tr|td|th)\b)", re.I)
 

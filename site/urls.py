@@ -13,8 +13,11 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include(search_urls)),
+    path("accounts/", include("allauth.urls")),
     path("network/", include("network.urls")),
     path("pb/", include("budgeting.urls")),
+    # file routes under /cases/ (export.csv, export.json) that Wagtail page URLs cannot express
+    path("", include("cases.urls")),
 ]
 
 if settings.DEBUG:

@@ -7,9 +7,10 @@ class ToolkitConfig(AppConfig):
     verbose_name = _("Toolkit Navigator")
 
     def ready(self) -> None:
-        from search.registry import register_kind
+        from search.registry import register_kind, register_labels
         from toolkit.models import ResourcePage
         from toolkit.search import KIND, resource_queryset, resource_to_document
+        from toolkit.vocabularies import label_providers
 
         register_kind(
             KIND,
@@ -19,3 +20,5 @@ class ToolkitConfig(AppConfig):
             to_document=resource_to_document,
             queryset=resource_queryset,
         )
+        for vocabulary, provider in label_providers().items():
+            register_labels(vocabulary, provider)

@@ -5,7 +5,8 @@ from wagtail.rich_text import RichText
 import factory
 import wagtail_factories
 
-from toolkit.models import ResourceFormat, ResourcePage, ToolkitIndexPage
+from toolkit.models import ResourcePage, ToolkitIndexPage
+from toolkit.vocabularies import Cost, ResourceFormat
 
 
 class ToolkitIndexPageFactory(wagtail_factories.PageFactory):
@@ -27,6 +28,14 @@ class ResourcePageFactory(wagtail_factories.PageFactory):
     publisher = "Example Lab"
     link = "https://example.org/resource"
     format = ResourceFormat.METHOD
+    purposes = factory.LazyFunction(lambda: ["insight-finding"])
+    audiences = factory.LazyFunction(lambda: ["practitioner"])
+    skill_levels = factory.LazyFunction(lambda: ["beginner"])
+    time_needed = "half-day"
+    group_sizes = factory.LazyFunction(lambda: ["small-team"])
+    cost = Cost.FREE
+    languages = factory.LazyFunction(lambda: ["en"])
+    openness = factory.LazyFunction(lambda: ["reusable"])
 
     class Meta:
         model = ResourcePage

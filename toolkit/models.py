@@ -1,32 +1,39 @@
 """The Toolkit Navigator's resources: methods, guides and toolkits for public innovators."""
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
 from portal.blocks import BaseStreamBlock
-from portal.models.mixins import PaginatedListingMixin
+from toolkit.fields import ChoiceListField
+from toolkit.vocabularies import (
+    Audience,
+    Cost,
+    GroupSize,
+    Openness,
+    Purpose,
+    ResourceFormat,
+    SkillLevel,
+    TimeNeeded,
+    language_choices,
+)
 
 RESOURCES_PER_PAGE = 48
 
-
-class ResourceFormat(models.TextChoices):
-    METHOD = "method", _("Method")
-    GUIDE = "guide", _("Guide")
-    TOOLKIT = "toolkit", _("Toolkit")
-    TEMPLATE = "template", _("Template or canvas")
-    COURSE = "course", _("Course")
-    REPORT = "report", _("Report")
+__all__ = ["RESOURCES_PER_PAGE", "ResourceFormat", "ResourcePage", "ToolkitIndexPage"]
 
 
-class ToolkitIndexPage(PaginatedListingMixin, Page):
-    """The toolkit: every live resource under it, by title."""
+class ToolkitIndexPage(RoutablePageMixin, Page):
+    """The toolkit: a faceted listing of its resources (through the knowledge index) and the
+    navigator, which recommends resources from a few answers (`navigator/`)."""
 
     intro = models.TextField(_("introduction"), blank=True)
 
@@ -35,21 +42,31 @@ class ToolkitIndexPage(PaginatedListingMixin, Page):
     parent_page_types = ["portal.HomePage"]
     subpage_types = ["toolkit.ResourcePage"]
     max_count = 1
-    per_page = RESOURCES_PER_PAGE
-    listing_context_name = "resources"
 
     class Meta:
         verbose_name = _("toolkit")
 
-    def get_listing(self) -> models.QuerySet:
-        """Live, public resources under this page, by title, with their card facts."""
-        return (
-            ResourcePage.objects.child_of(self)
-            .live()
-            .public()
-            .order_by("title", "pk")
-            .prefetch_related("methods", "stages")
+    @path("")
+    def listing(self, request):
+        """Every resource, filtered by the facets in the URL (GET), a page at a time."""
+        from toolkit.views import toolkit_listing_context
+
+        context, status = toolkit_listing_context(request, page=self)
+        response = self.render(request, context_overrides=context)
+        response.status_code = status
+        return response
+
+    @path("navigator/", name="navigator")
+    def navigator(self, request):
+        """The guided navigator: a few questions in a GET form, ranked recommendations."""
+        from toolkit.views import navigator_context
+
+        context, status = navigator_context(request, page=self)
+        response = self.render(
+            request, context_overrides=context, template="toolkit/navigator.html"
         )
+        response.status_code = status
+        return response
 
 
 class ResourcePage(Page):
@@ -67,10 +84,42 @@ class ResourcePage(Page):
         _("link"), max_length=500, blank=True, help_text=_("Where to find the resource itself.")
     )
     format = models.CharField(
-        _("format"), max_length=20, choices=ResourceFormat.choices, blank=True
+        _("type of resource"), max_length=20, choices=ResourceFormat.choices, blank=True
+    )
+    purposes = ChoiceListField(_("good for"), item_choices=Purpose.choices)
+    audiences = ChoiceListField(_("intended users"), item_choices=Audience.choices)
+    skill_levels = ChoiceListField(
+        _("skill level"),
+        item_choices=SkillLevel.choices,
+        help_text=_("The experience a team needs to use it well."),
+    )
+    time_needed = models.CharField(
+        _("time needed"), max_length=20, choices=TimeNeeded.choices, blank=True
     )
     time_required = models.CharField(
-        _("time required"), max_length=200, blank=True, help_text=_("e.g. “1–2 hours”.")
+        _("time required, in words"),
+        max_length=200,
+        blank=True,
+        help_text=_("e.g. “1–2 hours”, as the source says it."),
+    )
+    group_sizes = ChoiceListField(_("group size"), item_choices=GroupSize.choices)
+    cost = models.CharField(_("cost"), max_length=10, choices=Cost.choices, blank=True)
+    languages = ChoiceListField(
+        _("languages"),
+        item_choices=language_choices(),
+        help_text=_("Languages the resource itself is available in."),
+    )
+    openness = ChoiceListField(
+        _("openness"),
+        item_choices=Openness.choices,
+        help_text=_("OPSI's levels: free to reuse, licensed for remixing, editable source files."),
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1900), MaxValueValidator(2100)],
+        help_text=_("The year the resource was published."),
     )
     methods = ParentalManyToManyField(
         "portal.Method", blank=True, related_name="resources", verbose_name=_("methods")
@@ -98,11 +147,24 @@ class ResourcePage(Page):
                 FieldPanel("publisher"),
                 FieldPanel("link"),
                 FieldPanel("format"),
-                FieldPanel("time_required"),
+                FieldPanel("year"),
+                FieldPanel("languages"),
                 FieldPanel("methods", widget=forms.CheckboxSelectMultiple),
                 FieldPanel("stages", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("purposes"),
+                FieldPanel("audiences"),
             ],
             heading=_("Facts"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("skill_levels"),
+                FieldPanel("time_needed"),
+                FieldPanel("time_required"),
+                FieldPanel("group_sizes"),
+                FieldPanel("cost"),
+            ],
+            heading=_("What it asks of you"),
         ),
         MultiFieldPanel(
             [
@@ -110,6 +172,7 @@ class ResourcePage(Page):
                 FieldPanel("source_url"),
                 FieldPanel("licence"),
                 FieldPanel("licence_url"),
+                FieldPanel("openness"),
             ],
             heading=_("Source and licence"),
         ),
@@ -126,3 +189,31 @@ class ResourcePage(Page):
     class Meta:
         verbose_name = _("resource")
         verbose_name_plural = _("resources")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["used_in_cases"] = self.cases_that_used_it()
+        context["facts"] = self.facts_named()
+        return context
+
+    def facts_named(self) -> dict[str, list[str]]:
+        """The list fields' display names, for the page."""
+        return {
+            name: [str(labels.get(key, key)) for key in getattr(self, name) or ()]
+            for name in (
+                "purposes",
+                "audiences",
+                "skill_levels",
+                "group_sizes",
+                "languages",
+                "openness",
+            )
+            for labels in [dict(self._meta.get_field(name).item_choices)]
+        }
+
+    def cases_that_used_it(self) -> list[Page]:
+        """Live, public case studies that link to this resource (`CasePage.tools`), by title;
+        empty while the cases app has no such link."""
+        if not hasattr(self, "used_in_cases"):
+            return []
+        return list(self.used_in_cases.live().public().order_by("title"))

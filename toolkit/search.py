@@ -38,6 +38,15 @@ def resource_to_document(page: ResourcePage) -> SearchDocument | None:
         methods=_keys(page.methods),
         stages=_keys(page.stages),
         formats=(page.format,) if page.format else (),
+        purposes=tuple(page.purposes or ()),
+        audiences=tuple(page.audiences or ()),
+        skill_levels=tuple(page.skill_levels or ()),
+        time_needed=page.time_needed,
+        group_sizes=tuple(page.group_sizes or ()),
+        cost=page.cost,
+        languages=tuple(page.languages or ()),
+        openness=tuple(page.openness or ()),
+        year=page.year,
     )
 
 

@@ -14,8 +14,8 @@ __all__ = ["SearchEngine", "SearchEngineError", "get_engine", "get_database_engi
 
 
 def get_engine() -> SearchEngine:
-    """The engine SEARCH_URL names: "database" (the default), or later
-    elasticsearch://host:9200/<index> and opensearch://host:9200/<index>."""
+    """The engine SEARCH_URL names: "database" (the default), elasticsearch://host:9200/<index>
+    or opensearch://host:9200/<index> (credentials and TLS options: search.engines.distributed)."""
     return _engine_for_url(getattr(settings, "SEARCH_URL", "") or "database")
 
 
@@ -26,18 +26,23 @@ def get_database_engine() -> SearchEngine:
 
 @cache
 def _engine_for_url(url: str) -> SearchEngine:
-    # Engines hold no per-request state, so one instance per URL is enough.
+    # Engines hold no per-request state, so one instance (and connection pool) per URL.
     scheme = urlsplit(url).scheme or url
     if scheme in {"database", "db"}:
         from search.engines.database import DatabaseEngine
 
         return DatabaseEngine()
-    if scheme in {"elasticsearch", "opensearch"}:
-        raise ImproperlyConfigured(
-            f"SEARCH_URL={url!r}: the {scheme} engine is not available yet (issue 7). "
-            "Use SEARCH_URL=database."
-        )
+    if scheme == "opensearch":
+        from search.engines.distributed import EngineURL
+        from search.engines.opensearch import OpenSearchEngine
+
+        return OpenSearchEngine(EngineURL.parse(url))
+    if scheme == "elasticsearch":
+        from search.engines.distributed import EngineURL
+        from search.engines.elasticsearch import ElasticsearchEngine
+
+        return ElasticsearchEngine(EngineURL.parse(url))
     raise ImproperlyConfigured(
-        f"SEARCH_URL={url!r} names no search engine; use 'database' "
-        "(or, later, elasticsearch://host:9200/index or opensearch://host:9200/index)."
+        f"SEARCH_URL={url.split('@')[-1]!r} names no search engine; use 'database', "
+        "elasticsearch://host:9200/<index> or opensearch://host:9200/<index>."
     )

@@ -13,8 +13,24 @@ class SearchEngineError(Exception):
     """The engine could not answer (down, timed out, rejected the request)."""
 
 
+class DocumentsRejected(SearchEngineError):
+    """The engine refused some documents for good (e.g. a mapping error): retrying them cannot
+    help. The rest of the batch was written."""
+
+    def __init__(self, ids: list[str], reason: str) -> None:
+        super().__init__(f"{len(ids)} documents rejected: {reason}")
+        self.ids = ids
+
+
 class SearchEngine(ABC):
     name: str = ""
+    typo_tolerant: bool = False  # long words match with an edit or two ("bicylce")
+    language_analysis: bool = False  # words match by stem in the document's language
+
+    def ensure_index(self) -> bool:
+        """Create the index when the engine has none; True when it did (the caller then sends
+        every document again). The database engine's tables come with its migrations."""
+        return False
 
     @abstractmethod
     def index(self, docs: Iterable[SearchDocument]) -> int:

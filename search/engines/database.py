@@ -34,7 +34,7 @@ from django.utils.safestring import mark_safe
 
 from search.documents import SearchDocument, Visibility
 from search.engines.base import SearchEngine
-from search.facets import FACETS, FACETS_BY_NAME, Facet
+from search.facets import FACETS, FACETS_BY_NAME, Facet, facet_values
 from search.models import IndexedDocument, IndexedFacetValue
 from search.query import MAX_QUERY_LENGTH, FacetValue, Hit, SearchQuery, SearchResults, Sort
 
@@ -300,10 +300,6 @@ def _full_text() -> FullText:
 
 def _significant_words(text: str) -> set[str]:
     return {word for word in query_words(text) if len(word) >= _RELATED_TITLE_WORD_MIN}
-
-
-def _year_order(value: str) -> tuple[int, str]:
-    return (int(value) if value.isdigit() else -1, value)
 
 
 class DatabaseEngine(SearchEngine):
@@ -590,21 +586,4 @@ class DatabaseEngine(SearchEngine):
             for name, value, n in rows:
                 counts[name][value] = n
 
-        return {
-            facet.name: self._facet_values(facet, counts[facet.name], selections)
-            for facet in FACETS
-        }
-
-    @staticmethod
-    def _facet_values(
-        facet: Facet, counts: dict[str, int], selections: dict[str, tuple[str, ...]]
-    ) -> list[FacetValue]:
-        selected = selections.get(facet.name, ())
-        if facet.sort == "value":
-            ordered = sorted(counts, key=_year_order, reverse=True)
-        else:
-            ordered = sorted(counts, key=lambda value: (-counts[value], value))
-        values = ordered[: facet.size]
-        # A selected value stays visible (to be unselected) even when nothing matches it.
-        values += [value for value in selected if value not in values]
-        return [FacetValue(value, counts.get(value, 0), value in selected) for value in values]
+        return {facet.name: facet_values(facet, counts[facet.name], selections) for facet in FACETS}

@@ -6,6 +6,7 @@ import pytest
 
 from search.documents import SearchDocument
 from search.registry import register_kind, unregister_kind
+from tests.search_contract.osmem import osmem_search_url, search_osmem  # noqa: F401 (fixtures)
 
 TEST_KIND = "testpage"
 

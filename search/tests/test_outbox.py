@@ -1,6 +1,9 @@
 """Index updates are queued with the change, drained after commit, and never lost."""
 
+import datetime
+
 from django.db import transaction
+from django.utils import timezone
 
 import pytest
 
@@ -184,16 +187,58 @@ def test_engine_failure_keeps_the_rows(test_kind, make_page):
     assert len(queued()) == 1
 
 
-def test_rows_left_by_a_failure_are_drained_when_the_engine_is_back(
+def test_rows_left_by_a_failure_wait_for_their_back_off_then_drain(
     test_kind, make_page, database_engine
 ):
     make_page("Bicycle lanes")
     outbox_drain(engine=BrokenEngine())
 
+    # Not asked again at once: the engine gets time to come back.
+    assert outbox_drain().entries == 0
+    assert database_engine.count() == 0
+
+    OutboxEntry.objects.update(retry_after=timezone.now() - datetime.timedelta(seconds=1))
     outbox_drain()
 
     assert database_engine.count() == 1
     assert queued() == []
+
+
+def test_each_failure_doubles_the_wait_up_to_the_maximum(test_kind, make_page, settings):
+    settings.SEARCH_OUTBOX_RETRY_SECONDS = 5
+    settings.SEARCH_OUTBOX_RETRY_MAX_SECONDS = 60
+    make_page("Bicycle lanes")
+    waits = []
+    for _ in range(6):
+        before = timezone.now()
+        outbox_drain(engine=BrokenEngine(), force=True)
+        entry = OutboxEntry.objects.get()
+        waits.append(round((entry.retry_after - before).total_seconds()))
+
+    assert waits == [5, 10, 20, 40, 60, 60]
+    assert OutboxEntry.objects.get().attempts == 6
+
+
+def test_forced_drain_ignores_the_back_off(test_kind, make_page, database_engine):
+    make_page("Bicycle lanes")
+    outbox_drain(engine=BrokenEngine())
+
+    result = outbox_drain(force=True)
+
+    assert result.completed == 1
+    assert database_engine.count() == 1
+
+
+def test_nothing_drains_while_a_rebuild_runs(test_kind, make_page, database_engine):
+    from search.outbox import outbox_rebuild_lock
+
+    make_page("Bicycle lanes")
+    with outbox_rebuild_lock():
+        result = outbox_drain()
+
+    assert result.paused
+    assert len(queued()) == 1
+    assert outbox_drain().completed == 1
 
 
 def test_missing_objects_and_unknown_kinds_are_deleted_from_the_engine(test_kind, database_engine):

@@ -66,13 +66,16 @@ def test_search_run_is_not_degraded_normally(indexed):
 
 
 @pytest.mark.parametrize(
-    "url", ["elasticsearch://localhost:9200/kokeilu", "opensearch://os:9200/k"]
+    ("url", "name"),
+    [
+        ("elasticsearch://localhost:9200/kokeilu", "elasticsearch"),
+        ("opensearch://os/k", "opensearch"),
+    ],
 )
-def test_distributed_engines_are_not_available_yet(settings, url):
+def test_distributed_engines_are_chosen_by_the_url(settings, url, name):
     settings.SEARCH_URL = url
 
-    with pytest.raises(ImproperlyConfigured, match=r"not available yet \(issue 7\)"):
-        get_engine()
+    assert get_engine().name == name
 
 
 def test_an_unknown_engine_url_is_refused(settings):

@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "django_tasks",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -64,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "portal.middleware.ContentSecurityPolicyMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -113,6 +117,35 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Accounts (django-allauth): sign-up with a confirmed e-mail address, log-in by username or
+# e-mail. A new account's membership then waits for a national contact point (network/).
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/network/me/"
+LOGOUT_REDIRECT_URL = "/"
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_SIGNUP_FORM_CLASS = "network.forms.SignupProfileForm"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Kokeilu] "
+ACCOUNT_SESSION_REMEMBER = None
+ACCOUNT_RATE_LIMITS = {
+    # failed log-ins: 10 a minute per address, 5 per 5 minutes per account
+    "login_failed": "10/m/ip,5/5m/key",
+    "login": "30/m/ip",
+    "signup": "10/h/ip",
+    "reset_password": "10/h/ip,3/h/key",
+    "confirm_email": "1/3m/key",
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Kokeilu"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English")]
@@ -201,10 +234,20 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 # is the project's search/ package, configured with SEARCH_URL below.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
-# Knowledge index: "database" (SQLite FTS5 or PostgreSQL full text), or
-# elasticsearch://host:9200/<index>, opensearch://host:9200/<index>.
+# -- Knowledge index (search/) ---------------------------------------------------------------
+# SEARCH_URL: "database" (SQLite FTS5 or PostgreSQL full text), or a cluster:
+#   opensearch://[user:password@]host:9200[,host2:9200]/<index>[?tls=true&verify_certs=true
+#   &ca_certs=/path/ca.pem&timeout=5], and the same with elasticsearch://.
 SEARCH_URL = os.environ.get("SEARCH_URL", "database")
+# Seconds a request to the cluster may take before the database answers instead.
+SEARCH_TIMEOUT = float(os.environ.get("SEARCH_TIMEOUT", "5"))
+# While the cluster is down, searches ask it again at most this often (per process).
+SEARCH_RETRY_SECONDS = float(os.environ.get("SEARCH_RETRY_SECONDS", "30"))
+# Outbox: documents per bulk request, and the back-off of entries the engine refused.
 SEARCH_OUTBOX_BATCH_SIZE = int(os.environ.get("SEARCH_OUTBOX_BATCH_SIZE", "200"))
+SEARCH_OUTBOX_RETRY_SECONDS = float(os.environ.get("SEARCH_OUTBOX_RETRY_SECONDS", "5"))
+SEARCH_OUTBOX_RETRY_MAX_SECONDS = float(os.environ.get("SEARCH_OUTBOX_RETRY_MAX_SECONDS", "600"))
+# -- end of the knowledge index settings -----------------------------------------------------
 
 
 def require_secret_key(secret_key: str) -> str:

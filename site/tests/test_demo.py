@@ -71,8 +71,14 @@ def test_demo_fills_site_settings_and_navigation(loaded):
     assert site_settings.tagline
     assert "CC BY-SA 4.0" in site_settings.footer_text
     header = [(link.value["label"], link.value["url"]) for link in navigation.header_links]
-    assert header[:3] == [("Cases", "/cases/"), ("Toolkit", "/toolkit/"), ("Search", "/search/")]
-    assert navigation.header_links[3].value["page"].pk == about.pk
+    assert header[:5] == [
+        ("Cases", "/cases/"),
+        ("Toolkit", "/toolkit/"),
+        ("Network", "/network/"),
+        ("Participatory budgets", "/pb/"),
+        ("Search", "/search/"),
+    ]
+    assert navigation.header_links[5].value["page"].pk == about.pk
     footer = [link.value["label"] for link in navigation.footer_links]
     assert footer == ["About", "Data sources and licences", "Admin"]
 

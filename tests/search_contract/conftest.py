@@ -1,31 +1,38 @@
 """The engines every contract test runs against.
 
 Add an engine by adding its name to ENGINES and a branch to `_make_engine`: it must return an
-engine that `rebuild` can fill with CONTRACT_DOCUMENTS. Engines that need a service
-(Elasticsearch, OpenSearch) should `pytest.skip` when it is not reachable. Every engine gets a
-test database: the database engine lives in it, and the others fall back to it.
+engine that `rebuild` can fill with CONTRACT_DOCUMENTS. The OpenSearch engine runs against an
+osmem-server started once per session (skipped when the binary is missing, failed under CI).
+Every engine gets a test database: the database engine lives in it, and the others fall back
+to it.
 """
 
 import pytest
 
 from search.engines.base import SearchEngine
 from tests.search_contract.documents import CONTRACT_DOCUMENTS
+from tests.search_contract.osmem import osmem_search_url, search_osmem  # noqa: F401 (fixtures)
 
-ENGINES = ["database"]
+ENGINES = ["database", "opensearch"]
 
 
-def _make_engine(name: str) -> SearchEngine:
+def _make_engine(name: str, request: pytest.FixtureRequest) -> SearchEngine:
     if name == "database":
         from search.engines.database import DatabaseEngine
 
         return DatabaseEngine()
+    if name == "opensearch":
+        from search.engines.distributed import EngineURL
+        from search.engines.opensearch import OpenSearchEngine
+
+        return OpenSearchEngine(EngineURL.parse(request.getfixturevalue("osmem_search_url")))
     raise AssertionError(f"no contract fixture for engine {name!r}")
 
 
 @pytest.fixture(params=ENGINES)
 def engine(request: pytest.FixtureRequest, db) -> SearchEngine:
     """An engine holding exactly the contract documents."""
-    engine = _make_engine(request.param)
+    engine = _make_engine(request.param, request)
     engine.rebuild(CONTRACT_DOCUMENTS)
     yield engine
     engine.clear()
@@ -34,7 +41,7 @@ def engine(request: pytest.FixtureRequest, db) -> SearchEngine:
 @pytest.fixture(params=ENGINES)
 def empty_engine(request: pytest.FixtureRequest, db) -> SearchEngine:
     """An engine holding nothing."""
-    engine = _make_engine(request.param)
+    engine = _make_engine(request.param, request)
     engine.clear()
     yield engine
     engine.clear()

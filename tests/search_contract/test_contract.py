@@ -6,6 +6,8 @@ from dataclasses import replace
 import pytest
 
 from search.documents import SearchDocument, Visibility
+from search.engines.database import query_words
+from search.facets import FACETS
 from search.query import MAX_QUERY_LENGTH, SearchQuery, Sort
 from tests.search_contract.documents import CONTRACT_DOCUMENTS, PUBLIC_IDS
 
@@ -401,17 +403,33 @@ def test_related_lists_explicit_links_first(engine):
     assert "case:404" not in related
 
 
+def _shares_something(doc_id: str, other_id: str) -> bool:
+    source, other = DOCUMENTS[doc_id], DOCUMENTS[other_id]
+    topical = [facet.field for facet in FACETS if facet.topical]
+    shared_values = any(set(source.facet_values(f)) & set(other.facet_values(f)) for f in topical)
+    words = {word for word in query_words(source.title) if len(word) >= 4}
+    return shared_values or bool(words & set(query_words(f"{other.title} {other.body}")))
+
+
 def test_related_then_lists_documents_sharing_facets(engine):
     related = [doc.id for doc in engine.related("case:1", limit=4)]
 
-    # pb_project:1 shares fi, transport and local; workshop:1 shares fi and prototyping.
-    assert related == ["tool:1", "story:1", "pb_project:1", "workshop:1"]
+    assert related[:2] == ["tool:1", "story:1"]
+    assert len(related) == 4
+    assert all(_shares_something("case:1", doc_id) for doc_id in related[2:])
+    if engine.name == "database":
+        # Shared vocabulary: pb_project:1 shares fi, transport and local; workshop:1 shares fi
+        # and prototyping. (The distributed engines rank with more_like_this instead.)
+        assert related[2:] == ["pb_project:1", "workshop:1"]
 
 
 def test_related_uses_shared_title_words(engine):
     related = [doc.id for doc in engine.related("tool:1", limit=3)]
 
-    assert related[0] == "case:3"  # "experiment" in the title, and digital, prototyping
+    # "experiment" in the title, and digital, prototyping
+    assert "case:3" in related
+    if engine.name == "database":
+        assert related[0] == "case:3"
 
 
 def test_related_never_lists_members_only_documents(engine):
@@ -475,3 +493,54 @@ def test_clear_empties_the_index(engine):
 
     assert engine.count() == 0
     assert engine.search(SearchQuery(text="bicycle")).total == 0
+
+
+# -- exact titles, typos and languages -------------------------------------------------------
+
+
+# pb_project:1's title holds markup, which PostgreSQL's text parser reads as a tag.
+@pytest.mark.parametrize("doc_id", sorted(PUBLIC_IDS - {"pb_project:1"}))
+def test_an_exact_title_finds_its_document_first(engine, doc_id):
+    results = engine.search(SearchQuery(text=DOCUMENTS[doc_id].title))
+
+    assert ids(results)[0] == doc_id
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("bicylce", "case:1"), ("helsinky lanes", "case:1"), ("behavioral insights", "tool:2")],
+)
+def test_typos_in_long_words_are_tolerated(engine, text, expected):
+    if not engine.typo_tolerant:
+        pytest.skip(f"the {engine.name} engine matches words as written")
+
+    assert ids(engine.search(SearchQuery(text=text)))[0] == expected
+
+
+def test_typo_tolerance_leaves_short_words_exact(engine):
+    # "bike" is one letter from "bake", "like" or "bikes": short words must match as written
+    # (or as the prefix they are), or every search would drown in near misses.
+    assert engine.search(SearchQuery(text="bake")).total == 0
+
+
+def test_documents_are_stemmed_in_their_own_language(empty_engine):
+    if not empty_engine.language_analysis:
+        pytest.skip(f"the {empty_engine.name} engine does not stem")
+    # Finnish is analysed too (kokeilu_finnish), but osmem 0.1.6 turns a Finnish-stemmed query
+    # into an empty term that matches every document: the osmem URLs leave Finnish out.
+    empty_engine.index(
+        [
+            SearchDocument(
+                id="case:21", kind="case", url="/sv/", title="Försök i städerna", language="sv"
+            ),
+            SearchDocument(
+                id="case:22", kind="case", url="/en/", title="Trials in cities", language="en"
+            ),
+        ]
+    )
+
+    # Inflected forms find each other through the stem of the document's language.
+    assert ids(empty_engine.search(SearchQuery(text="städer"))) == ["case:21"]
+    assert ids(empty_engine.search(SearchQuery(text="city"))) == ["case:22"]
+    hit = empty_engine.search(SearchQuery(text="city")).hits[0]
+    assert hit.highlights["title"] == "Trials in <mark>cities</mark>"

@@ -3,6 +3,7 @@ from wagtail.models import Page, Site
 import pytest
 
 from portal.models import HomePage
+from search.outbox import outbox_drain
 
 
 @pytest.fixture
@@ -15,3 +16,21 @@ def home(db) -> HomePage:
         is_default_site=True, defaults={"root_page": home, "hostname": "localhost", "port": 80}
     )
     return home
+
+
+@pytest.fixture
+def index(home):
+    from toolkit.factories import ToolkitIndexPageFactory
+
+    return ToolkitIndexPageFactory(parent=home)
+
+
+@pytest.fixture
+def drain():
+    """drain(): send every queued change to the knowledge index, as the task would."""
+
+    def run() -> None:
+        while outbox_drain().completed:
+            pass
+
+    return run

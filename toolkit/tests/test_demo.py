@@ -15,11 +15,11 @@ def test_loading_demo_resources_twice_creates_them_once(home):
     assert ResourcePage.objects.child_of(index).live().count() == 5
 
 
-def test_demo_resources_credit_18f_and_participedia():
+def test_demo_resources_come_from_18f_participedia_and_undp():
     sources = {record["source"] for record in read_records()}
     records = list(read_records())
 
-    assert sources == {"18f", "participedia"}
+    assert sources == {"18f", "participedia", "undp"}
     assert len(records) >= 150
 
 

@@ -1,18 +1,9 @@
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
-
 import pytest
 
 from cases.factories import MethodFactory, StageFactory
-from toolkit.factories import ResourcePageFactory, ToolkitIndexPageFactory
-from toolkit.models import RESOURCES_PER_PAGE
+from toolkit.factories import ResourcePageFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def index(home):
-    return ToolkitIndexPageFactory(parent=home)
 
 
 def test_resource_page_shows_its_facts_and_credits_its_source(client, index):
@@ -39,6 +30,9 @@ def test_resource_page_shows_its_facts_and_credits_its_source(client, index):
         "18F, U.S. General Services Administration",
         "Method",
         "4–12 hours",
+        "Insight finding",
+        "Beginner",
+        "Free",
         "Service design",
         "Generating ideas",
         "How to do it",
@@ -48,36 +42,29 @@ def test_resource_page_shows_its_facts_and_credits_its_source(client, index):
     assert "Public domain (CC0 1.0)" in html
 
 
-def test_toolkit_lists_live_resources_by_title(client, index):
-    ResourcePageFactory(parent=index, title="Zine workshop")
-    ResourcePageFactory(parent=index, title="Affinity mapping")
-    ResourcePageFactory(parent=index, title="Draft tool", live=False)
-
-    html = client.get(index.url).content.decode()
-
-    assert html.index("Affinity mapping") < html.index("Zine workshop")
-    assert "Draft tool" not in html
-
-
-def test_toolkit_listing_query_count_does_not_grow_with_resources(client, index):
-    stages = [StageFactory(key="implementing", name="Implementing")]
-    ResourcePageFactory(parent=index, stages=stages)
-    client.get(index.url)
-    with CaptureQueriesContext(connection) as few:
-        client.get(index.url)
-
-    for _ in range(RESOURCES_PER_PAGE + 3):
-        ResourcePageFactory(parent=index, stages=stages)
-    client.get(index.url)
-    with CaptureQueriesContext(connection) as many:
-        response = client.get(index.url)
-
-    assert len(response.context["resources"]) == RESOURCES_PER_PAGE
-    assert len(many) == len(few)
-
-
 def test_editors_can_open_a_resource_in_the_page_editor(client, index, django_user_model):
     resource = ResourcePageFactory(parent=index)
     client.force_login(django_user_model.objects.create_superuser("editor", "e@example.org", "x"))
 
     assert client.get(f"/admin/pages/{resource.pk}/edit/").status_code == 200
+
+
+def test_resource_page_lists_the_cases_that_used_it(client, index):
+    resource = ResourcePageFactory(parent=index)
+    if not hasattr(resource, "used_in_cases"):
+        pytest.skip("the cases app does not link cases to tools yet")
+    from cases.factories import CaseIndexPageFactory, CasePageFactory
+
+    cases = CaseIndexPageFactory(parent=index.get_parent())
+    used = CasePageFactory(parent=cases, title="Helsinki tried it")
+    used.tools.add(resource)
+    used.save()
+    draft = CasePageFactory(parent=cases, title="Draft case", live=False)
+    draft.tools.add(resource)
+    draft.save()
+
+    html = client.get(resource.url).content.decode()
+
+    assert "Case studies that used it" in html
+    assert "Helsinki tried it" in html
+    assert "Draft case" not in html

@@ -14,14 +14,20 @@ from search.documents import SearchDocument, Visibility
 from search.engines import get_engine
 from search.engines.base import SearchEngine, SearchEngineError
 from search.models import OutboxEntry
-from search.outbox import outbox_drain, outbox_status
+from search.outbox import (
+    SearchRebuildRunning,
+    outbox_drain,
+    outbox_rebuild_lock,
+    outbox_status,
+)
 from search.query import SearchQuery
 
 
 class Command(BaseCommand):
     help = (
-        "rebuild: index every registered kind again and empty the outbox rows it covered; "
-        "status: engine, documents per kind, outbox backlog; drain: send the outbox to the engine."
+        "rebuild: index every registered kind into a new index, swap it in (searches keep "
+        "answering) and empty the outbox rows it covered; status: engine, documents per kind, "
+        "outbox backlog; drain: send the outbox to the engine now (ignoring the back-off)."
     )
 
     def add_arguments(self, parser) -> None:
@@ -35,19 +41,28 @@ class Command(BaseCommand):
         except SearchEngineError as error:
             raise CommandError(f"The {engine.name} search engine failed: {error}") from error
 
-    def rebuild(self, engine: SearchEngine, **options) -> None:
-        # Rows visible now are covered: the rebuild reads every object after this point.
-        covered = list(OutboxEntry.objects.values_list("id", flat=True))
-        started = time.monotonic()
-        total = engine.rebuild(self._documents())
-        for chunk_start in range(0, len(covered), 1000):
-            OutboxEntry.objects.filter(id__in=covered[chunk_start : chunk_start + 1000]).delete()
+    def rebuild(self, engine: SearchEngine, *, batch_size: int | None, **options) -> None:
+        # Drains wait while the rebuild runs (the new index would miss what they send to the
+        # old one); rows visible now are covered, since every object is read after this point.
+        try:
+            with outbox_rebuild_lock():
+                covered = list(OutboxEntry.objects.values_list("id", flat=True))
+                started = time.monotonic()
+                total = engine.rebuild(self._documents())
+                for chunk_start in range(0, len(covered), 1000):
+                    ids = covered[chunk_start : chunk_start + 1000]
+                    OutboxEntry.objects.filter(id__in=ids).delete()
+        except SearchRebuildRunning as error:
+            raise CommandError(str(error)) from error
         self.stdout.write(
             self.style.SUCCESS(
                 f"Indexed {total} documents in {time.monotonic() - started:.1f}s "
                 f"with the {engine.name} engine; cleared {len(covered)} outbox entries."
             )
         )
+        if OutboxEntry.objects.exists():
+            # Changes made during the rebuild.
+            self.drain(engine, batch_size=batch_size)
 
     def _documents(self) -> Iterator[SearchDocument]:
         kinds = registry.kinds()
@@ -92,7 +107,7 @@ class Command(BaseCommand):
     def drain(self, engine: SearchEngine, *, batch_size: int | None, **options) -> None:
         totals = {"completed": 0, "indexed": 0, "deleted": 0}
         while True:
-            result = outbox_drain(batch_size=batch_size, engine=engine)
+            result = outbox_drain(batch_size=batch_size, engine=engine, force=True)
             if result.error:
                 raise CommandError(
                     f"The {engine.name} search engine failed: {result.error}; "
@@ -101,8 +116,12 @@ class Command(BaseCommand):
             for key in totals:
                 totals[key] += getattr(result, key)
             if result.failed:
-                self.stderr.write(f"Could not build documents: {', '.join(result.failed)}")
-            if not result.completed:
+                self.stderr.write(f"Could not index: {', '.join(result.failed)}")
+            if result.requeued:
+                self.stdout.write(f"The engine had no index: queued {result.requeued} documents.")
+            if result.paused:
+                raise CommandError("A rebuild is running: the outbox is drained after it.")
+            if not result.completed and not result.requeued:
                 break
         self.stdout.write(
             self.style.SUCCESS(

@@ -1,0 +1,52 @@
+"""The StreamField block that embeds a participatory budgeting process in any page.
+
+`ProcessBlock` shows the process's current phase where it is placed: the proposal form and
+the proposals, the ballot, or the results (see `presenters.phase_context`). The lead adds it
+to `portal.blocks.BaseStreamBlock` as `pb_process = ProcessBlock()`.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from wagtail import blocks
+from wagtail.snippets.blocks import SnippetChooserBlock
+
+
+class ProcessBlock(blocks.StructBlock):
+    process = SnippetChooserBlock("budgeting.Process", label=_("Process"))
+    heading = blocks.CharBlock(
+        label=_("Heading"),
+        required=False,
+        max_length=200,
+        help_text=_("The process's title if empty."),
+    )
+    intro = blocks.TextBlock(label=_("Introduction"), required=False)
+
+    class Meta:
+        icon = "tasks"
+        template = "budgeting/blocks/process_block.html"
+        label = _("Participatory budget")
+        description = _(
+            "A participatory budgeting process in its current phase: proposals, the ballot or "
+            "the results."
+        )
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        process = value.get("process")
+        request = (parent_context or {}).get("request")
+        context["heading"] = value.get("heading")
+        context["intro"] = value.get("intro")
+        if process is None or request is None:
+            context["process"] = None
+            return context
+        if process.phase == "draft":
+            context["process"] = None  # not public yet: the page shows nothing in its place
+            return context
+        # imported here: every page body (portal.blocks) loads this module while the models of
+        # the apps the presenters use are still loading
+        from budgeting.presenters import phase_context
+
+        context.update(phase_context(request, process, embedded=True))
+        return context

@@ -1,0 +1,318 @@
+"""Demo content: three invented participatory budgets of "Kokeilu demo town".
+
+Everything here is made up and labelled as a demo (pabulib's real elections have no licence and
+are used only in tests and benchmarks). One process has its results (with ballots chosen so
+that the counting rules disagree, which makes the comparison worth reading), one is open for
+voting and one takes proposals.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+from decimal import Decimal
+from typing import TextIO
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from budgeting import services
+from budgeting.models import (
+    Ballot,
+    BallotChoice,
+    BallotType,
+    CountingRule,
+    Phase,
+    Process,
+    Project,
+    ProjectStatus,
+)
+from portal.models import Theme
+
+DEMO_PASSWORD = "kokeilu-demo"  # published on purpose, as for the network's demo accounts
+DEMO_USERS = (
+    ("admin", True),
+    ("member-fi", False),
+    ("member-se", False),
+)
+TOWN = "Kokeilu demo town"
+SEED = 2026
+
+# (title, cost, theme key, place, description)
+RESULTS_PROJECTS = (
+    (
+        "New sports hall floor",
+        52000,
+        "recreation-culture-and-religion",
+        "Sports hall",
+        "Replace the worn floor of the town's sports hall.",
+    ),
+    (
+        "Lit ski track",
+        38000,
+        "recreation-culture-and-religion",
+        "Northern woods",
+        "Lights along three kilometres of ski track.",
+    ),
+    (
+        "Library open on Sundays",
+        14000,
+        "recreation-culture-and-religion",
+        "Main library",
+        "Staff the library on Sunday afternoons for a year.",
+    ),
+    (
+        "Benches along the river",
+        9000,
+        "environmental-protection-climate-change-and-agriculture",
+        "River path",
+        "Twelve benches along the river path, with shade.",
+    ),
+    (
+        "Community garden",
+        12000,
+        "environmental-protection-climate-change-and-agriculture",
+        "Old school yard",
+        "Raised beds and a water point for residents.",
+    ),
+    (
+        "Youth music room",
+        16000,
+        "recreation-culture-and-religion",
+        "Youth centre",
+        "Sound-proofing and instruments for the youth centre.",
+    ),
+    (
+        "Safe crossing at the school",
+        21000,
+        "transport-and-infrastructure",
+        "School street",
+        "A raised crossing and better lights.",
+    ),
+)
+# voter groups: (how many voters, the projects they approve), so that greedy and MES differ
+RESULTS_VOTERS = (
+    (46, (0, 1, 6)),
+    (22, (2, 3, 4)),
+    (14, (5, 2)),
+    (10, (6, 3)),
+    (8, (4, 5, 3)),
+)
+VOTING_PROJECTS = (
+    (
+        "Skate ramp",
+        18000,
+        "recreation-culture-and-religion",
+        "Harbour park",
+        "A small concrete skate ramp.",
+    ),
+    (
+        "Free bus on Saturdays",
+        25000,
+        "transport-and-infrastructure",
+        "Town centre",
+        "Free town buses on Saturdays for a year.",
+    ),
+    (
+        "Repair café",
+        6000,
+        "environmental-protection-climate-change-and-agriculture",
+        "Community house",
+        "A monthly repair café with tools.",
+    ),
+    ("Outdoor gym", 15000, "health", "Beach", "Outdoor exercise machines near the beach."),
+    ("Study space", 9000, "education", "Main library", "A quiet study room open late."),
+)
+PROPOSAL_PROJECTS = (
+    (
+        "Flower meadows instead of lawns",
+        7000,
+        "environmental-protection-climate-change-and-agriculture",
+        "Town parks",
+        "Turn some lawns into meadows.",
+    ),
+    (
+        "Drinking fountains",
+        11000,
+        "health",
+        "Market square",
+        "Three drinking fountains in the centre.",
+    ),
+)
+
+
+def load_processes(home, *, limit: int | None = None, stdout: TextIO | None = None) -> int:
+    """Create the demo processes that are missing; return how many were created.
+
+    Idempotent: processes are found by slug and demo users by username (the network's demo
+    accounts are reused when they exist). `home` is not used: processes are not pages.
+    """
+    loaders = (_results_process, _voting_process, _proposals_process)[: limit or None]
+    created = 0
+    with transaction.atomic():
+        users = _demo_users()
+        for loader in loaders:
+            created += loader(users)
+    if stdout is not None:
+        stdout.write(_("Participatory budgets: %(created)d created.\n") % {"created": created})
+    return created
+
+
+def _demo_users() -> dict:
+    user_model = get_user_model()
+    users = {}
+    for username, superuser in DEMO_USERS:
+        user = user_model.objects.filter(username=username).first()
+        if user is None:
+            create = (
+                user_model.objects.create_superuser if superuser else user_model.objects.create_user
+            )
+            user = create(
+                username=username, email=f"{username}@example.org", password=DEMO_PASSWORD
+            )
+        users[username] = user
+    return users
+
+
+def _themes() -> dict[str, Theme]:
+    return {theme.key: theme for theme in Theme.objects.all()}
+
+
+def _process(slug: str, **fields) -> Process | None:
+    if Process.objects.filter(slug=slug).exists():
+        return None
+    return Process.objects.create(
+        slug=slug,
+        organiser_name=TOWN,
+        municipality=TOWN,
+        country="fi",
+        currency="EUR",
+        **fields,
+    )
+
+
+def _projects(process: Process, rows, users: dict, *, feasible: bool) -> list[Project]:
+    themes = _themes()
+    champions = [users["member-fi"], users["member-se"]]
+    projects = []
+    for index, (title, cost, theme, place, description) in enumerate(rows):
+        projects.append(
+            Project.objects.create(
+                process=process,
+                title=title,
+                description=f"<p>{description}</p>",
+                place=place,
+                theme=themes.get(theme),
+                estimated_cost=Decimal(cost),
+                reviewed_cost=Decimal(cost) if feasible else None,
+                champion=champions[index % 2],
+                status=ProjectStatus.FEASIBLE if feasible else ProjectStatus.SUBMITTED,
+                review_reason=_("Feasible: the town can deliver it within a year.")
+                if feasible
+                else "",
+                impact_criteria=_(
+                    "Residents use it every week\nIt is still in good shape after a year"
+                ),
+            )
+        )
+    return projects
+
+
+def _results_process(users: dict) -> int:
+    process = _process(
+        "demo-town-2025",
+        title=_("Kokeilu demo town: participatory budget 2025 (demo)"),
+        summary=_(
+            "A demonstration process with invented proposals and votes: see who won, why, and "
+            "what other counting rules would have chosen."
+        ),
+        budget_amount=Decimal(100000),
+        ballot_type=BallotType.APPROVAL,
+        counting_rule=CountingRule.EQUAL_SHARES_ADD1,
+        phase=Phase.REVIEW,
+        proposals_start=date(2025, 3, 1),
+        review_start=date(2025, 4, 15),
+        voting_start=date(2025, 5, 15),
+        voting_end=date(2025, 6, 5),
+        results_date=date(2025, 6, 10),
+    )
+    if process is None:
+        return 0
+    admin = users["admin"]
+    process.organisers.add(admin)
+    projects = _projects(process, RESULTS_PROJECTS, users, feasible=True)
+    services.process_phase_set(process=process, phase=Phase.VOTING, user=admin)
+    rng = random.Random(SEED)
+    groups = []
+    for count, approved in RESULTS_VOTERS:
+        for _voter in range(count):
+            # most voters of a group approve all its projects; some leave one out
+            chosen = [i for i in approved if rng.random() > 0.12] or [approved[0]]
+            groups.append(chosen)
+    ballots = Ballot.objects.bulk_create(
+        [Ballot(process=process, receipt=f"DEMO{index:06d}") for index in range(len(groups))]
+    )
+    if ballots and ballots[0].pk is None:
+        ballots = list(Ballot.objects.filter(process=process).order_by("receipt"))
+    BallotChoice.objects.bulk_create(
+        [
+            BallotChoice(ballot=ballot, project=projects[i], points=1)
+            for ballot, chosen in zip(ballots, groups, strict=True)
+            for i in chosen
+        ]
+    )
+    services.process_phase_set(process=process, phase=Phase.RESULTS, user=admin)
+    return 1
+
+
+def _voting_process(users: dict) -> int:
+    process = _process(
+        "demo-town-youth-2026",
+        title=_("Kokeilu demo town: youth budget 2026 (demo)"),
+        summary=_(
+            "A demonstration vote: sign in as member-fi or member-se and choose projects that fit "
+            "the budget."
+        ),
+        budget_amount=Decimal(40000),
+        ballot_type=BallotType.KNAPSACK,
+        counting_rule=CountingRule.EQUAL_SHARES_ADD1,
+        eligibility_codes=True,
+        phase=Phase.REVIEW,
+        proposals_start=date(2026, 1, 10),
+        voting_start=date(2026, 3, 1),
+        voting_end=date(2026, 12, 31),
+    )
+    if process is None:
+        return 0
+    process.organisers.add(users["admin"])
+    _projects(process, VOTING_PROJECTS, users, feasible=True)
+    services.process_phase_set(process=process, phase=Phase.VOTING, user=users["admin"])
+    return 1
+
+
+def _proposals_process(users: dict) -> int:
+    process = _process(
+        "demo-town-green-2026",
+        title=_("Kokeilu demo town: green ideas 2026 (demo)"),
+        summary=_("A demonstration process taking proposals: sign in and propose a project."),
+        budget_percentage=Decimal("0.5"),
+        municipal_budget=Decimal(12000000),
+        ballot_type=BallotType.K_APPROVAL,
+        min_choices=1,
+        max_choices=3,
+        counting_rule=CountingRule.GREEDY,
+        phase=Phase.PROPOSALS,
+        proposals_start=date(2026, 9, 1),
+        review_start=date(2026, 12, 1),
+    )
+    if process is None:
+        return 0
+    process.organisers.add(users["admin"])
+    projects = _projects(process, PROPOSAL_PROJECTS, users, feasible=False)
+    services.comment_add(
+        project=projects[0],
+        user=users["member-se"],
+        body=_("<p>Good idea: meadows also need less mowing.</p>"),
+    )
+    return 1

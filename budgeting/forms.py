@@ -1,0 +1,131 @@
+"""Forms of the PB pages: they check input shape; the rules of a process live in services."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from budgeting.models import Phase, Process, Project
+from portal.models import Theme
+
+
+class ProposalForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("What should be done, for whom and why. Simple formatting is kept."),
+    )
+    place = forms.CharField(
+        label=_("Place"), max_length=200, required=False, help_text=_("Where would it happen?")
+    )
+    theme = forms.ModelChoiceField(
+        label=_("Theme"), queryset=Theme.objects.none(), required=False, empty_label=_("(none)")
+    )
+    district = forms.ModelChoiceField(
+        label=_("District"), queryset=None, required=False, empty_label=_("(whole area)")
+    )
+    estimated_cost = forms.DecimalField(
+        label=_("Estimated cost"), min_value=0, max_digits=14, decimal_places=2
+    )
+    impact_criteria = forms.CharField(
+        label=_("Impact criteria"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("How would we know it worked? One criterion per line."),
+    )
+
+    def __init__(self, *args, process: Process, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["theme"].queryset = Theme.objects.all()
+        districts = process.districts.all()
+        self.fields["district"].queryset = districts
+        if not districts.exists():
+            del self.fields["district"]
+        self.fields["estimated_cost"].label = _("Estimated cost (%(currency)s)") % {
+            "currency": process.currency
+        }
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your comment"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
+    )
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class HideCommentForm(forms.Form):
+    reason = forms.CharField(label=_("Reason shown instead"), max_length=300, required=False)
+
+
+class ReviewForm(forms.Form):
+    feasible = forms.TypedChoiceField(
+        label=_("Decision"),
+        choices=[("yes", _("Feasible: put it on the ballot")), ("no", _("Not feasible"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Public reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+    reviewed_cost = forms.DecimalField(
+        label=_("Reviewed cost"), min_value=0, max_digits=14, decimal_places=2, required=False
+    )
+
+    @classmethod
+    def for_project(cls, project: Project, data=None) -> ReviewForm:
+        initial = {
+            "reason": project.review_reason,
+            "reviewed_cost": project.reviewed_cost or project.estimated_cost,
+        }
+        if project.status in ("feasible", "infeasible"):
+            initial["feasible"] = "yes" if project.status == "feasible" else "no"
+        return cls(data, initial=initial, prefix=f"review-{project.pk}")
+
+
+class PhaseForm(forms.Form):
+    phase = forms.ChoiceField(label=_("Move the process to"), choices=Phase.choices)
+
+
+class VotingCodesForm(forms.Form):
+    count = forms.IntegerField(label=_("How many codes"), min_value=1, max_value=5000, initial=100)
+
+
+class VotingCodeEntryForm(forms.Form):
+    code = forms.CharField(
+        label=_("Voting code"),
+        max_length=40,
+        help_text=_("As printed on your voting card, e.g. ABCD-EFGH-JKLM."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+
+def ballot_choices_from_post(
+    data, *, ballot_type: str, project_pks: list[int]
+) -> tuple[dict[int, int], list[str]]:
+    """Read the ballot's controls: `project` checkboxes, or `points-<pk>` / `rank-<pk>` fields.
+
+    Returns the choices and messages for values that are not whole numbers (the rest of the
+    ballot is kept, so nothing typed is lost).
+    """
+    choices: dict[int, int] = {}
+    errors: list[str] = []
+    if ballot_type in ("cumulative", "ranked"):
+        prefix = "points" if ballot_type == "cumulative" else "rank"
+        for pk in project_pks:
+            raw = (data.get(f"{prefix}-{pk}") or "").strip()
+            if not raw:
+                continue
+            try:
+                value = int(raw)
+            except ValueError:
+                errors.append(_("“%(value)s” is not a whole number.") % {"value": raw[:20]})
+                continue
+            choices[pk] = value
+    else:
+        for raw in data.getlist("project"):
+            try:
+                choices[int(raw)] = 1
+            except ValueError:
+                errors.append(_("A project you chose is not on this ballot."))
+    return choices, errors

@@ -1,0 +1,81 @@
+"""How PB processes and their proposals become documents of the knowledge index."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import models
+
+from budgeting.models import Phase, Process, Project, ProjectStatus
+from portal.rich_text import plain_text
+from search.documents import SearchDocument
+
+PROCESS_KIND = "pb_process"
+PROJECT_KIND = "pb_project"
+
+
+def process_queryset() -> models.QuerySet:
+    """Every process the public can see (not those still being prepared)."""
+    return Process.objects.exclude(phase=Phase.DRAFT).prefetch_related("projects__theme")
+
+
+def process_to_document(process: Process) -> SearchDocument | None:
+    """The document of a process, or None while it is being prepared."""
+    if process.phase == Phase.DRAFT:
+        return None
+    date = process.voting_start or process.proposals_start
+    if date is None and process.created_at:
+        date = process.created_at.date()
+    themes = {
+        project.theme.key
+        for project in process.projects.all()
+        if project.theme_id and project.status != ProjectStatus.WITHDRAWN
+    }
+    return SearchDocument(
+        id=f"{PROCESS_KIND}:{process.pk}",
+        kind=PROCESS_KIND,
+        url=process.get_absolute_url(),
+        title=process.title,
+        summary=process.summary,
+        body=" ".join(
+            filter(None, [process.organiser_name, process.municipality, process.description])
+        ),
+        date=date if isinstance(date, datetime.date) else None,
+        countries=(process.country.lower(),) if process.country else (),
+        themes=tuple(sorted(themes)),
+        government_levels=("local-government",) if process.municipality else (),
+        year=date.year if date else None,
+    )
+
+
+def project_queryset() -> models.QuerySet:
+    """Every public proposal: those of public processes, neither withdrawn nor rejected."""
+    return (
+        Project.objects.exclude(process__phase=Phase.DRAFT)
+        .exclude(status__in=(ProjectStatus.WITHDRAWN, ProjectStatus.INFEASIBLE))
+        .select_related("process", "theme")
+    )
+
+
+def project_to_document(project: Project) -> SearchDocument | None:
+    """The document of a proposal, or None when it is withdrawn, rejected or not public yet."""
+    process = project.process
+    if process.phase == Phase.DRAFT or project.status in (
+        ProjectStatus.WITHDRAWN,
+        ProjectStatus.INFEASIBLE,
+    ):
+        return None
+    body = plain_text(project.description)
+    return SearchDocument(
+        id=f"{PROJECT_KIND}:{project.pk}",
+        kind=PROJECT_KIND,
+        url=project.get_absolute_url(),
+        title=project.title,
+        summary=body[:300],
+        body=" ".join(filter(None, [body, project.place, project.impact_criteria])),
+        date=project.created_at.date() if project.created_at else None,
+        countries=(process.country.lower(),) if process.country else (),
+        themes=(project.theme.key,) if project.theme_id else (),
+        year=project.created_at.year if project.created_at else None,
+        related=(f"{PROCESS_KIND}:{process.pk}",),
+    )

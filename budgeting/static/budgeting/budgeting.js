@@ -1,0 +1,88 @@
+/* Participatory budgeting: a live counter on the ballot, announced by screen readers (the
+   counter is a role=status region). The ballot works without this file: the server checks
+   every limit when the form is sent. The texts come translated from the form's data-t-*. */
+(function () {
+  "use strict";
+
+  var lang = document.documentElement.lang || "en";
+  var money = new Intl.NumberFormat(lang, { maximumFractionDigits: 0 });
+
+  function number(value) {
+    var parsed = parseFloat(value);
+    return isNaN(parsed) ? 0 : parsed;
+  }
+
+  function text(form, name, values) {
+    var template = form.getAttribute("data-t-" + name) || "";
+    return template.replace(/\{(\w+)\}/g, function (match, key) {
+      return key in values ? values[key] : match;
+    });
+  }
+
+  function updateSection(form, section) {
+    var counter = section.querySelector("[data-pb-counter]");
+    if (!counter) return;
+    var type = form.getAttribute("data-ballot-type");
+    var currency = " " + form.getAttribute("data-currency");
+    var budget = number(section.getAttribute("data-budget"));
+    var max = form.getAttribute("data-max");
+    var total = number(form.getAttribute("data-points"));
+    var chosen = 0;
+    var cost = 0;
+    var points = 0;
+    Array.prototype.forEach.call(section.querySelectorAll("[data-cost]"), function (input) {
+      var value = input.type === "checkbox" ? (input.checked ? 1 : 0) : number(input.value);
+      if (value > 0) {
+        chosen += 1;
+        cost += number(input.getAttribute("data-cost"));
+        points += value;
+      }
+    });
+    var parts = [];
+    var over = false;
+    if (type === "cumulative") {
+      parts.push(text(form, "points", { points: points, total: total }));
+      if (points > total) {
+        over = true;
+        parts.push(text(form, "too-many", { over: points - total }));
+      }
+    } else if (max) {
+      parts.push(text(form, "chosen-max", { chosen: chosen, max: max }));
+      if (chosen > number(max)) {
+        over = true;
+        parts.push(text(form, "too-many", { over: chosen - number(max) }));
+      }
+    } else {
+      parts.push(text(form, "chosen", { chosen: chosen }));
+    }
+    parts.push(text(form, "cost", { cost: money.format(cost) + currency, budget: money.format(budget) + currency }));
+    if (cost > budget) {
+      if (type === "knapsack") {
+        over = true;
+        parts.push(text(form, "over-budget", { over: money.format(cost - budget) + currency }));
+      }
+    } else {
+      parts.push(text(form, "left", { left: money.format(budget - cost) + currency }));
+    }
+    counter.textContent = parts.join(" ");
+    counter.classList.toggle("is-over", over);
+    counter.hidden = false;
+  }
+
+  function setUpBallot(form) {
+    Array.prototype.forEach.call(form.querySelectorAll("[data-pb-section]"), function (section) {
+      updateSection(form, section);
+      section.addEventListener("change", function () { updateSection(form, section); });
+      section.addEventListener("input", function () { updateSection(form, section); });
+    });
+    var errors = form.querySelector("#pb-ballot-errors");
+    if (errors) errors.focus();
+  }
+
+  function start() {
+    Array.prototype.forEach.call(document.querySelectorAll("form[data-pb-ballot]"), setUpBallot);
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();

@@ -1,0 +1,55 @@
+from decimal import Decimal
+
+import pytest
+
+from budgeting import services
+from budgeting.factories import ProcessFactory, ProjectFactory, UserFactory
+from budgeting.models import Phase
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """The comment rate limit lives in the cache: every test starts with none used."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def organiser(db):
+    return UserFactory(username="organiser")
+
+
+@pytest.fixture
+def citizen(db):
+    return UserFactory(username="citizen")
+
+
+@pytest.fixture
+def process(db, organiser):
+    process = ProcessFactory(phase=Phase.PROPOSALS, budget_amount=Decimal("100000"))
+    process.organisers.add(organiser)
+    return process
+
+
+@pytest.fixture
+def voting_process(process, organiser):
+    """A process in its voting phase with four feasible projects (costs 60k, 40k, 30k, 20k)."""
+    for title, cost in (
+        ("Skate park", 60000),
+        ("Library hours", 40000),
+        ("Trees", 30000),
+        ("Benches", 20000),
+    ):
+        ProjectFactory(process=process, title=title, estimated_cost=Decimal(cost), feasible=True)
+    return services.process_phase_set(process=process, phase=Phase.VOTING, user=organiser)
+
+
+def cast(process, voter, *projects):
+    """Approval ballot helper: the voter approves the projects given by title."""
+    by_title = {p.title: p.pk for p in process.projects.all()}
+    return services.ballot_submit(
+        process=process, voter=voter, choices={by_title[t]: 1 for t in projects}
+    )

@@ -1,0 +1,240 @@
+"""The case library's routes (see CaseIndexPage): listing, exports, comparison and codebook.
+
+The listing and the exports read the same GET parameters through `search.forms` and run the
+same `SearchQuery` (kinds=("case",)) on the knowledge index, so an export holds exactly the
+cases the listing shows, in the same order.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from cases import exports
+from cases.models.pages import CASES_PER_PAGE, CaseIndexPage
+from cases.selectors import case_compare_rows, cases_for_compare
+from search.facets import FACETS_BY_NAME
+from search.forms import InvalidSearch, query_from_params
+from search.query import SearchQuery, SearchResults, Sort
+from search.selectors import search_run, search_visibility_for
+from search.views import search_page_links
+
+KIND = "case"
+SORTS = (Sort.RELEVANCE, Sort.NEWEST, Sort.YEAR)
+# Facets of the library, in the order of the filter panel.
+LIBRARY_FACETS = (
+    "country",
+    "government_level",
+    "theme",
+    "method",
+    "stage",
+    "innovation_type",
+    "sdg",
+    "status",
+    "year",
+    "experiment_outcome",
+)
+COUNTRY_CHART_SIZE = 20
+COMPARE_MAX = 3
+
+
+def library_query(request: HttpRequest, *, page_size: int = CASES_PER_PAGE) -> SearchQuery:
+    """The library's search from the URL; raises InvalidSearch with a message."""
+    query = query_from_params(
+        request.GET,
+        kinds=(KIND,),
+        visibility=search_visibility_for(request.user),
+        page_size=page_size,
+    )
+    if query.sort not in SORTS:
+        raise InvalidSearch(_("sort: choose relevance, newest or year launched."))
+    unknown = set(query.selections) - set(LIBRARY_FACETS)
+    if unknown:
+        # a facet of another kind (e.g. ?format=guide) would silently empty the library
+        raise InvalidSearch(
+            _("These filters do not apply to case studies: %(names)s.")
+            % {"names": ", ".join(sorted(FACETS_BY_NAME[name].param for name in unknown))}
+        )
+    return query
+
+
+def library_page(request: HttpRequest, index: CaseIndexPage) -> HttpResponse:
+    """The faceted library: filters, sort, country overview, cards with a compare checkbox."""
+    query: SearchQuery | None = None
+    results: SearchResults | None = None
+    error = None
+    try:
+        query = library_query(request)
+    except InvalidSearch as invalid:
+        error = str(invalid)
+    else:
+        results = search_run(query)
+    links = search_page_links(request.path, query, results)
+    facets = [facet for facet in links["facets"] if facet["name"] in LIBRARY_FACETS]
+    facets.sort(key=lambda facet: LIBRARY_FACETS.index(facet["name"]))
+    labels = {facet["name"]: {v["value"]: v["label"] for v in facet["values"]} for facet in facets}
+    context = index.get_context(request)
+    context.update(
+        links,
+        query=query,
+        results=results,
+        error=error,
+        facets=facets,
+        sort_options=_sort_options(links["sort_options"]),
+        cards=[_card(hit, labels) for hit in links["hits"]],
+        country_overview=_country_overview(facets),
+        export_query=_export_query(request),
+        compare_max=COMPARE_MAX,
+    )
+    return TemplateResponse(
+        request, "cases/case_index_page.html", context, status=400 if error else 200
+    )
+
+
+def export_response(request: HttpRequest, index: CaseIndexPage, fmt: str) -> HttpResponse:
+    """The filtered library as CSV or JSON, every matching case (no page limit), streamed."""
+    try:
+        query = library_query(request, page_size=exports.EXPORT_BATCH_SIZE)
+    except InvalidSearch as invalid:
+        return HttpResponse(str(invalid), status=400, content_type="text/plain; charset=utf-8")
+    rows = exports.export_rows(query=query, base_url=request.build_absolute_uri("/")[:-1])
+    if fmt == "csv":
+        response = StreamingHttpResponse(_csv_lines(rows), content_type="text/csv; charset=utf-8")
+    else:
+        response = StreamingHttpResponse(
+            _json_chunks(rows, codebook_url=request.build_absolute_uri(index.url + "codebook/")),
+            content_type="application/json",
+        )
+    response["Content-Disposition"] = f'attachment; filename="kokeilu-cases.{fmt}"'
+    return response
+
+
+@require_GET
+def export_at_path(request: HttpRequest, path: str, fmt: str) -> HttpResponse:
+    """`<library path>export.csv|json` (see cases.urls): the export of the library at `path`."""
+    for index in CaseIndexPage.objects.live().public():
+        if index.get_url(request) == f"/{path}":
+            return export_response(request, index, fmt)
+    raise Http404("No case library here.")
+
+
+def compare_page(request: HttpRequest, index: CaseIndexPage) -> HttpResponse:
+    """Up to three cases side by side, field by field; a message for what cannot be compared."""
+    cases, messages = cases_for_compare(
+        index=index, raw_ids=request.GET.getlist("case"), limit=COMPARE_MAX
+    )
+    context = index.get_context(request)
+    context.update(
+        cases=cases,
+        rows=case_compare_rows(cases),
+        messages_list=messages,
+        compare_max=COMPARE_MAX,
+        library_url=index.url,
+    )
+    return TemplateResponse(
+        request,
+        "cases/case_compare.html",
+        context,
+        status=400 if messages and not cases else 200,
+    )
+
+
+def codebook_page(request: HttpRequest, index: CaseIndexPage) -> HttpResponse:
+    """What every column of the exports means, and every vocabulary's keys and names."""
+    context = index.get_context(request)
+    context.update(
+        columns=exports.COLUMNS,
+        vocabularies=exports.codebook_vocabularies(),
+        library_url=index.url,
+    )
+    return TemplateResponse(request, "cases/case_codebook.html", context)
+
+
+def _sort_options(options: list[dict]) -> list[dict]:
+    labels = {Sort.YEAR: _("Year launched, latest first")}
+    return [
+        {**option, "label": labels.get(option["value"], option["label"])}
+        for option in options
+        if option["value"] in SORTS
+    ]
+
+
+def _card(hit: dict, labels: dict[str, dict[str, str]]) -> dict:
+    document = hit["document"]
+
+    def names(facet: str, values) -> list[str]:
+        return [labels.get(facet, {}).get(value, value) for value in values]
+
+    return {
+        **hit,
+        "pk": document.id.split(":", 1)[1],
+        "countries": names("country", document.countries),
+        "status": names("status", [document.status] if document.status else []),
+        "outcomes": names(
+            "experiment_outcome",
+            [v for v in document.experiment_outcomes if v.startswith("hypothesis-")],
+        ),
+    }
+
+
+def _country_overview(facets: list[dict]) -> dict | None:
+    """Counts per country for the bar chart (top countries) and the table (all of them)."""
+    countries = next((facet["values"] for facet in facets if facet["name"] == "country"), [])
+    if not countries:
+        return None
+    ranked = sorted(countries, key=lambda v: (-v["count"], v["label"]))
+    top = ranked[:COUNTRY_CHART_SIZE]
+    highest = top[0]["count"] or 1
+    bar_height, gap, label_width, chart_width = 22, 6, 190, 420
+    bars = [
+        {
+            **value,
+            "y": index * (bar_height + gap),
+            "text_y": index * (bar_height + gap) + bar_height * 0.7,
+            "width": max(2, round(value["count"] / highest * chart_width)),
+        }
+        for index, value in enumerate(top)
+    ]
+    return {
+        "bars": bars,
+        "table": sorted(countries, key=lambda v: v["label"]),
+        "count": len(countries),
+        "bar_height": bar_height,
+        "label_width": label_width,
+        "width": label_width + chart_width + 60,
+        "height": len(bars) * (bar_height + gap),
+        "value_x": 8,
+    }
+
+
+def _export_query(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_lines(rows: Iterator[dict]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    names = [column.name for column in exports.COLUMNS]
+    yield "\ufeff"  # spreadsheet programs then read the file as UTF-8
+    yield writer.writerow(names)
+    for row in rows:
+        yield writer.writerow([exports.csv_value(row[name]) for name in names])
+
+
+def _json_chunks(rows: Iterator[dict], *, codebook_url: str) -> Iterator[str]:
+    yield '{"codebook": ' + json.dumps(codebook_url) + ', "cases": ['
+    for number, row in enumerate(rows):
+        yield ("," if number else "") + "\n" + json.dumps(row, ensure_ascii=False)
+    yield "\n]}\n"

@@ -1,0 +1,68 @@
+"""Factories for accounts, member profiles, groups and invitations."""
+
+from django.contrib.auth import get_user_model
+
+import factory
+from allauth.account.models import EmailAddress
+
+from network.models import Group, GroupMembership, Member, MemberStatus
+from portal.models import Country
+
+PASSWORD = "correct horse battery staple"
+
+
+class CountryFactory(factory.django.DjangoModelFactory):
+    key = factory.Sequence(lambda n: f"x{n}")
+    name = factory.Sequence(lambda n: f"Country {n}")
+
+    class Meta:
+        model = Country
+        django_get_or_create = ("key",)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
+    password = factory.django.Password(PASSWORD)
+
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def verified(user, create, extracted, **kwargs):
+        """A confirmed primary e-mail address, unless verified=False."""
+        if create and extracted is not False:
+            EmailAddress.objects.get_or_create(
+                user=user, email=user.email, defaults={"verified": True, "primary": True}
+            )
+
+
+class MemberFactory(factory.django.DjangoModelFactory):
+    user = factory.SubFactory(UserFactory)
+    display_name = factory.Sequence(lambda n: f"Member {n}")
+    organisation = factory.Sequence(lambda n: f"Organisation {n}")
+    country = factory.SubFactory(CountryFactory)
+    status = MemberStatus.ACTIVE
+    contact_email = factory.LazyAttribute(lambda member: member.user.email)
+
+    class Meta:
+        model = Member
+
+
+class GroupFactory(factory.django.DjangoModelFactory):
+    name = factory.Sequence(lambda n: f"Group {n}")
+    slug = factory.Sequence(lambda n: f"group-{n}")
+    description = "<p>People who try things.</p>"
+
+    class Meta:
+        model = Group
+
+
+class GroupMembershipFactory(factory.django.DjangoModelFactory):
+    group = factory.SubFactory(GroupFactory)
+    member = factory.SubFactory(MemberFactory)
+
+    class Meta:
+        model = GroupMembership

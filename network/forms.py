@@ -1,0 +1,304 @@
+"""Forms of the network: the sign-up profile, the profile editor, NCP decisions, groups."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import URLValidator
+from django.utils.translation import gettext_lazy as _
+
+from PIL import Image, UnidentifiedImageError
+
+from network.models import (
+    NEVER_PUBLIC,
+    VISIBILITY_FIELDS,
+    GroupPolicy,
+    Member,
+    Visibility,
+)
+from network.vocabularies import EXCHANGE, SKILLS
+from portal.models.taxonomy import Country, Method, OrganisationType, Theme
+
+PHOTO_MAX_BYTES = 2 * 1024 * 1024
+PHOTO_MAX_PIXELS = 12_000_000
+PHOTO_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+MAX_LINKS = 5
+
+VISIBILITY_LABELS = {
+    "organisation": _("Who sees your organisation"),
+    "organisation_type": _("Who sees your organisation type"),
+    "country": _("Who sees your country"),
+    "municipality": _("Who sees your municipality"),
+    "roles": _("Who sees your roles"),
+    "expertise": _("Who sees your expertise"),
+    "skills": _("Who sees your core skills"),
+    "exchange": _("Who sees what you look for and offer"),
+    "bio": _("Who sees your bio"),
+    "photo": _("Who sees your photo"),
+    "links": _("Who sees your links"),
+    "contact": _("Who sees your contact details"),
+}
+
+
+def photo_validate(upload) -> None:
+    """A photo must be a real JPEG, PNG or WebP image of at most 2 MB and 12 megapixels."""
+    if upload.size > PHOTO_MAX_BYTES:
+        raise ValidationError(_("The photo is larger than 2 MB. Choose a smaller file."))
+    try:
+        upload.seek(0)
+        with Image.open(upload) as image:
+            image_format = image.format
+            width, height = image.size
+            if width * height > PHOTO_MAX_PIXELS:
+                raise ValidationError(
+                    _("The photo has more than 12 megapixels (%(w)d × %(h)d). Resize it first."),
+                    params={"w": width, "h": height},
+                )
+            image.verify()
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
+        raise ValidationError(_("The file is not an image that can be read.")) from error
+    finally:
+        upload.seek(0)
+    if image_format not in PHOTO_FORMATS:
+        raise ValidationError(_("Use a JPEG, PNG or WebP image."))
+
+
+class SignupProfileForm(forms.Form):
+    """Extra sign-up fields (ACCOUNT_SIGNUP_FORM_CLASS): who you are and where, so that the
+    right national contact point sees the request."""
+
+    display_name = forms.CharField(
+        label=_("Your name as others will see it"), max_length=120, required=True
+    )
+    country = forms.ModelChoiceField(
+        label=_("Country"),
+        queryset=Country.objects.all(),
+        to_field_name="key",
+        help_text=_("The national contact point of this country approves your membership."),
+    )
+    organisation = forms.CharField(label=_("Organisation"), max_length=255, required=False)
+
+    field_order = ["display_name", "country", "organisation"]
+
+    def signup(self, request, user) -> None:
+        from network.services import member_register
+
+        member_register(
+            user=user,
+            display_name=self.cleaned_data["display_name"],
+            country=self.cleaned_data["country"],
+            organisation=self.cleaned_data.get("organisation") or "",
+        )
+
+
+class LinksField(forms.CharField):
+    """Web addresses, one per line."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return "\n".join(value)
+        return value
+
+    def to_python(self, value) -> list[str]:
+        text = super().to_python(value) or ""
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+    def validate(self, value) -> None:
+        if self.required and not value:
+            raise ValidationError(self.error_messages["required"], code="required")
+        if len(value) > MAX_LINKS:
+            raise ValidationError(_("At most %(max)d links."), params={"max": MAX_LINKS})
+        check = URLValidator(schemes=["http", "https"])
+        for url in value:
+            try:
+                check(url)
+            except ValidationError as error:
+                raise ValidationError(
+                    _("“%(url)s” is not a web address (https://…)."), params={"url": url[:100]}
+                ) from error
+
+
+class MemberProfileForm(forms.ModelForm):
+    country = forms.ModelChoiceField(
+        label=_("Country"), queryset=Country.objects.all(), to_field_name="key", required=False
+    )
+    organisation_type = forms.ModelChoiceField(
+        label=_("Organisation type"),
+        queryset=OrganisationType.objects.all(),
+        to_field_name="key",
+        required=False,
+    )
+    methods = forms.ModelMultipleChoiceField(
+        label=_("Methods you know"),
+        queryset=Method.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    themes = forms.ModelMultipleChoiceField(
+        label=_("Themes you work on"),
+        queryset=Theme.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    skills = forms.MultipleChoiceField(
+        label=_("OPSI core skills"),
+        choices=list(SKILLS.items()),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    looking_for = forms.MultipleChoiceField(
+        label=_("Looking for"),
+        choices=list(EXCHANGE.items()),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    offering = forms.MultipleChoiceField(
+        label=_("Offering"),
+        choices=list(EXCHANGE.items()),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    links = LinksField(
+        label=_("Links"),
+        required=False,
+        help_text=_("Web addresses, one per line (at most 5)."),
+    )
+    photo = forms.ImageField(
+        label=_("Photo"),
+        required=False,
+        validators=[photo_validate],
+        help_text=_("JPEG, PNG or WebP, at most 2 MB and 12 megapixels."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+    bio = forms.CharField(
+        label=_("Short bio"),
+        required=False,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Plain text or simple HTML (paragraphs, bold, italic, links, lists)."),
+    )
+
+    class Meta:
+        model = Member
+        fields = [
+            "display_name",
+            "organisation",
+            "organisation_type",
+            "country",
+            "municipality",
+            "bio",
+            "photo",
+            "links",
+            "contact_email",
+            "phone",
+        ]
+
+    def __init__(self, *args, can_change_country: bool = True, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not can_change_country:
+            self.fields["country"].disabled = True
+            self.fields["country"].help_text = _("Only editors move members to another country.")
+        if self.instance.pk:
+            # the choice fields use vocabulary keys, not the primary keys model_to_dict gives
+            self.initial["country"] = getattr(self.instance.country, "key", None)
+            self.initial["organisation_type"] = getattr(
+                self.instance.organisation_type, "key", None
+            )
+            self.initial.setdefault("methods", list(self.instance.methods.all()))
+            self.initial.setdefault("themes", list(self.instance.themes.all()))
+            self.initial.setdefault("skills", self.instance.skills)
+            self.initial.setdefault("looking_for", self.instance.looking_for)
+            self.initial.setdefault("offering", self.instance.offering)
+        for name, label in VISIBILITY_LABELS.items():
+            choices = [
+                (value, label_)
+                for value, label_ in Visibility.choices
+                if not (name in NEVER_PUBLIC and value == Visibility.PUBLIC)
+            ]
+            self.fields[f"visibility_{name}"] = forms.ChoiceField(
+                label=label,
+                choices=choices,
+                required=False,
+                initial=self.instance.visibility_of(name) if self.instance.pk else None,
+            )
+
+    def visibility_fields(self):
+        return [self[f"visibility_{name}"] for name in VISIBILITY_FIELDS]
+
+    def changes(self) -> dict:
+        """The profile values for `member_update`."""
+        data = self.cleaned_data
+        changes = {
+            name: data[name]
+            for name in self.Meta.fields
+            if name in data and not self.fields[name].disabled
+        }
+        photo = data.get("photo")
+        if photo is False:  # "clear" ticked
+            changes["photo"] = ""
+        elif not isinstance(photo, UploadedFile):
+            changes["photo"] = None  # no new upload: keep
+        for name in ("skills", "looking_for", "offering"):
+            changes[name] = list(data.get(name) or [])
+        # a visibility left out of the form keeps its current value
+        changes["visibility"] = {
+            name: data.get(f"visibility_{name}") or self.instance.visibility_of(name)
+            for name in VISIBILITY_FIELDS
+        }
+        return changes
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (the applicant sees it)"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class DeactivateForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=1000, required=False)
+
+
+class GroupForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=150)
+    description = forms.CharField(
+        label=_("What the group is about"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    policy = forms.ChoiceField(label=_("Who can join"), choices=GroupPolicy.choices)
+    themes = forms.ModelMultipleChoiceField(
+        label=_("Themes"),
+        queryset=Theme.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address of the person you invite"))
+
+
+class AccountDeleteForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password, to confirm"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that my account and profile are deleted and cannot be restored."),
+    )
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise ValidationError(_("The password is not correct."))
+        return password

@@ -1,0 +1,82 @@
+"""Who may do what in the network: the one place for these rules. Every view asks here.
+
+- An NCP manages the members of their own country only (`ncp_country(user)`).
+- Editors and administrators (staff with `is_editor` or superusers) manage every country.
+- A member edits their own profile.
+"""
+
+from __future__ import annotations
+
+from network.models import Member, MemberStatus
+
+
+def _member(user) -> Member | None:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    try:
+        return user.member
+    except Member.DoesNotExist:
+        return None
+
+
+def is_network_editor(user) -> bool:
+    """Editors and administrators manage members of every country."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    member = _member(user)
+    return bool(member and member.is_editor and member.status == MemberStatus.ACTIVE)
+
+
+def ncp_country(user):
+    """The country an active NCP manages, or None."""
+    member = _member(user)
+    if member is None or member.status != MemberStatus.ACTIVE:
+        return None
+    return member.ncp_country if member.ncp_country_id else None
+
+
+def is_active_member(user) -> bool:
+    """Signed in with an approved membership: sees what members share with members."""
+    member = _member(user)
+    return bool(member and member.status == MemberStatus.ACTIVE) or is_network_editor(user)
+
+
+def member_can_manage(actor, member: Member) -> bool:
+    """May `actor` approve, reject, deactivate or name `member` an ambassador?"""
+    if member.status == MemberStatus.DELETED:
+        return False
+    if is_network_editor(actor):
+        return True
+    country = ncp_country(actor)
+    return country is not None and member.country_id == country.pk
+
+
+def member_can_edit(actor, member: Member) -> bool:
+    """The owner, the NCP of the member's country, editors and administrators."""
+    if member.status == MemberStatus.DELETED:
+        return False
+    if actor is not None and actor.is_authenticated and member.user_id == actor.pk:
+        return True
+    return member_can_manage(actor, member)
+
+
+def member_can_see_private(actor, member: Member) -> bool:
+    """Private fields: the owner, and those who manage the member."""
+    return member_can_edit(actor, member)
+
+
+def member_can_view(actor, member: Member) -> bool:
+    """Profiles are public once active; before that only the owner and managers see them."""
+    if member.status == MemberStatus.ACTIVE:
+        return True
+    return member_can_edit(actor, member)
+
+
+def dashboard_countries(user):
+    """The countries whose members `user` manages: None for all (editors), a list, or []."""
+    if is_network_editor(user):
+        return None
+    country = ncp_country(user)
+    return [country] if country else []

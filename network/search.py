@@ -1,0 +1,81 @@
+"""How members and groups become documents of the knowledge index.
+
+THE INDEX NEVER CARRIES A FIELD THAT IS NOT PUBLIC: a member's document is built only from the
+fields whose visibility is public, and only for active members. Everything else returns None
+(and so removes the document).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from network.models import Group, Member, MemberStatus
+from network.selectors import member_public_fields
+from portal.rich_text import plain_text
+from search.documents import SearchDocument
+
+MEMBER_KIND = "member"
+GROUP_KIND = "group"
+
+
+def member_queryset() -> models.QuerySet[Member]:
+    """Every member the index should hold, with what a document needs."""
+    return (
+        Member.objects.filter(status=MemberStatus.ACTIVE)
+        .select_related("user", "country", "organisation_type", "ncp_country")
+        .prefetch_related("methods", "themes")
+    )
+
+
+def member_to_document(member: Member) -> SearchDocument | None:
+    """The public face of an active member, or None."""
+    if member.status != MemberStatus.ACTIVE or not member.user.is_active:
+        return None
+    public = member_public_fields(member)
+    organisation = member.organisation if "organisation" in public else ""
+    country = member.country if "country" in public else None
+    summary = " · ".join(part for part in (organisation, country.name if country else "") if part)
+    return SearchDocument(
+        id=f"{MEMBER_KIND}:{member.pk}",
+        kind=MEMBER_KIND,
+        url=member.get_absolute_url(),
+        title=member.display_name,
+        summary=summary,
+        body=plain_text(member.bio) if "bio" in public else "",
+        date=member.created_at.date() if member.created_at else None,
+        countries=(country.key,) if country else (),
+        organisation_types=(
+            (member.organisation_type.key,)
+            if "organisation_type" in public and member.organisation_type
+            else ()
+        ),
+        roles=tuple(member.roles) if "roles" in public else (),
+        methods=_keys(member.methods) if "expertise" in public else (),
+        themes=_keys(member.themes) if "expertise" in public else (),
+        skills=tuple(sorted(member.skills)) if "skills" in public else (),
+        looking_for=tuple(sorted(member.looking_for)) if "exchange" in public else (),
+        offering=tuple(sorted(member.offering)) if "exchange" in public else (),
+    )
+
+
+def group_queryset() -> models.QuerySet[Group]:
+    return Group.objects.prefetch_related("themes", "methods", "countries")
+
+
+def group_to_document(group: Group) -> SearchDocument | None:
+    return SearchDocument(
+        id=f"{GROUP_KIND}:{group.pk}",
+        kind=GROUP_KIND,
+        url=group.get_absolute_url(),
+        title=group.name,
+        summary=plain_text(group.description)[:300],
+        body=plain_text(group.description),
+        date=group.created_at.date() if group.created_at else None,
+        themes=_keys(group.themes),
+        methods=_keys(group.methods),
+        countries=_keys(group.countries),
+    )
+
+
+def _keys(related) -> tuple[str, ...]:
+    return tuple(sorted(term.key for term in related.all()))

@@ -1,0 +1,500 @@
+"""Views of the network: directory, profiles, the NCP dashboard, groups, privacy.
+
+Every view asks `network.permissions` on the server; services check again.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from network import permissions, selectors, services
+from network.forms import (
+    AccountDeleteForm,
+    DeactivateForm,
+    GroupForm,
+    InvitationForm,
+    MemberProfileForm,
+    RejectForm,
+)
+from network.models import (
+    Group,
+    GroupMembership,
+    GroupPolicy,
+    Member,
+    MemberStatus,
+)
+from search.forms import SearchForm
+from search.query import SearchQuery, SearchResults
+from search.selectors import search_run, search_visibility_for
+from search.views import search_page_links
+
+DIRECTORY_KINDS = ("member", "group")
+DIRECTORY_FACETS = (
+    "kind",
+    "country",
+    "role",
+    "method",
+    "theme",
+    "skill",
+    "looking_for",
+    "offering",
+    "organisation_type",
+)
+DASHBOARD_PAGE_SIZE = 50
+
+
+def _own_member(request: HttpRequest) -> Member | None:
+    try:
+        return request.user.member
+    except (Member.DoesNotExist, AttributeError):
+        return None
+
+
+@require_GET
+def directory(request: HttpRequest) -> HttpResponse:
+    """Members and groups, faceted through the knowledge index (public fields only)."""
+    form = SearchForm(request.GET)
+    query: SearchQuery | None = None
+    results: SearchResults | None = None
+    error = None
+    if form.is_valid():
+        query = form.to_query(
+            kinds=DIRECTORY_KINDS, visibility=search_visibility_for(request.user), page_size=24
+        )
+        results = search_run(query)
+    else:
+        error = form.error_message()
+    links = search_page_links(request.path, query, results)
+    links["facets"] = [f for f in links["facets"] if f["name"] in DIRECTORY_FACETS]
+    context = {"form": form, "query": query, "results": results, "error": error, **links}
+    return render(request, "network/directory.html", context, status=400 if error else 200)
+
+
+@require_GET
+def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    member = selectors.member_get(pk)
+    if member is None or not permissions.member_can_view(request.user, member):
+        raise Http404(_("No such member."))
+    visible = selectors.member_visible_fields(viewer=request.user, member=member)
+    context = {
+        "member": member,
+        "visible": visible,
+        "can_edit": permissions.member_can_edit(request.user, member),
+        "can_manage": permissions.member_can_manage(request.user, member),
+        "groups": list(member.memberships.filter(status="active").select_related("group")),
+        "matches": _matches(request, member) if "exchange" in visible else [],
+    }
+    return render(request, "network/member_detail.html", context)
+
+
+def _matches(request: HttpRequest, member: Member) -> list:
+    """Kokeilun paikka: members who offer what this member is looking for (public data only,
+    through the knowledge index)."""
+    if not member.looking_for or member.status != MemberStatus.ACTIVE:
+        return []
+    results = search_run(
+        SearchQuery(
+            kinds=("member",),
+            selections={"offering": tuple(member.looking_for)},
+            visibility=search_visibility_for(request.user),
+            page_size=6,
+            with_facets=False,
+            with_highlights=False,
+        )
+    )
+    own_id = f"member:{member.pk}"
+    return [hit.document for hit in results.hits if hit.document.id != own_id][:5]
+
+
+@login_required
+def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The owner, the NCP of the member's country and editors edit a profile; others get 403."""
+    member = selectors.member_get(pk)
+    if member is None:
+        raise Http404(_("No such member."))
+    if not permissions.member_can_edit(request.user, member):
+        raise PermissionDenied(_("You cannot edit this profile."))
+    can_change_country = member.user_id == request.user.pk or permissions.is_network_editor(
+        request.user
+    )
+    form = MemberProfileForm(
+        request.POST or None,
+        request.FILES or None,
+        instance=member,
+        can_change_country=can_change_country,
+    )
+    if request.method == "POST" and form.is_valid():
+        # The ModelForm has already written cleaned values onto the instance; start again from
+        # the stored row so that member_update sees (and audits) what really changes.
+        stored = selectors.member_get(pk)
+        services.member_update(
+            actor=request.user,
+            member=stored,
+            changes=form.changes(),
+            methods=form.cleaned_data["methods"],
+            themes=form.cleaned_data["themes"],
+        )
+        messages.success(request, _("The profile was saved."))
+        return redirect(stored.get_absolute_url())
+    if request.method == "POST":
+        messages.error(request, _("The profile was not saved: check the fields marked below."))
+    return render(
+        request,
+        "network/member_edit.html",
+        {"member": member, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def me(request: HttpRequest) -> HttpResponse:
+    """Your membership: its status (a rejection with its reason), and your account's links."""
+    member = _own_member(request)
+    if member is None:
+        # accounts made outside the sign-up form (e.g. the admin) get a profile on first visit
+        member = services.member_register(
+            user=request.user, display_name=request.user.get_full_name()
+        )
+    return render(
+        request,
+        "network/me.html",
+        {"member": member, "is_ncp": permissions.dashboard_countries(request.user) != []},
+    )
+
+
+def _managed_member(request: HttpRequest, pk: int) -> Member:
+    member = selectors.member_get(pk)
+    if member is None:
+        raise Http404(_("No such member."))
+    if not permissions.member_can_manage(request.user, member):
+        raise PermissionDenied(_("You do not manage members of this country."))
+    return member
+
+
+def _back(request: HttpRequest) -> HttpResponse:
+    return redirect(reverse("network:dashboard"))
+
+
+def _run(request: HttpRequest, action, success: str, **kwargs) -> HttpResponse:
+    try:
+        action(actor=request.user, **kwargs)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, success)
+    return _back(request)
+
+
+@login_required
+@require_POST
+def member_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    member = _managed_member(request, pk)
+    return _run(
+        request,
+        services.member_approve,
+        _("%(name)s is now a member.") % {"name": member.display_name},
+        member=member,
+    )
+
+
+@login_required
+@require_POST
+def member_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    member = _managed_member(request, pk)
+    form = RejectForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request,
+            _("Give a reason to reject %(name)s: the applicant will see it.")
+            % {"name": member.display_name},
+        )
+        return _back(request)
+    return _run(
+        request,
+        services.member_reject,
+        _("The request of %(name)s was rejected.") % {"name": member.display_name},
+        member=member,
+        reason=form.cleaned_data["reason"],
+    )
+
+
+@login_required
+@require_POST
+def member_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    member = _managed_member(request, pk)
+    form = DeactivateForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    return _run(
+        request,
+        services.member_deactivate,
+        _("%(name)s was deactivated.") % {"name": member.display_name},
+        member=member,
+        reason=reason,
+    )
+
+
+@login_required
+@require_POST
+def member_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    member = _managed_member(request, pk)
+    return _run(
+        request,
+        services.member_reactivate,
+        _("%(name)s is active again.") % {"name": member.display_name},
+        member=member,
+    )
+
+
+@login_required
+@require_POST
+def member_ambassador(request: HttpRequest, pk: int) -> HttpResponse:
+    member = _managed_member(request, pk)
+    name = request.POST.get("ambassador") == "1"
+    message = (
+        _("%(name)s is now an ambassador.") if name else _("%(name)s is no longer an ambassador.")
+    )
+    return _run(
+        request,
+        services.member_ambassador_set,
+        message % {"name": member.display_name},
+        member=member,
+        ambassador=name,
+    )
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """An NCP's own country (editors: every country): requests, members, recent decisions."""
+    countries = permissions.dashboard_countries(request.user)
+    if countries == []:
+        raise PermissionDenied(_("The dashboard is for national contact points and editors."))
+    status = request.GET.get("status", "")
+    if status not in ("", MemberStatus.ACTIVE, MemberStatus.DEACTIVATED, MemberStatus.REJECTED):
+        status = ""
+    members_page = Paginator(
+        selectors.members_managed(countries=countries, status=status), DASHBOARD_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    context = {
+        "countries": countries,
+        "pending": list(selectors.members_pending(countries=countries)[:200]),
+        "members_page": members_page,
+        "status": status,
+        "statuses": [
+            ("", _("All")),
+            (MemberStatus.ACTIVE, MemberStatus.ACTIVE.label),
+            (MemberStatus.DEACTIVATED, MemberStatus.DEACTIVATED.label),
+            (MemberStatus.REJECTED, MemberStatus.REJECTED.label),
+        ],
+        "recent": list(selectors.audit_entries(countries=countries)[:10]),
+        "needs_mfa": not _has_mfa(request.user),
+        "reject_form": RejectForm(),
+    }
+    return render(request, "network/dashboard.html", context)
+
+
+def _has_mfa(user) -> bool:
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+@login_required
+@require_GET
+def audit_log(request: HttpRequest) -> HttpResponse:
+    countries = permissions.dashboard_countries(request.user)
+    if countries == []:
+        raise PermissionDenied(_("The audit log is for national contact points and editors."))
+    entries = Paginator(selectors.audit_entries(countries=countries), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "network/audit_log.html", {"entries": entries, "countries": countries})
+
+
+# Privacy
+
+
+@login_required
+@require_GET
+def export(request: HttpRequest) -> HttpResponse:
+    """Everything the site holds about you, as a JSON download."""
+    member = _own_member(request)
+    if member is None:
+        raise Http404(_("You have no profile."))
+    data = selectors.member_export(member=member)
+    response = HttpResponse(
+        json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json"
+    )
+    response["Content-Disposition"] = 'attachment; filename="kokeilu-my-data.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def account_delete(request: HttpRequest) -> HttpResponse:
+    member = _own_member(request)
+    if member is None:
+        raise Http404(_("You have no profile."))
+    form = AccountDeleteForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.member_delete(member=member)
+        logout(request)
+        messages.success(request, _("Your account was deleted. Thank you for taking part."))
+        return redirect("/")
+    return render(
+        request,
+        "network/account_delete.html",
+        {"form": form, "member": member},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# Groups
+
+
+@login_required
+def group_create(request: HttpRequest) -> HttpResponse:
+    if not permissions.is_active_member(request.user) or _own_member(request) is None:
+        raise PermissionDenied(_("Only active members can create groups."))
+    form = GroupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        group = services.group_create(
+            actor=request.user,
+            name=form.cleaned_data["name"],
+            description=form.cleaned_data["description"],
+            policy=form.cleaned_data["policy"],
+            themes=form.cleaned_data["themes"],
+        )
+        messages.success(request, _("The group was created. You are its facilitator."))
+        return redirect(group.get_absolute_url())
+    return render(
+        request,
+        "network/group_form.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_GET
+def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    group = get_object_or_404(Group.objects.prefetch_related("themes"), slug=slug)
+    view = selectors.group_members(group)
+    own = None
+    if request.user.is_authenticated:
+        own = GroupMembership.objects.filter(group=group, member__user=request.user).first()
+    is_facilitator = request.user.is_authenticated and services.group_is_facilitator(
+        request.user, group
+    )
+    can_invite = is_facilitator or (
+        own is not None and own.status == "active" and group.policy != GroupPolicy.INVITATION
+    )
+    context = {
+        "group": group,
+        "members": view.members,
+        "requests": view.requests if is_facilitator else [],
+        "own": own,
+        "is_facilitator": is_facilitator,
+        "can_join": permissions.is_active_member(request.user)
+        and _own_member(request) is not None
+        and own is None
+        and group.policy != GroupPolicy.INVITATION,
+        "can_invite": can_invite,
+        "invitation_form": InvitationForm() if can_invite else None,
+    }
+    return render(request, "network/group_detail.html", context)
+
+
+@login_required
+@require_POST
+def group_join(request: HttpRequest, slug: str) -> HttpResponse:
+    group = get_object_or_404(Group, slug=slug)
+    membership = services.group_join(actor=request.user, group=group)
+    if membership.status == "active":
+        messages.success(request, _("You joined the group."))
+    else:
+        messages.success(request, _("Your request was sent to the group's facilitators."))
+    return redirect(group.get_absolute_url())
+
+
+@login_required
+@require_POST
+def group_leave(request: HttpRequest, slug: str) -> HttpResponse:
+    group = get_object_or_404(Group, slug=slug)
+    services.group_leave(actor=request.user, group=group)
+    messages.success(request, _("You left the group."))
+    return redirect(group.get_absolute_url())
+
+
+@login_required
+@require_POST
+def group_request(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
+    group = get_object_or_404(Group, slug=slug)
+    membership = get_object_or_404(GroupMembership, pk=membership_id, group=group)
+    try:
+        services.group_request_decide(
+            actor=request.user, membership=membership, accept=request.POST.get("accept") == "1"
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The request was decided."))
+    return redirect(group.get_absolute_url())
+
+
+@login_required
+@require_POST
+def group_invite(request: HttpRequest, slug: str) -> HttpResponse:
+    group = get_object_or_404(Group, slug=slug)
+    form = InvitationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Enter a valid e-mail address to invite someone."))
+        return redirect(group.get_absolute_url())
+    services.invitation_create(
+        actor=request.user,
+        group=group,
+        email=form.cleaned_data["email"],
+        base_url=request.build_absolute_uri("/")[:-1],
+    )
+    messages.success(
+        request,
+        _("An invitation was sent to %(email)s. It works once, for 7 days.")
+        % {"email": form.cleaned_data["email"]},
+    )
+    return redirect(group.get_absolute_url())
+
+
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """Show an invitation; a signed-in active member accepts it with a POST."""
+    try:
+        found = services.invitation_find(token)
+    except services.InvitationInvalid as error:
+        return render(request, "network/invitation.html", {"error": str(error)}, status=410)
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect(f"{reverse('account_login')}?next={request.path}")
+        try:
+            membership = services.invitation_accept(actor=request.user, token=token)
+        except services.InvitationInvalid as error:
+            return render(request, "network/invitation.html", {"error": str(error)}, status=410)
+        messages.success(request, _("Welcome to the group."))
+        return redirect(membership.group.get_absolute_url())
+    return render(
+        request,
+        "network/invitation.html",
+        {
+            "invitation": found,
+            "can_accept": permissions.is_active_member(request.user)
+            and _own_member(request) is not None,
+        },
+    )

@@ -1,0 +1,59 @@
+"""Admin registrations of the network: roles of members, and the NCP audit log (read only).
+
+Administrators name national contact points and editors here (Network > Members). Everyday
+decisions (approve, reject, deactivate, ambassadors) are made on the NCP dashboard at
+/network/ncp/, where they are audited.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from network.models import AuditLogEntry, Member
+
+
+class MemberViewSet(SnippetViewSet):
+    model = Member
+    icon = "user"
+    menu_label = _("Members")
+    list_display = ["display_name", "organisation", "country", "status", "ncp_country"]
+    list_filter = ["status", "is_ambassador", "is_editor"]
+    search_fields = ["display_name", "organisation"]
+    search_backend_name = None
+    add_view_enabled = False  # profiles come from sign-up
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    panels = [
+        FieldPanel("display_name", read_only=True),
+        FieldPanel("country", read_only=True),
+        MultiFieldPanel(
+            [FieldPanel("ncp_country"), FieldPanel("is_editor"), FieldPanel("is_ambassador")],
+            heading=_("Roles"),
+        ),
+    ]
+
+
+class AuditLogViewSet(SnippetViewSet):
+    model = AuditLogEntry
+    icon = "history"
+    menu_label = _("Audit log")
+    list_display = ["created_at", "actor_name", "action", "member_name", "country"]
+    list_filter = ["action"]
+    search_fields = ["actor_name", "member_name"]
+    search_backend_name = None
+    add_view_enabled = False
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    panels = [FieldPanel("details", read_only=True)]
+
+
+class NetworkViewSetGroup(SnippetViewSetGroup):
+    items = (MemberViewSet, AuditLogViewSet)
+    menu_icon = "group"
+    menu_label = _("Network")
+    menu_name = "network"
+
+
+register_snippet(NetworkViewSetGroup)

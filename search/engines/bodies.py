@@ -1,0 +1,446 @@
+"""Request and response bodies shared by the Elasticsearch and OpenSearch engines.
+
+Both engines send exactly these plain dicts (the Elasticsearch engine through
+`elasticsearch.dsl.Search.update_from_dict`, the OpenSearch engine through opensearch-py), so
+what the contract suite runs against osmem is what runs against Elasticsearch.
+
+Index design:
+
+- `dynamic: strict`; every field is declared, and the facet fields are derived from FACETS, so a
+  new facet needs no change here (each facet is a keyword field `facets.<name>`);
+- `title`, `summary` and `body` use the standard analyzer (lower-cased words, no stemming, no
+  stop words: as the database engine); `title.prefix` holds edge n-grams for autocomplete;
+- the same texts are copied into `i18n.<language>.*`, analysed with that language's stemmer and
+  stop words, only for documents in English, Finnish or Swedish;
+- `doc` keeps the document itself (not indexed) so that hits come back as `SearchDocument`s.
+
+Queries follow Elasticsearch DSL's FacetedSearch: base filters (visibility, kinds, dates) and
+the text go into `query`, facet selections into `post_filter`, and each facet is aggregated in a
+`filter` aggregation holding every other facet's selection, with an explicit bucket `size`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import html
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from django.utils.safestring import mark_safe
+
+from search.documents import SearchDocument, Visibility
+from search.engines.database import MAX_BODY_LENGTH, _prefixed, clean_text, query_words
+from search.facets import FACETS, FACETS_BY_NAME, Facet, facet_values
+from search.query import FacetValue, Hit, SearchQuery, SearchResults, Sort
+
+# Document `language` -> analyzer; other languages are searched through the standard fields only.
+LANGUAGE_ANALYZERS = {"en": "kokeilu_english", "fi": "kokeilu_finnish", "sv": "kokeilu_swedish"}
+# The languages stemmed by default (SEARCH_URL ?languages=en,sv narrows them: see distributed).
+LANGUAGES = tuple(LANGUAGE_ANALYZERS)
+TEXT_FIELDS = ("title", "summary", "body")
+TEXT_BOOSTS = {"title": 10, "summary": 4, "body": 1}
+# Highlight markers: private-use characters removed from every indexed text, so they can only
+# come from the highlighter and survive HTML escaping unchanged.
+MARK_START = "\ue000"
+MARK_END = "\ue001"
+MAX_RESULT_WINDOW = 100_000  # deep pages (MAX_PAGE x a large page size) stay answerable
+# Words this long tolerate typos (one edit from 5 letters, two from 9), as "AUTO:5,9".
+FUZZINESS = "AUTO:5,9"
+BODY_FRAGMENT_SIZE = 160
+RELATED_CANDIDATES = 50
+
+
+def _language_analyzers() -> dict:
+    analyzers = {
+        "kokeilu_prefix": {
+            "type": "custom",
+            "tokenizer": "standard",
+            "filter": ["lowercase", "kokeilu_edge_ngram"],
+        }
+    }
+    filters: dict = {"kokeilu_edge_ngram": {"type": "edge_ngram", "min_gram": 1, "max_gram": 20}}
+    for code, language in (("english", "english"), ("finnish", "finnish"), ("swedish", "swedish")):
+        filters[f"kokeilu_{code}_stop"] = {"type": "stop", "stopwords": f"_{language}_"}
+        filters[f"kokeilu_{code}_stemmer"] = {"type": "stemmer", "language": language}
+        analyzers[f"kokeilu_{code}"] = {
+            "type": "custom",
+            "tokenizer": "standard",
+            "filter": ["lowercase", f"kokeilu_{code}_stop", f"kokeilu_{code}_stemmer"],
+        }
+    return {"analyzer": analyzers, "filter": filters}
+
+
+def index_body(*, shards: int = 1, replicas: int = 0) -> dict:
+    """Settings and explicit mappings of a new index (see the module docstring)."""
+    facet_properties = {facet.name: {"type": "keyword"} for facet in FACETS}
+    i18n = {
+        language: {
+            "properties": {name: {"type": "text", "analyzer": analyzer} for name in TEXT_FIELDS}
+        }
+        for language, analyzer in LANGUAGE_ANALYZERS.items()
+    }
+    return {
+        "settings": {
+            "number_of_shards": shards,
+            "number_of_replicas": replicas,
+            "max_result_window": MAX_RESULT_WINDOW,
+            "analysis": _language_analyzers(),
+        },
+        "mappings": {
+            "dynamic": "strict",
+            "properties": {
+                "doc_id": {"type": "keyword"},
+                "kind": {"type": "keyword"},
+                "visibility": {"type": "keyword"},
+                "language": {"type": "keyword"},
+                "date": {"type": "date", "format": "strict_date"},
+                "year": {"type": "integer"},
+                "title": {
+                    "type": "text",
+                    "analyzer": "standard",
+                    "fields": {
+                        "prefix": {
+                            "type": "text",
+                            "analyzer": "kokeilu_prefix",
+                            "search_analyzer": "standard",
+                        }
+                    },
+                },
+                "title_sort": {"type": "keyword"},
+                "summary": {"type": "text", "analyzer": "standard"},
+                "body": {"type": "text", "analyzer": "standard"},
+                "i18n": {"properties": i18n},
+                "facets": {"properties": facet_properties},
+                "related": {"type": "keyword"},
+                "doc": {"type": "object", "enabled": False},
+            },
+        },
+    }
+
+
+def _indexed_text(value: str) -> str:
+    return clean_text(value).replace(MARK_START, " ").replace(MARK_END, " ")
+
+
+def document_source(doc: SearchDocument, languages: Sequence[str] = LANGUAGES) -> dict:
+    """What the index stores for a document: indexed fields plus the document itself (and a
+    copy of its texts for its language's analyzer, when `languages` holds it)."""
+    texts = {
+        "title": _indexed_text(doc.title),
+        "summary": _indexed_text(doc.summary),
+        "body": _indexed_text(doc.body)[:MAX_BODY_LENGTH],
+    }
+    stored = doc.to_dict()
+    stored.update(title=texts["title"], summary=texts["summary"])
+    del stored["body"]  # kept once, in the indexed field
+    source = {
+        "doc_id": doc.id,
+        "kind": doc.kind,
+        "visibility": doc.visibility,
+        "language": doc.language,
+        "date": doc.date.isoformat() if doc.date else None,
+        "year": doc.year,
+        **texts,
+        "title_sort": texts["title"].lower(),
+        "facets": {
+            facet.name: list(dict.fromkeys(doc.facet_values(facet.field))) for facet in FACETS
+        },
+        "related": list(doc.related),
+        "doc": stored,
+    }
+    if doc.language in languages:
+        source["i18n"] = {doc.language: texts}
+    return source
+
+
+def document_from_source(source: dict) -> SearchDocument:
+    """The SearchDocument a hit's `_source` holds."""
+    return SearchDocument.from_dict({**source["doc"], "body": source.get("body", "")})
+
+
+# -- searching -------------------------------------------------------------------------------
+
+
+def _text_fields(*, languages: Sequence[str] = ()) -> list[str]:
+    if languages:
+        return [
+            f"i18n.{language}.{name}^{TEXT_BOOSTS[name]}"
+            for language in languages
+            for name in TEXT_FIELDS
+        ]
+    return [f"{name}^{TEXT_BOOSTS[name]}" for name in TEXT_FIELDS]
+
+
+def text_clause(words: Sequence[str], languages: Sequence[str] = LANGUAGES) -> dict:
+    """Every word must match (AND), in any text field: as written (typos tolerated for long
+    words), by its stem in the document's language, or as a prefix (the last word while
+    typing, and every long word). User text only ever reaches `match`-type queries."""
+    must = []
+    for word, is_prefix in zip(words, _prefixed(words, prefix=True), strict=True):
+        should: list[dict] = [
+            {
+                "multi_match": {
+                    "query": word,
+                    "fields": _text_fields(),
+                    "fuzziness": FUZZINESS,
+                    "prefix_length": 1,
+                }
+            },
+        ]
+        if languages:
+            # A stop word yields no term here and matches nothing: it must match as written.
+            should.append(
+                {"multi_match": {"query": word, "fields": _text_fields(languages=languages)}}
+            )
+        if is_prefix:
+            should += [
+                {"prefix": {name: {"value": word, "boost": TEXT_BOOSTS[name] / 2}}}
+                for name in TEXT_FIELDS
+            ]
+        must.append({"bool": {"should": should, "minimum_should_match": 1}})
+    return {"bool": {"must": must}}
+
+
+def base_filters(query: SearchQuery) -> list[dict]:
+    """Filters the visitor does not choose: visibility, kinds and dates (not counted)."""
+    filters: list[dict] = [{"terms": {"visibility": list(query.visibility)}}]
+    if query.kinds:
+        filters.append({"terms": {"kind": list(query.kinds)}})
+    if query.date_from or query.date_to:
+        bounds = {}
+        if query.date_from:
+            bounds["gte"] = query.date_from.isoformat()
+        if query.date_to:
+            bounds["lte"] = query.date_to.isoformat()
+        filters.append({"range": {"date": bounds}})
+    return filters
+
+
+def selections_of(query: SearchQuery) -> dict[str, tuple[str, ...]]:
+    """The query's facet selections without empty ones or repeats; unknown facets refused."""
+    unknown = set(query.selections) - set(FACETS_BY_NAME)
+    if unknown:
+        raise ValueError(f"unknown facets: {', '.join(sorted(unknown))}")
+    return {
+        name: tuple(dict.fromkeys(str(value) for value in values))
+        for name, values in query.selections.items()
+        if values
+    }
+
+
+def _selection_filter(selections: dict[str, tuple[str, ...]], names: Iterable[str]) -> dict:
+    clauses = [{"terms": {f"facets.{name}": list(selections[name])}} for name in names]
+    return {"bool": {"filter": clauses}} if clauses else {"match_all": {}}
+
+
+def _sort(query: SearchQuery, *, has_text: bool) -> list:
+    newest = {"date": {"order": "desc", "missing": "_last"}}
+    tie = {"doc_id": {"order": "asc"}}
+    if query.sort == Sort.RELEVANCE and has_text:
+        return [{"_score": {"order": "desc"}}, newest, tie]
+    if query.sort == Sort.OLDEST:
+        return [{"date": {"order": "asc", "missing": "_last"}}, tie]
+    if query.sort == Sort.TITLE:
+        return [{"title_sort": {"order": "asc"}}, tie]
+    if query.sort == Sort.YEAR:
+        return [{"year": {"order": "desc", "missing": "_last"}}, newest, tie]
+    return [newest, tie]
+
+
+def facet_groups(selections: dict[str, tuple[str, ...]]) -> dict[tuple[str, ...], list[Facet]]:
+    """Facets grouped by the selections their counts apply (every selection but their own):
+    all unselected facets share one filter aggregation, each selected facet has its own."""
+    groups: dict[tuple[str, ...], list[Facet]] = defaultdict(list)
+    for facet in FACETS:
+        groups[tuple(name for name in selections if name != facet.name)].append(facet)
+    return groups
+
+
+def _terms_aggregation(facet: Facet) -> dict:
+    order = [{"_key": "desc"}] if facet.sort == "value" else [{"_count": "desc"}, {"_key": "asc"}]
+    return {"terms": {"field": f"facets.{facet.name}", "size": facet.size, "order": order}}
+
+
+def search_body(query: SearchQuery, languages: Sequence[str] = LANGUAGES) -> dict:
+    """The search request for `query`: text and base filters in `query`, selections in
+    `post_filter`, disjunctive facet counts in filter aggregations, highlights, sort, page."""
+    words = query_words(query.text)
+    selections = selections_of(query)
+    bool_query: dict = {"filter": base_filters(query)}
+    if words:
+        bool_query["must"] = [text_clause(words, languages)]
+    body: dict = {
+        "query": {"bool": bool_query},
+        "sort": _sort(query, has_text=bool(words)),
+        "from": (query.page - 1) * query.page_size,
+        "size": query.page_size,
+        "track_total_hits": True,
+        "_source": ["doc", "body"],
+    }
+    if selections:
+        body["post_filter"] = _selection_filter(selections, selections)
+    if query.with_facets:
+        body["aggs"] = {
+            f"facets_{number}": {
+                "filter": _selection_filter(selections, applied),
+                "aggs": {facet.name: _terms_aggregation(facet) for facet in facets},
+            }
+            for number, (applied, facets) in enumerate(facet_groups(selections).items())
+        }
+    if words and query.with_highlights:
+        body["highlight"] = highlight_body(languages)
+    return body
+
+
+def highlight_body(languages: Sequence[str] = LANGUAGES) -> dict:
+    whole = {"number_of_fragments": 0}
+    excerpt = {"fragment_size": BODY_FRAGMENT_SIZE, "number_of_fragments": 2}
+    highlighted = {}
+    for name in TEXT_FIELDS:
+        settings = excerpt if name == "body" else whole
+        highlighted[name] = settings
+        for language in languages:
+            highlighted[f"i18n.{language}.{name}"] = settings
+    return {
+        "pre_tags": [MARK_START],
+        "post_tags": [MARK_END],
+        "require_field_match": True,
+        "fields": highlighted,
+    }
+
+
+def marked_html(text: str) -> str:
+    """Escape a highlighter's output, then turn its markers into <mark> elements."""
+    escaped = html.escape(text, quote=True)
+    return mark_safe(escaped.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))
+
+
+def _highlights(hit: dict, language: str) -> dict[str, str]:
+    found = hit.get("highlight") or {}
+    highlights = {}
+    for name in TEXT_FIELDS:
+        # Words as written first; a match found only by its stem is marked in the stemmed copy.
+        fragments = found.get(name) or found.get(f"i18n.{language}.{name}")
+        if fragments:
+            highlights[name] = marked_html(" … ".join(fragments))
+    return highlights
+
+
+def results_from_response(query: SearchQuery, response: dict, *, engine: str) -> SearchResults:
+    """Turn a search response (for `search_body(query)`) into SearchResults."""
+    selections = selections_of(query)
+    hits = []
+    for hit in response["hits"]["hits"]:
+        document = document_from_source(hit["_source"])
+        hits.append(
+            Hit(
+                document=document,
+                score=float(hit.get("_score") or 0.0),
+                highlights=_highlights(hit, document.language),
+            )
+        )
+    total = response["hits"]["total"]
+    total = total["value"] if isinstance(total, dict) else int(total)
+    facets: dict[str, list[FacetValue]] = {}
+    if query.with_facets:
+        counts: dict[str, dict[str, int]] = {}
+        for group in (response.get("aggregations") or {}).values():
+            for name, aggregation in group.items():
+                if isinstance(aggregation, dict) and "buckets" in aggregation:
+                    counts[name] = {
+                        str(bucket.get("key_as_string", bucket["key"])): bucket["doc_count"]
+                        for bucket in aggregation["buckets"]
+                    }
+        facets = {
+            facet.name: facet_values(facet, counts.get(facet.name, {}), selections)
+            for facet in FACETS
+        }
+    return SearchResults(query=query, total=total, hits=hits, facets=facets, engine=engine)
+
+
+def suggest_body(prefix: str, *, limit: int) -> dict | None:
+    """Public documents whose title has a word starting with the last word of `prefix`, every
+    earlier word being a whole title word; None when `prefix` holds no word."""
+    words = query_words(prefix)
+    if not words or limit < 1:
+        return None
+    must: list[dict] = [{"match": {"title": {"query": word}}} for word in words[:-1]]
+    must.append({"match": {"title.prefix": {"query": words[-1]}}})
+    return {
+        "query": {"bool": {"must": must, "filter": [{"term": {"visibility": Visibility.PUBLIC}}]}},
+        "sort": [{"_score": {"order": "desc"}}, {"title_sort": {"order": "asc"}}],
+        "size": limit,
+        "_source": ["doc"],
+    }
+
+
+def related_body(*, index: str, doc_id: str, exclude: Sequence[str]) -> dict:
+    """Public documents most like `doc_id`: `more_like_this` over its text and its topical
+    facet values (the vocabulary it shares with others)."""
+    topical = [f"facets.{facet.name}" for facet in FACETS if facet.topical]
+    return {
+        "query": {
+            "bool": {
+                "must": [
+                    {
+                        "more_like_this": {
+                            "fields": ["title", "summary", "body", *topical],
+                            "like": [{"_index": index, "_id": doc_id}],
+                            "min_term_freq": 1,
+                            "min_doc_freq": 1,
+                            "max_query_terms": 40,
+                            "minimum_should_match": "1",
+                        }
+                    }
+                ],
+                "filter": [{"term": {"visibility": Visibility.PUBLIC}}],
+                "must_not": [{"ids": {"values": [doc_id, *exclude]}}],
+            }
+        },
+        "sort": [
+            {"_score": {"order": "desc"}},
+            {"date": {"order": "desc", "missing": "_last"}},
+            {"doc_id": {"order": "asc"}},
+        ],
+        "size": RELATED_CANDIDATES,
+        "_source": ["doc"],
+    }
+
+
+def explicit_related_body(ids: Sequence[str]) -> dict:
+    """The public documents among `ids` (a document's explicit links)."""
+    return {
+        "query": {
+            "bool": {
+                "filter": [
+                    {"ids": {"values": list(ids)}},
+                    {"term": {"visibility": Visibility.PUBLIC}},
+                ]
+            }
+        },
+        "size": len(ids),
+        "_source": ["doc"],
+    }
+
+
+def bulk_operations(
+    index: str,
+    docs: Iterable[SearchDocument] = (),
+    deletes: Iterable[str] = (),
+    *,
+    languages: Sequence[str] = LANGUAGES,
+) -> list[dict]:
+    """Bulk request lines: index actions (the last version of a repeated id wins) and deletes."""
+    unique = {doc.id: doc for doc in docs}
+    operations: list[dict] = []
+    for doc in unique.values():
+        operations += [{"index": {"_index": index, "_id": doc.id}}, document_source(doc, languages)]
+    for doc_id in dict.fromkeys(deletes):
+        operations.append({"delete": {"_index": index, "_id": doc_id}})
+    return operations
+
+
+def new_index_name(alias: str) -> str:
+    """A concrete index name for a rebuild: the alias plus a sortable time stamp."""
+    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%d%H%M%S%f")
+    return f"{alias}-{stamp}"

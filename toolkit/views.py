@@ -1,0 +1,221 @@
+"""The toolkit's routes (served by ToolkitIndexPage): the faceted listing and the navigator."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from urllib.parse import urlencode
+
+from django import forms
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from search.facets import FACETS_BY_NAME
+from search.forms import InvalidSearch, query_from_params
+from search.query import SearchQuery, SearchResults, Sort
+from search.selectors import search_run, search_visibility_for
+from search.views import search_page_links
+from toolkit.models import RESOURCES_PER_PAGE
+from toolkit.navigator import ANSWER_NAMES, NavigatorAnswers, navigator_rank
+from toolkit.search import KIND
+from toolkit.selectors import navigator_resources, stage_names
+from toolkit.vocabularies import GroupSize, Purpose, SkillLevel, TimeNeeded
+
+SORTS = (Sort.RELEVANCE, Sort.TITLE, Sort.YEAR)
+# Every field a practitioner filters resources by, in the order of the filter panel.
+TOOLKIT_FACETS = (
+    "purpose",
+    "stage",
+    "format",
+    "method",
+    "audience",
+    "skill_level",
+    "time_needed",
+    "group_size",
+    "cost",
+    "openness",
+    "language",
+    "year",
+)
+
+
+def toolkit_query(request: HttpRequest) -> SearchQuery:
+    """The listing's search from the URL; raises InvalidSearch with a message.
+
+    Without a sort or words to rank by, resources come by title.
+    """
+    query = query_from_params(
+        request.GET,
+        kinds=(KIND,),
+        visibility=search_visibility_for(request.user),
+        page_size=RESOURCES_PER_PAGE,
+    )
+    if query.sort not in SORTS:
+        raise InvalidSearch(_("sort: choose best match, title or year."))
+    unknown = set(query.selections) - set(TOOLKIT_FACETS)
+    if unknown:
+        raise InvalidSearch(
+            _("These filters do not apply to toolkit resources: %(names)s.")
+            % {"names": ", ".join(sorted(FACETS_BY_NAME[name].param for name in unknown))}
+        )
+    if not query.text and not request.GET.get("sort"):
+        query = replace(query, sort=Sort.TITLE)
+    return query
+
+
+def toolkit_listing_context(request: HttpRequest, *, page) -> tuple[dict, int]:
+    """Context and status of the listing: facets, active filters, sort, hits, pagination."""
+    query: SearchQuery | None = None
+    results: SearchResults | None = None
+    error = None
+    try:
+        query = toolkit_query(request)
+    except InvalidSearch as invalid:
+        error = str(invalid)
+    else:
+        results = search_run(query)
+    links = search_page_links(request.path, query, results)
+    facets = [facet for facet in links["facets"] if facet["name"] in TOOLKIT_FACETS]
+    facets.sort(key=lambda facet: TOOLKIT_FACETS.index(facet["name"]))
+    labels = {facet["name"]: {v["value"]: v["label"] for v in facet["values"]} for facet in facets}
+    sort_options = [
+        option
+        for option in links["sort_options"]
+        if option["value"] in SORTS and (query and query.text or option["value"] != Sort.RELEVANCE)
+    ]
+    context = {
+        **links,
+        "query": query,
+        "results": results,
+        "error": error,
+        "facets": facets,
+        "sort_options": sort_options,
+        "cards": [_card(hit, labels) for hit in links["hits"]],
+    }
+    return context, 400 if error else 200
+
+
+def _card(hit: dict, labels: dict[str, dict[str, str]]) -> dict:
+    document = hit["document"]
+
+    def names(facet: str, values) -> list[str]:
+        return [labels.get(facet, {}).get(value, value) for value in values]
+
+    return {
+        **hit,
+        "formats": names("format", document.formats),
+        "purposes": names("purpose", document.purposes),
+        "time": names("time_needed", [document.time_needed] if document.time_needed else []),
+        "skill_levels": names("skill_level", document.skill_levels),
+        "cost": names("cost", [document.cost] if document.cost else []),
+    }
+
+
+# -- the navigator --------------------------------------------------------------------------
+
+ANY = ("", gettext_lazy("Any / not sure"))
+
+
+class NavigatorForm(forms.Form):
+    """The navigator's questions; every answer is optional ("any")."""
+
+    stage = forms.ChoiceField(
+        label=gettext_lazy("Where are you in the work?"), required=False, widget=forms.RadioSelect
+    )
+    purpose = forms.ChoiceField(
+        label=gettext_lazy("What do you want to achieve?"),
+        required=False,
+        widget=forms.RadioSelect,
+        choices=[ANY, *Purpose.choices],
+    )
+    time_needed = forms.ChoiceField(
+        label=gettext_lazy("How much time can you give it, at most?"),
+        required=False,
+        widget=forms.RadioSelect,
+        choices=[ANY, *TimeNeeded.choices],
+    )
+    skill_level = forms.ChoiceField(
+        label=gettext_lazy("How experienced is your team with innovation methods?"),
+        required=False,
+        widget=forms.RadioSelect,
+        choices=[ANY, *SkillLevel.choices],
+    )
+    group_size = forms.ChoiceField(
+        label=gettext_lazy("How many people will take part?"),
+        required=False,
+        widget=forms.RadioSelect,
+        choices=[ANY, *GroupSize.choices],
+    )
+    cost = forms.ChoiceField(
+        label=gettext_lazy("What is your budget?"),
+        required=False,
+        widget=forms.RadioSelect,
+        choices=[
+            ("", gettext_lazy("We can pay for a resource if it is worth it")),
+            ("free", gettext_lazy("No budget: free resources only")),
+        ],
+    )
+
+    def __init__(self, *args, stages: dict[str, str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].choices = [ANY, *stages.items()]
+
+    def answers(self) -> NavigatorAnswers:
+        return NavigatorAnswers(
+            **{name: self.cleaned_data.get(name) or "" for name in ANSWER_NAMES}
+        )
+
+
+def navigator_context(request: HttpRequest, *, page) -> tuple[dict, int]:
+    """Context and status of the navigator: the form, and once asked, the recommendations."""
+    stages = stage_names()
+    asked = any(name in request.GET for name in ANSWER_NAMES)
+    form = NavigatorForm(request.GET if asked else None, stages=stages)
+    context: dict = {"form": form, "asked": asked, "result": None}
+    if not asked:
+        return context, 200
+    if not form.is_valid():
+        return context, 400
+    answers = form.answers()
+    result = navigator_rank(navigator_resources(request), answers, labels={"stages": stages})
+    base = request.path
+    context.update(
+        result=result,
+        relaxations=[
+            {
+                "count": relaxation.count,
+                "dropped": _("; ").join(
+                    _("“%(answer)s” (%(question)s)")
+                    % {
+                        "answer": dict(form.fields[name].choices).get(getattr(answers, name)),
+                        "question": form.fields[name].label,
+                    }
+                    for name in relaxation.names
+                ),
+                "url": _navigator_url(base, _without(answers, relaxation.names)),
+            }
+            for relaxation in result.relaxations
+        ],
+        start_over_url=base,
+        listing_url=_listing_url(page.url, answers),
+    )
+    return context, 200
+
+
+def _without(answers: NavigatorAnswers, names: tuple[str, ...]) -> NavigatorAnswers:
+    for name in names:
+        answers = answers.without(name)
+    return answers
+
+
+def _navigator_url(path: str, answers: NavigatorAnswers) -> str:
+    params = [(name, getattr(answers, name)) for name in ANSWER_NAMES]
+    return f"{path}?{urlencode(params)}"
+
+
+def _listing_url(path: str, answers: NavigatorAnswers) -> str:
+    """The listing filtered by the answers that are plain facet selections."""
+    params = [
+        (name, getattr(answers, name)) for name in ("stage", "purpose") if getattr(answers, name)
+    ]
+    return f"{path}?{urlencode(params)}" if params else path
