@@ -453,6 +453,7 @@ def _mes_run(
     rank: np.ndarray,
     per_voter: float,
     targets: Sequence[float] = (),
+    known: Sequence[int] = (),
 ) -> _MesRun:
     """One run of Equal Shares with `per_voter` money each.
 
@@ -465,7 +466,9 @@ def _mes_run(
     The run also records, for each paid round, lower bounds on the rho of the projects not
     chosen (their last computed value or bound); with `targets` (the rhos of another run's
     rounds) it computes every project whose bound is below the target, so that the bounds can
-    certify the other run's choices (see `_certified`).
+    certify the other run's choices (see `_certified`). With `known`, the first paid rounds are
+    known (proven) to buy those projects: only their own rho is computed, and their bounds are
+    recorded as infinite (nothing left to prove).
     """
     n = sup.n_rows
     costs = election.costs
@@ -477,11 +480,30 @@ def _mes_run(
     ]
     rounds: dict[int, tuple[int, float, float, float]] = dict.fromkeys(selected, (0, 0.0, 0.0, 0.0))
     bound = {j: costs[j] / float(sup.util[j] @ sup.weight[j]) for j in remaining}
-    round_no = 0
     lower_all: list[float] = []
     lower_better: list[float] = []
     rhos: list[float] = []
+
+    def bought(j: int, rho: float, poor: np.ndarray, low_all: float, low_better: float) -> None:
+        idx = sup.voters[j]
+        u = sup.util[j]
+        b = budgets[idx]
+        money = float(sup.weight[j] @ b)
+        budgets[idx] = np.where(poor, 0.0, np.maximum(b - rho * u, 0.0))
+        rounds[j] = (len(rhos) + 1, rho, money, float((rho * u).max()))
+        selected.append(j)
+        remaining.remove(j)
+        rhos.append(rho)
+        lower_all.append(low_all)
+        lower_better.append(low_better)
+
     while remaining:
+        if len(rhos) < len(known):
+            j = known[len(rhos)]
+            b = budgets[sup.voters[j]]
+            rho, poor = _rho(b, sup.util[j], sup.weight[j], costs[j])
+            bought(j, rho, poor, math.inf, math.inf)
+            continue
         remaining.sort(key=lambda j: (bound[j], rank[j]))
         target = targets[len(rhos)] if len(rhos) < len(targets) else -math.inf
         best = math.inf
@@ -508,24 +530,13 @@ def _mes_run(
             remaining.remove(j)
         if best_j < 0:  # every project examined was unaffordable and is gone
             continue
-        j = best_j
-        round_no += 1
-        idx = sup.voters[j]
-        u = sup.util[j]
-        b = budgets[idx]
-        money = float(sup.weight[j] @ b)
-        budgets[idx] = np.where(best_poor, 0.0, np.maximum(b - best * u, 0.0))
-        rounds[j] = (round_no, best, money, float((best * u).max()))
-        selected.append(j)
-        remaining.remove(j)
-        rhos.append(best)
         low_all = low_better = math.inf
         for q in remaining:
-            low_all = min(low_all, bound[q])
-            if rank[q] < rank[j]:
-                low_better = min(low_better, bound[q])
-        lower_all.append(low_all)
-        lower_better.append(low_better)
+            if q != best_j:
+                low_all = min(low_all, bound[q])
+                if rank[q] < rank[best_j]:
+                    low_better = min(low_better, bound[q])
+        bought(best_j, best, best_poor, low_all, low_better)
     return _MesRun(
         selected=selected,
         budgets=budgets,
@@ -551,14 +562,24 @@ def _certified(low: _MesRun, high: _MesRun) -> bool:
     ties), round r makes the same choice; and the projects `high` never bought are
     unaffordable at the end all along.
     """
-    if low.selected != high.selected or len(low.rhos) != len(high.lower_all):
-        return False
-    return all(
-        lower_all >= rho * (1 - TOLERANCE) and lower_better > rho * (1 + TOLERANCE)
-        for rho, lower_all, lower_better in zip(
-            low.rhos, high.lower_all, high.lower_better, strict=True
-        )
-    )
+    return low.selected == high.selected and _proven_rounds(low, high) == len(low.rhos)
+
+
+def _proven_rounds(low: _MesRun, high: _MesRun) -> int:
+    """How many first paid rounds certainly make the same choices at every per-voter budget
+    between `low`'s and `high`'s (the argument of `_certified`, round after round)."""
+    free = len(low.selected) - len(low.rhos)
+    proven = 0
+    for r, rho in enumerate(low.rhos):
+        if (
+            r >= len(high.rhos)
+            or low.selected[free + r] != high.selected[free + r]
+            or high.lower_all[r] < rho * (1 - TOLERANCE)
+            or high.lower_better[r] <= rho * (1 + TOLERANCE)
+        ):
+            break
+        proven += 1
+    return proven
 
 
 def _mes_outcome(
@@ -716,8 +737,8 @@ def equal_shares_add1(
     budget = _exact(election.budget)
     start = election.budget / voters
 
-    def run_at(k: int, targets: Sequence[float] = ()) -> _MesRun:
-        return _mes_run(election, sup, eligible, rank, start + k * step, targets)
+    def run_at(k: int, targets: Sequence[float] = (), known: Sequence[int] = ()) -> _MesRun:
+        return _mes_run(election, sup, eligible, rank, start + k * step, targets, known)
 
     def status(run: _MesRun) -> str:
         """ "over" if it overspends, "last" if counting stops at it, else "on"."""
@@ -739,7 +760,10 @@ def equal_shares_add1(
             found = status(high)
             return None if found == "on" else (found, low, k_low, high, k_high)
         k_mid = (k_low + k_high) // 2
-        mid = run_at(k_mid, low.rhos)
+        # the rounds proven for the whole span need no proof at k_mid: replay them
+        free = len(low.selected) - len(low.rhos)
+        known = low.selected[free : free + _proven_rounds(low, high)]
+        mid = run_at(k_mid, low.rhos, known)
         return walk(k_low, low, k_mid, mid) or walk(k_mid, mid, k_high, high)
 
     k, run = 0, run_at(0)
