@@ -360,14 +360,8 @@ class _Supporters:
     n_rows: int = 0  # voters (rows of the utility matrix)
 
     @classmethod
-    def build(cls, util: np.ndarray, weights: np.ndarray, *, merge: bool = False) -> _Supporters:
-        """With `merge`, identical utility rows become one row weighing their total weight
-        (approval elections have many identical ballots; Equal Shares treats them alike)."""
+    def build(cls, util: np.ndarray, weights: np.ndarray) -> _Supporters:
         util = np.asarray(util, dtype=np.float64)
-        weights = np.asarray(weights, dtype=np.float64)
-        if merge and util.shape[0] > 1:
-            util, inverse = np.unique(util, axis=0, return_inverse=True)
-            weights = np.bincount(inverse.ravel(), weights=weights, minlength=util.shape[0])
         columns = util.T
         voters, utils, ws = [], [], []
         for col in columns:
@@ -409,20 +403,23 @@ def _rho(
     poor until nobody else falls short (rho only rises, so this ends; usually in a few steps).
     """
     ratio = budgets / util
+    paying = weight * budgets  # what each (weighted) supporter pays when poor
+    weighted_util = weight * util
     poor = np.zeros(len(budgets), dtype=bool)
+    count = 0
     paid = 0.0
-    util_rich = float(weight @ util)
+    util_rich = float(weighted_util.sum())
     while True:
         rho = (cost - paid) / util_rich if util_rich > 0 else math.inf
-        new = ~poor & (ratio < rho * (1 - TOLERANCE))
-        if not new.any() or new.sum() == (~poor).sum():
-            if new.any():  # all pay everything: the project is exactly affordable
-                rho = float(ratio.max())
-                poor[:] = True
+        poor |= ratio < rho * (1 - TOLERANCE)
+        now = int(np.count_nonzero(poor))
+        if now == count:
             return float(rho), poor
-        poor |= new
-        paid += float(weight[new] @ budgets[new])
-        util_rich -= float(weight[new] @ util[new])
+        if now == len(poor):  # all pay everything: the project is exactly affordable
+            return float(ratio.max()), poor
+        count = now
+        paid = float(paying[poor].sum())
+        util_rich = float(weighted_util[~poor].sum())
 
 
 @dataclass
@@ -721,7 +718,7 @@ def equal_shares_add1(
     in between gives that outcome (a proof, not a guess), and is otherwise halved until it is
     certified or one unit long. Every unit is thus either run or proven to give the same
     outcome as a run, so the result is the one-unit definition's; the tests compare it with a
-    naive exact implementation. Identical ballots are merged into weighted rows first.
+    naive exact implementation.
     """
     if rank is None:
         rank = tie_break_ranks(election, ())
@@ -729,7 +726,7 @@ def equal_shares_add1(
         eligible = _eligible(election, 0)
     if util is None:
         util = utilities(election)
-    sup = _Supporters.build(util, election.voter_weights, merge=True)
+    sup = _Supporters.build(util, election.voter_weights)
     voters = _total_weight(election)
     if voters == 0:
         return _mes_outcome(election, _empty_run(election), sup, eligible, rule, 0.0)

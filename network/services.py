@@ -300,6 +300,11 @@ def member_delete(*, member: Member) -> None:
     member.themes.clear()
     member.memberships.all().delete()
     Invitation.objects.filter(invited_by=member).delete()
+    # the toolkit's saved list is personal and goes; "we used it" marks stay as anonymous counts
+    bookmarks = getattr(member, "resource_bookmarks", None)
+    if bookmarks is not None:
+        bookmarks.filter(used=False).delete()
+        bookmarks.update(saved=False)
     # the audit log keeps what happened, not who it happened to
     AuditLogEntry.objects.filter(member=member).update(member_name=str(_("Former member")))
     AuditLogEntry.objects.filter(actor=user).update(actor_name=str(_("Former member")))

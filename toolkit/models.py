@@ -28,7 +28,13 @@ from toolkit.vocabularies import (
 
 RESOURCES_PER_PAGE = 48
 
-__all__ = ["RESOURCES_PER_PAGE", "ResourceFormat", "ResourcePage", "ToolkitIndexPage"]
+__all__ = [
+    "RESOURCES_PER_PAGE",
+    "ResourceBookmark",
+    "ResourceFormat",
+    "ResourcePage",
+    "ToolkitIndexPage",
+]
 
 
 class ToolkitIndexPage(RoutablePageMixin, Page):
@@ -69,8 +75,11 @@ class ToolkitIndexPage(RoutablePageMixin, Page):
         return response
 
 
-class ResourcePage(Page):
-    """One resource of the toolkit: what it is for, who publishes it and where to get it."""
+class ResourcePage(RoutablePageMixin, Page):
+    """One resource of the toolkit: what it is for, who publishes it and where to get it.
+
+    Members save it to their profile and mark that their team used it (POST routes below).
+    """
 
     summary = models.TextField(
         _("summary"),
@@ -194,7 +203,37 @@ class ResourcePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["used_in_cases"] = self.cases_that_used_it()
         context["facts"] = self.facts_named()
+        context["used_count"] = self.bookmarks.filter(used=True).count()
+        context["bookmark"] = _bookmark_of(request, self)
         return context
+
+    @path("save/", name="save")
+    def save_route(self, request):
+        """POST: save this resource to the signed-in member's profile."""
+        from toolkit.views import resource_bookmark_post
+
+        return resource_bookmark_post(request, page=self, action="save")
+
+    @path("unsave/", name="unsave")
+    def unsave_route(self, request):
+        """POST: remove it from the member's profile."""
+        from toolkit.views import resource_bookmark_post
+
+        return resource_bookmark_post(request, page=self, action="unsave")
+
+    @path("used/", name="used")
+    def used_route(self, request):
+        """POST: mark that the member's team used it (counted on the page)."""
+        from toolkit.views import resource_bookmark_post
+
+        return resource_bookmark_post(request, page=self, action="used")
+
+    @path("unused/", name="unused")
+    def unused_route(self, request):
+        """POST: take back the "we used it" mark."""
+        from toolkit.views import resource_bookmark_post
+
+        return resource_bookmark_post(request, page=self, action="unused")
 
     def facts_named(self) -> dict[str, list[str]]:
         """The list fields' display names, for the page."""
@@ -217,3 +256,51 @@ class ResourcePage(Page):
         if not hasattr(self, "used_in_cases"):
             return []
         return list(self.used_in_cases.live().public().order_by("title"))
+
+
+class ResourceBookmark(models.Model):
+    """A member's mark on a resource: saved to their profile, used by their team, or both.
+
+    The row goes when neither is left. Who saved what is private to the member; the page
+    shows only how many members used a resource.
+    """
+
+    member = models.ForeignKey(
+        "network.Member",
+        verbose_name=_("member"),
+        on_delete=models.CASCADE,
+        related_name="resource_bookmarks",
+    )
+    resource = models.ForeignKey(
+        ResourcePage,
+        verbose_name=_("resource"),
+        on_delete=models.CASCADE,
+        related_name="bookmarks",
+    )
+    saved = models.BooleanField(_("saved to profile"), default=False)
+    used = models.BooleanField(_("we used it"), default=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("saved resource")
+        verbose_name_plural = _("saved resources")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "resource"], name="toolkit_bookmark_member_resource_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["resource", "used"])]
+
+    def __str__(self) -> str:
+        marks = [str(_("saved")) if self.saved else "", str(_("we used it")) if self.used else ""]
+        return f"{self.resource.title} ({', '.join(m for m in marks if m)})"
+
+
+def _bookmark_of(request, page: ResourcePage) -> ResourceBookmark | None:
+    """The signed-in member's mark on `page`, if any (None for visitors)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    return ResourceBookmark.objects.filter(member__user=user, resource=page).first()

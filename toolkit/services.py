@@ -1,21 +1,27 @@
-"""Writes of the toolkit: importing resources from records (the demo copy, or another file)."""
+"""Writes of the toolkit: importing resources from records (the demo copy, or another file),
+and members' marks on resources (saved to their profile, "we used it")."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from portal.demo_records import vocabulary_terms
 from portal.rich_text import body_from_html, plain_text
 from toolkit.classification import LIST_FIELDS, resource_classify
-from toolkit.models import ResourcePage, ToolkitIndexPage
+from toolkit.models import ResourceBookmark, ResourcePage, ToolkitIndexPage
 from toolkit.vocabularies import Cost, ResourceFormat, TimeNeeded
+
+if TYPE_CHECKING:
+    from network.models import Member
 
 SOURCES = {
     "18f": {
@@ -149,3 +155,54 @@ def _error_text(error: Exception) -> str:
     if isinstance(error, ValidationError):
         return "; ".join(error.messages)
     return str(error)
+
+
+# Members' marks on resources. Only active members mark; who marked what stays private, the
+# page shows only the number of members who used a resource.
+
+
+MEMBERS_ONLY_MESSAGE = gettext_lazy(
+    "Only active members can save resources and mark them used. Your membership is not active yet."
+)
+
+
+def _require_active(member: Member | None) -> None:
+    if member is None or not member.is_active_member:
+        raise PermissionDenied(MEMBERS_ONLY_MESSAGE)
+
+
+def _bookmark_set(
+    *, member: Member, resource: ResourcePage, **marks: bool
+) -> ResourceBookmark | None:
+    _require_active(member)
+    with transaction.atomic():
+        bookmark, _created = ResourceBookmark.objects.select_for_update().get_or_create(
+            member=member, resource=resource
+        )
+        for name, value in marks.items():
+            setattr(bookmark, name, value)
+        if not (bookmark.saved or bookmark.used):
+            bookmark.delete()
+            return None
+        bookmark.save()
+        return bookmark
+
+
+def resource_save(*, member: Member, resource: ResourcePage) -> ResourceBookmark:
+    """Save `resource` to `member`'s profile (idempotent). Only active members may."""
+    bookmark = _bookmark_set(member=member, resource=resource, saved=True)
+    assert bookmark is not None
+    return bookmark
+
+
+def resource_unsave(*, member: Member, resource: ResourcePage) -> ResourceBookmark | None:
+    """Remove `resource` from `member`'s profile; a "we used it" mark stays."""
+    return _bookmark_set(member=member, resource=resource, saved=False)
+
+
+def resource_mark_used(
+    *, member: Member, resource: ResourcePage, used: bool = True
+) -> ResourceBookmark | None:
+    """Mark (or, with `used=False`, unmark) that `member`'s team used `resource`; the page
+    counts the members who did."""
+    return _bookmark_set(member=member, resource=resource, used=used)

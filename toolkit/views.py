@@ -1,4 +1,5 @@
-"""The toolkit's routes (served by ToolkitIndexPage): the faceted listing and the navigator."""
+"""The toolkit's routes (served by ToolkitIndexPage): the faceted listing and the navigator;
+and the resource page's POST routes for members (save it, "we used it")."""
 
 from __future__ import annotations
 
@@ -6,7 +7,10 @@ from dataclasses import replace
 from urllib.parse import urlencode
 
 from django import forms
-from django.http import HttpRequest
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -15,6 +19,7 @@ from search.forms import InvalidSearch, query_from_params
 from search.query import SearchQuery, SearchResults, Sort
 from search.selectors import search_run, search_visibility_for
 from search.views import search_page_links
+from toolkit import services
 from toolkit.models import RESOURCES_PER_PAGE
 from toolkit.navigator import ANSWER_NAMES, NavigatorAnswers, navigator_rank
 from toolkit.search import KIND
@@ -219,3 +224,40 @@ def _listing_url(path: str, answers: NavigatorAnswers) -> str:
         (name, getattr(answers, name)) for name in ("stage", "purpose") if getattr(answers, name)
     ]
     return f"{path}?{urlencode(params)}" if params else path
+
+
+# action -> (service, its extra arguments, the message on success)
+BOOKMARK_ACTIONS = {
+    "save": (services.resource_save, {}, gettext_lazy("Saved to your profile.")),
+    "unsave": (services.resource_unsave, {}, gettext_lazy("Removed from your profile.")),
+    "used": (
+        services.resource_mark_used,
+        {"used": True},
+        gettext_lazy("Marked as used by your team. Thank you!"),
+    ),
+    "unused": (
+        services.resource_mark_used,
+        {"used": False},
+        gettext_lazy("No longer marked as used by your team."),
+    ),
+}
+
+
+def resource_bookmark_post(request: HttpRequest, *, page, action: str) -> HttpResponse:
+    """A member saves a resource, or marks it used, with a plain form (POST, CSRF-checked by
+    the middleware); then back to the page with a message. Visitors are sent to sign in,
+    members who are not active yet are told why nothing changed."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    page_url = page.get_url(request)
+    if not request.user.is_authenticated:
+        return redirect_to_login(page_url)
+    member = getattr(request.user, "member", None) if request.user.is_active else None
+    service, arguments, success = BOOKMARK_ACTIONS[action]
+    try:
+        service(member=member, resource=page, **arguments)
+    except PermissionDenied as refusal:
+        messages.error(request, str(refusal))
+        return HttpResponseRedirect(f"{page_url}#member-marks")
+    messages.success(request, str(success))
+    return HttpResponseRedirect(f"{page_url}#member-marks")

@@ -187,6 +187,34 @@ def test_add1_gives_the_winners_of_the_one_unit_definition(approval):
         assert naive.selected == fast.selected
 
 
+@pytest.mark.parametrize("approval", [True, False])
+def test_add1_skipping_ahead_matches_one_unit_steps_over_hundreds_of_units(approval):
+    # budgets of hundreds of units per voter: the skip-ahead certifies long spans and bisects
+    # around the budgets where the outcome changes; every result must be the unit loop's
+    rng = random.Random(800 + approval)
+    walked = 0
+    for _ in range(40):
+        projects = rng.randint(3, 8)
+        costs = [rng.choice([100, 150, 230, 300, 420, 500, 777]) for _ in range(projects)]
+        ballots = [
+            {
+                str(j): 1 if approval else rng.randint(1, 4)
+                for j in range(projects)
+                if rng.random() < 0.45
+            }
+            for _ in range(rng.randint(3, 9))
+        ]
+        e = election(
+            rng.choice([900, 1200, 1750]), [(str(j), c) for j, c in enumerate(costs)], ballots
+        )
+        naive = equal_shares_add1(e, skip_ahead=False)
+        fast = equal_shares_add1(e)
+        assert fast.selected == naive.selected
+        assert fast.per_voter_budget == naive.per_voter_budget
+        walked += naive.per_voter_budget - e.budget / len(ballots)
+    assert walked > 1000  # the elections really walk many units
+
+
 def test_equal_shares_explains_winners_and_losers():
     # 4 voters, 10 each; "big" needs 30 but only 2 voters (20) back it
     e = election(
