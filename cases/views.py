@@ -19,8 +19,7 @@ from django.views.decorators.http import require_GET
 from cases import exports
 from cases.models.pages import CASES_PER_PAGE, CaseIndexPage
 from cases.selectors import case_compare_rows, cases_for_compare
-from search.facets import FACETS_BY_NAME
-from search.forms import InvalidSearch, query_from_params
+from search.forms import InvalidSearch, listing_query_from_params
 from search.query import SearchQuery, SearchResults, Sort
 from search.selectors import search_run, search_visibility_for
 from search.views import search_page_links
@@ -46,22 +45,15 @@ COMPARE_MAX = 3
 
 def library_query(request: HttpRequest, *, page_size: int = CASES_PER_PAGE) -> SearchQuery:
     """The library's search from the URL; raises InvalidSearch with a message."""
-    query = query_from_params(
+    return listing_query_from_params(
         request.GET,
+        kind_label_plural=_("case studies"),
+        facets=LIBRARY_FACETS,
+        sorts=SORTS,
         kinds=(KIND,),
         visibility=search_visibility_for(request.user),
         page_size=page_size,
     )
-    if query.sort not in SORTS:
-        raise InvalidSearch(_("sort: choose relevance, newest or year launched."))
-    unknown = set(query.selections) - set(LIBRARY_FACETS)
-    if unknown:
-        # a facet of another kind (e.g. ?format=guide) would silently empty the library
-        raise InvalidSearch(
-            _("These filters do not apply to case studies: %(names)s.")
-            % {"names": ", ".join(sorted(FACETS_BY_NAME[name].param for name in unknown))}
-        )
-    return query
 
 
 def library_page(request: HttpRequest, index: CaseIndexPage) -> HttpResponse:

@@ -13,7 +13,7 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from search.facets import FACETS
+from search.facets import FACETS, FACETS_BY_NAME
 from search.query import MAX_PAGE, MAX_QUERY_LENGTH, SearchQuery, Sort
 
 MAX_VALUE_LENGTH = 100
@@ -118,3 +118,35 @@ def query_from_params(params: QueryDict, **base) -> SearchQuery:
     if not form.is_valid():
         raise InvalidSearch(form.error_message())
     return form.to_query(**base)
+
+
+def listing_query_from_params(
+    params: QueryDict,
+    *,
+    kind_label_plural: str,
+    facets: tuple[str, ...],
+    sorts: tuple[str, ...],
+    **base,
+) -> SearchQuery:
+    """A one-kind listing's search (the case library, the toolkit) from URL parameters.
+
+    Like `query_from_params`, and also refuses a sort the listing does not offer or a facet of
+    another kind (e.g. `?format=guide` on the case library would silently empty it), with a
+    message that names what to change.
+    """
+    query = query_from_params(params, **base)
+    if query.sort not in sorts:
+        raise InvalidSearch(
+            _("sort: choose %(choices)s.")
+            % {"choices": ", ".join(str(SORT_LABELS[sort]).lower() for sort in sorts)}
+        )
+    unknown = set(query.selections) - set(facets)
+    if unknown:
+        raise InvalidSearch(
+            _("These filters do not apply to %(kind)s: %(names)s.")
+            % {
+                "kind": kind_label_plural,
+                "names": ", ".join(sorted(FACETS_BY_NAME[name].param for name in unknown)),
+            }
+        )
+    return query

@@ -14,8 +14,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpR
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from search.facets import FACETS_BY_NAME
-from search.forms import InvalidSearch, query_from_params
+from search.forms import InvalidSearch, listing_query_from_params
 from search.query import SearchQuery, SearchResults, Sort
 from search.selectors import search_run, search_visibility_for
 from search.views import search_page_links
@@ -49,20 +48,15 @@ def toolkit_query(request: HttpRequest) -> SearchQuery:
 
     Without a sort or words to rank by, resources come by title.
     """
-    query = query_from_params(
+    query = listing_query_from_params(
         request.GET,
+        kind_label_plural=_("toolkit resources"),
+        facets=TOOLKIT_FACETS,
+        sorts=SORTS,
         kinds=(KIND,),
         visibility=search_visibility_for(request.user),
         page_size=RESOURCES_PER_PAGE,
     )
-    if query.sort not in SORTS:
-        raise InvalidSearch(_("sort: choose best match, title or year."))
-    unknown = set(query.selections) - set(TOOLKIT_FACETS)
-    if unknown:
-        raise InvalidSearch(
-            _("These filters do not apply to toolkit resources: %(names)s.")
-            % {"names": ", ".join(sorted(FACETS_BY_NAME[name].param for name in unknown))}
-        )
     if not query.text and not request.GET.get("sort"):
         query = replace(query, sort=Sort.TITLE)
     return query
