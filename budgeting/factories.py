@@ -2,29 +2,21 @@
 
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
-
 import factory
 
 from budgeting.models import District, Phase, Process, Project, ProjectStatus
-from network.factories import CountryFactory
+from network import factories as network_factories
 from network.models import Member, MemberStatus
+from portal.factories import CountryFactory
 
 DEMO_TOWN = "Kokeilu demo town"
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(network_factories.UserFactory):
     """A signed-up account; with `resident=True` (the default) also an active member profile in
     the municipality the process factories use, so that it may vote with its account."""
 
     username = factory.Sequence(lambda n: f"pb-user-{n}")
-    email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
-    password = factory.django.Password("a-long-password")
-
-    class Meta:
-        model = get_user_model()
-        django_get_or_create = ("username",)
-        skip_postgeneration_save = True
 
     @factory.post_generation
     def resident(user, create, extracted, **kwargs):

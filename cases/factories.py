@@ -6,71 +6,15 @@ import factory
 import wagtail_factories
 
 from cases.models import CaseIndexPage, CaseLineage, CasePage, SuccessCriterion
-from portal.models import SDG, Country, GovernmentLevel, InnovationType, Method, Stage, Theme
-
-
-class CountryFactory(factory.django.DjangoModelFactory):
-    key = factory.Sequence(lambda n: f"c{n}")
-    name = factory.Sequence(lambda n: f"Country {n}")
-
-    class Meta:
-        model = Country
-        django_get_or_create = ("key",)
-
-
-class ThemeFactory(factory.django.DjangoModelFactory):
-    key = factory.Sequence(lambda n: f"theme-{n}")
-    name = factory.Sequence(lambda n: f"Theme {n}")
-
-    class Meta:
-        model = Theme
-        django_get_or_create = ("key",)
-
-
-class MethodFactory(factory.django.DjangoModelFactory):
-    key = factory.Sequence(lambda n: f"method-{n}")
-    name = factory.Sequence(lambda n: f"Method {n}")
-
-    class Meta:
-        model = Method
-        django_get_or_create = ("key",)
-
-
-class StageFactory(factory.django.DjangoModelFactory):
-    key = factory.Sequence(lambda n: f"stage-{n}")
-    name = factory.Sequence(lambda n: f"Stage {n}")
-
-    class Meta:
-        model = Stage
-        django_get_or_create = ("key",)
-
-
-class GovernmentLevelFactory(factory.django.DjangoModelFactory):
-    key = factory.Sequence(lambda n: f"level-{n}")
-    name = factory.Sequence(lambda n: f"Level {n}")
-
-    class Meta:
-        model = GovernmentLevel
-        django_get_or_create = ("key",)
-
-
-class InnovationTypeFactory(factory.django.DjangoModelFactory):
-    key = factory.Sequence(lambda n: f"facet-{n}")
-    name = factory.Sequence(lambda n: f"Facet {n}")
-
-    class Meta:
-        model = InnovationType
-        django_get_or_create = ("key",)
-
-
-class SDGFactory(factory.django.DjangoModelFactory):
-    number = factory.Sequence(lambda n: n + 1)
-    key = factory.LazyAttribute(lambda o: f"sdg-{o.number}")
-    name = factory.Sequence(lambda n: f"Goal {n}")
-
-    class Meta:
-        model = SDG
-        django_get_or_create = ("key",)
+from portal.factories import (  # noqa: F401  (tests import the vocabularies from here too)
+    CountryFactory,
+    GovernmentLevelFactory,
+    InnovationTypeFactory,
+    MethodFactory,
+    SDGFactory,
+    StageFactory,
+    ThemeFactory,
+)
 
 
 class CaseIndexPageFactory(wagtail_factories.PageFactory):

@@ -6,18 +6,9 @@ import factory
 from allauth.account.models import EmailAddress
 
 from network.models import Group, GroupMembership, Member, MemberStatus
-from portal.models import Country
+from portal.factories import CountryFactory  # noqa: F401  (network tests import it here)
 
 PASSWORD = "correct horse battery staple"
-
-
-class CountryFactory(factory.django.DjangoModelFactory):
-    key = factory.Sequence(lambda n: f"x{n}")
-    name = factory.Sequence(lambda n: f"Country {n}")
-
-    class Meta:
-        model = Country
-        django_get_or_create = ("key",)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
