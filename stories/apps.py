@@ -5,3 +5,26 @@ from django.utils.translation import gettext_lazy as _
 class StoriesConfig(AppConfig):
     name = "stories"
     verbose_name = _("Stories and workshops")
+
+    def ready(self) -> None:
+        from search.registry import register_kind, register_labels
+        from stories import search, workshop_search
+        from stories.models import StoryPage, WorkshopPage
+
+        register_kind(
+            search.KIND,
+            model=StoryPage,
+            label=_("Story"),
+            label_plural=_("Stories"),
+            to_document=search.story_to_document,
+            queryset=search.story_queryset,
+        )
+        register_kind(
+            workshop_search.KIND,
+            model=WorkshopPage,
+            label=_("Story workshop"),
+            label_plural=_("Story workshops"),
+            to_document=workshop_search.workshop_to_document,
+            queryset=workshop_search.workshop_queryset,
+        )
+        register_labels("root_causes", search.root_cause_labels)

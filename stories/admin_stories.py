@@ -1,0 +1,1 @@
+"""Admin for stories (helper S): ambassador permissions, the review workflow switch."""

@@ -1,0 +1,1 @@
+"""Admin for workshops (helper W): workshop drafts for review, registrations."""
