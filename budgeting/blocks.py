@@ -1,7 +1,9 @@
 """The StreamField block that embeds a participatory budgeting process in any page.
 
 `ProcessBlock` shows the process's current phase where it is placed: the proposal form and
-the proposals, the ballot, or the results (see `presenters.phase_context`). The lead adds it
+the proposals, the ballot, or the results; from implementation on, also the living case (the
+funded projects, their status, outcomes against the chosen criteria and the bonuses), so a case
+page that embeds its process stays up to date (see `presenters.phase_context`). The lead adds it
 to `portal.blocks.BaseStreamBlock` as `pb_process = ProcessBlock()`.
 """
 
@@ -28,8 +30,8 @@ class ProcessBlock(blocks.StructBlock):
         template = "budgeting/blocks/process_block.html"
         label = _("Participatory budget")
         description = _(
-            "A participatory budgeting process in its current phase: proposals, the ballot or "
-            "the results."
+            "A participatory budgeting process in its current phase: proposals, the ballot, the "
+            "results, or how the funded projects are doing."
         )
 
     def get_context(self, value, parent_context=None):

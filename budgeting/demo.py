@@ -16,18 +16,24 @@ from typing import TextIO
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from budgeting import services
 from budgeting.models import (
     Ballot,
     BallotChoice,
+    BallotCriterion,
     BallotType,
     CountingRule,
+    ImpactCriterion,
+    Implementation,
+    ImplementationStatus,
     Phase,
     Process,
     Project,
     ProjectStatus,
 )
+from budgeting.selectors import voter_eligible
 from portal.models import Theme
 
 DEMO_PASSWORD = "kokeilu-demo"  # published on purpose, as for the network's demo accounts
@@ -35,6 +41,7 @@ DEMO_USERS = (
     ("admin", True),
     ("member-fi", False),
     ("member-se", False),
+    ("servant-fi", False),  # a civil servant of the demo town: co-implements funded projects
 )
 TOWN = "Kokeilu demo town"
 SEED = 2026
@@ -91,6 +98,18 @@ RESULTS_PROJECTS = (
         "A raised crossing and better lights.",
     ),
 )
+RESULTS_CRITERIA = (
+    ("Residents use it every week", _lazy("visits a week")),
+    ("It is still in good shape after a year", _lazy("condition, 1 to 5")),
+    ("Residents are satisfied", _lazy("% satisfied")),
+    ("It stays within its budget", _lazy("% of the cost")),
+)
+DEMO_MILESTONES = (
+    _lazy("Plan agreed with the technical services"),
+    _lazy("Works ordered"),
+    _lazy("Opened to residents"),
+)
+DEMO_TARGETS = ((Decimal(0), Decimal(200)), (Decimal(3), Decimal(4)), (Decimal(50), Decimal(80)))
 # voter groups: (how many voters, the projects they approve), so that greedy and MES differ
 RESULTS_VOTERS = (
     (46, (0, 1, 6)),
@@ -154,6 +173,7 @@ def load_processes(home, *, limit: int | None = None, stdout: TextIO | None = No
         users = _demo_users()
         for loader in loaders:
             created += loader(users)
+        _after_the_vote(users)
     if stdout is not None:
         stdout.write(_("Participatory budgets: %(created)d created.\n") % {"created": created})
     return created
@@ -228,6 +248,8 @@ def _results_process(users: dict) -> int:
             "what other counting rules would have chosen."
         ),
         budget_amount=Decimal(100000),
+        bonus_pool_percentage=Decimal(5),
+        bonus_champion_share=Decimal(40),
         ballot_type=BallotType.APPROVAL,
         counting_rule=CountingRule.EQUAL_SHARES_ADD1,
         phase=Phase.REVIEW,
@@ -242,6 +264,8 @@ def _results_process(users: dict) -> int:
     admin = users["admin"]
     process.organisers.add(admin)
     projects = _projects(process, RESULTS_PROJECTS, users, feasible=True)
+    for title, unit in RESULTS_CRITERIA:
+        services.criterion_add(process=process, user=admin, title=title, unit=unit)
     services.process_phase_set(process=process, phase=Phase.VOTING, user=admin)
     rng = random.Random(SEED)
     groups = []
@@ -262,8 +286,110 @@ def _results_process(users: dict) -> int:
             for i in chosen
         ]
     )
+    _criteria_choices(process, ballots, rng)
     services.process_phase_set(process=process, phase=Phase.RESULTS, user=admin)
     return 1
+
+
+def _criteria_choices(process: Process, ballots: list[Ballot], rng: random.Random) -> None:
+    # about two voters in three choose criteria; use and upkeep are the favourites
+    criteria = list(ImpactCriterion.objects.filter(process=process).order_by("sort_order"))
+    weights = (0.8, 0.55, 0.3, 0.2)
+    BallotCriterion.objects.bulk_create(
+        [
+            BallotCriterion(ballot=ballot, criterion=criterion)
+            for ballot in ballots
+            if rng.random() < 0.66
+            for criterion, weight in zip(criteria, weights, strict=False)
+            if rng.random() < weight
+        ]
+    )
+
+
+def _after_the_vote(users: dict) -> None:
+    """Carry the results process into evaluation: implementations with a team, milestones,
+    updates, measured indicators, an unexpected effect, one assessed and confirmed project
+    whose bonus is released and one whose bonus is forfeited (idempotent)."""
+    process = Process.objects.filter(slug="demo-town-2025").first()
+    if process is None or process.phase != Phase.RESULTS:
+        return
+    admin, servant = users["admin"], users["servant-fi"]
+    if not process.criteria.exists():
+        # a demo loaded before criteria existed: add the list and choices as the voters' would be
+        for order, (title, unit) in enumerate(RESULTS_CRITERIA):
+            ImpactCriterion.objects.create(
+                process=process, title=title, unit=unit, sort_order=order
+            )
+        ballots = list(Ballot.objects.filter(process=process).order_by("receipt"))
+        _criteria_choices(process, ballots, random.Random(SEED))
+    Process.objects.filter(pk=process.pk).update(
+        implementation_start=date(2025, 8, 1), evaluation_start=date(2026, 9, 1)
+    )
+    services.implementation_start(process=process, user=admin)
+    implementations = list(
+        Implementation.objects.filter(project__process=process).order_by("project__title")
+    )
+    for index, implementation in enumerate(implementations):
+        champion = implementation.champion
+        services.implementation_team_set(
+            implementation=implementation, user=admin, civil_servants=[servant]
+        )
+        other = users["member-se"] if champion == users["member-fi"] else users["member-fi"]
+        services.implementation_volunteer(implementation=implementation, user=other)
+        services.implementation_status_set(
+            implementation=implementation,
+            user=champion,
+            status=ImplementationStatus.IN_PROGRESS if index % 3 else ImplementationStatus.DONE,
+            note=_("Work started with the town's technical services."),
+        )
+        for step, title in enumerate(DEMO_MILESTONES):
+            milestone = services.milestone_add(
+                implementation=implementation, user=servant, title=title
+            )
+            if step <= (1 if index % 3 == 0 else 0):
+                services.milestone_sign_off(milestone=milestone, user=champion)
+                services.milestone_sign_off(milestone=milestone, user=servant)
+            elif step == 2:
+                services.milestone_sign_off(milestone=milestone, user=champion)
+        services.progress_update_post(
+            implementation=implementation,
+            user=champion,
+            body=_("<p>We met the technical services and agreed the plan and the timetable.</p>"),
+        )
+        for number, indicator in enumerate(implementation.indicators.all()):
+            baseline, target = DEMO_TARGETS[number % len(DEMO_TARGETS)]
+            services.indicator_set_target(
+                indicator=indicator, user=servant, baseline=baseline, target=target
+            )
+            # the first project did well, the second less so, the rest are still measuring
+            if index < 2:
+                share = (Decimal("0.9"), Decimal("0.3"))[index]
+                services.indicator_measure(
+                    indicator=indicator,
+                    user=champion,
+                    measured=baseline + (target - baseline) * share,
+                    evidence=_("Counts by the town's technical services, autumn 2025."),
+                )
+                services.indicator_verify(indicator=indicator, user=servant)
+    if implementations:
+        services.effect_record(
+            implementation=implementations[0],
+            user=implementations[0].champion,
+            description=_("Neighbours started a volunteer group that looks after the place."),
+            good=True,
+            evidence=_("The group's sign-up list (24 names)."),
+        )
+        effect = implementations[0].effects.get()
+        services.effect_count_set(effect=effect, user=admin, counts=True)
+    services.process_phase_set(process=process, phase=Phase.EVALUATION, user=admin)
+    for implementation in implementations[:2]:
+        implementation = services.implementation_assess(implementation=implementation, user=admin)
+        for voter in (users["member-fi"], users["member-se"]):
+            if voter_eligible(process, voter):
+                services.assessment_vote(implementation=implementation, user=voter, agree=True)
+        if not implementation.assessment_votes.exists():
+            continue  # no resident account to confirm it (demo without the network): left open
+        services.implementation_bonus_decide(implementation=implementation, user=admin)
 
 
 def _voting_process(users: dict) -> int:

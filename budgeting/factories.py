@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import factory
 
-from budgeting.models import District, Phase, Process, Project, ProjectStatus
+from budgeting.models import District, ImpactCriterion, Phase, Process, Project, ProjectStatus
 from network import factories as network_factories
 from network.models import Member, MemberStatus
 from portal.factories import CountryFactory
@@ -76,3 +76,69 @@ class ProjectFactory(factory.django.DjangoModelFactory):
             reviewed_cost=factory.SelfAttribute("estimated_cost"),
             review_reason="The parks department can build it this year.",
         )
+
+
+class CriterionFactory(factory.django.DjangoModelFactory):
+    process = factory.SubFactory(ProcessFactory)
+    title = factory.Sequence(lambda n: f"Criterion {n}")
+    sort_order = factory.Sequence(lambda n: n)
+
+    class Meta:
+        model = ImpactCriterion
+
+
+def process_in_implementation(
+    *,
+    organiser,
+    voters: int = 3,
+    bonus_pool: Decimal = Decimal("10000"),
+    slug: str | None = None,
+    start: bool = True,
+) -> Process:
+    """A process carried through proposals, criteria, a vote and results into implementation.
+
+    Budget 100,000 EUR, greedy counting; projects "Skate park" (60,000), "Trees" (30,000) and
+    "Benches" (20,000), each with its own champion; criteria "Weekly users", "Residents
+    satisfied" and "Cost kept". The voters approve the skate park and trees, and choose the
+    criteria so that "Weekly users" and "Residents satisfied" define success (top 2). Skate park
+    and trees are funded. With `start=False` the process stays in its results phase.
+    """
+    from budgeting import services
+
+    process = ProcessFactory(
+        phase=Phase.PROPOSALS,
+        budget_amount=Decimal("100000"),
+        counting_rule="greedy",
+        bonus_pool_amount=bonus_pool,
+        bonus_champion_share=Decimal(40),
+        criteria_top_n=2,
+        **({"slug": slug} if slug else {}),
+    )
+    process.organisers.add(organiser)
+    projects = {
+        title: ProjectFactory(
+            process=process, title=title, estimated_cost=Decimal(cost), feasible=True
+        )
+        for title, cost in (("Skate park", 60000), ("Trees", 30000), ("Benches", 20000))
+    }
+    criteria = [
+        services.criterion_add(process=process, user=organiser, title=title)
+        for title in ("Weekly users", "Residents satisfied", "Cost kept")
+    ]
+    services.process_phase_set(process=process, phase=Phase.VOTING, user=organiser)
+    choices = ((0, 1), (0,), (0, 2))
+    for index in range(voters):
+        voter = UserFactory()
+        approved = ["Skate park", "Trees"] if index < 2 else ["Skate park", "Benches"]
+        services.ballot_submit(
+            process=process, voter=voter, choices={projects[t].pk: 1 for t in approved}
+        )
+        services.criteria_choose(
+            process=process,
+            voter=voter,
+            criteria=[criteria[i].pk for i in choices[index % len(choices)]],
+        )
+    process = services.process_phase_set(process=process, phase=Phase.RESULTS, user=organiser)
+    if not start:
+        return process
+    return services.implementation_start(process=process, user=organiser)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from budgeting.models import Phase, Process, Project
+from wagtail.images.fields import WagtailImageField
+
+from budgeting.models import ImplementationStatus, Phase, Process, Project
 from portal.models import Theme
 
 
@@ -129,3 +131,149 @@ def ballot_choices_from_post(
             except ValueError:
                 errors.append(_("A project you chose is not on this ballot."))
     return choices, errors
+
+
+# After the vote
+
+
+def users_by_username(raw: str) -> tuple[list, list[str]]:
+    """Accounts named in `raw` (usernames separated by commas or spaces) and unknown names."""
+    from django.contrib.auth import get_user_model
+
+    names = [name for name in raw.replace(",", " ").split() if name]
+    model = get_user_model()
+    found = {
+        user.get_username().casefold(): user
+        for user in model.objects.filter(is_active=True, username__in=names)
+    }
+    missing = [name for name in names if name.casefold() not in found]
+    users = [found[name.casefold()] for name in dict.fromkeys(names) if name.casefold() in found]
+    return users, missing
+
+
+class CriterionForm(forms.Form):
+    title = forms.CharField(label=_("Criterion"), max_length=200)
+    unit = forms.CharField(
+        label=_("Unit"), max_length=40, required=False, help_text=_("e.g. visitors a week, %.")
+    )
+
+
+class CriteriaChoiceForm(forms.Form):
+    criteria = forms.MultipleChoiceField(
+        label=_("Which of these should decide whether the funded projects succeeded?"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Choose as many as you like; you can change your choice until voting closes."),
+    )
+
+    def __init__(self, *args, process: Process, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["criteria"].choices = [
+            (str(criterion.pk), criterion.title) for criterion in process.criteria.all()
+        ]
+
+
+class TeamForm(forms.Form):
+    civil_servants = forms.CharField(
+        label=_("Civil servants (usernames)"),
+        max_length=1000,
+        required=False,
+        help_text=_("Separate usernames with commas."),
+    )
+
+    def clean_civil_servants(self):
+        users, missing = users_by_username(self.cleaned_data["civil_servants"])
+        if missing:
+            raise forms.ValidationError(
+                _("No active account is called: %(names)s.") % {"names": ", ".join(missing)}
+            )
+        return users
+
+
+class HandoverForm(forms.Form):
+    new_champion = forms.CharField(label=_("New champion (username)"), max_length=150)
+    reason = forms.CharField(
+        label=_("Reason, shown in the history"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
+
+    def clean_new_champion(self):
+        users, missing = users_by_username(self.cleaned_data["new_champion"])
+        if missing or len(users) != 1:
+            raise forms.ValidationError(_("Give the username of one active account."))
+        return users[0]
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=ImplementationStatus.choices)
+    note = forms.CharField(
+        label=_("Note for the timeline"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+    )
+
+
+class MilestoneForm(forms.Form):
+    title = forms.CharField(label=_("Milestone"), max_length=200)
+    due = forms.DateField(
+        label=_("Due"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class ProgressUpdateForm(forms.Form):
+    body = forms.CharField(
+        label=_("What happened"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
+    )
+    photo = WagtailImageField(label=_("Photo"), required=False)
+    photo_alt = forms.CharField(
+        label=_("Describe the photo"),
+        max_length=250,
+        required=False,
+        help_text=_("Needed with a photo: for people who cannot see it."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("photo") and not (cleaned.get("photo_alt") or "").strip():
+            self.add_error("photo_alt", _("Describe the photo for people who cannot see it."))
+        return cleaned
+
+
+class TargetForm(forms.Form):
+    baseline = forms.DecimalField(label=_("Baseline"), max_digits=14, decimal_places=3)
+    target = forms.DecimalField(label=_("Target"), max_digits=14, decimal_places=3)
+
+
+class MeasureForm(forms.Form):
+    measured = forms.DecimalField(label=_("Measured value"), max_digits=14, decimal_places=3)
+    evidence = forms.CharField(
+        label=_("Evidence source"),
+        max_length=500,
+        help_text=_("Where the value comes from: a count, a survey, a link to the data."),
+    )
+
+
+class EffectForm(forms.Form):
+    description = forms.CharField(
+        label=_("What happened that nobody planned?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+    )
+    good = forms.TypedChoiceField(
+        label=_("Was it good or bad?"),
+        choices=[("yes", _("Good")), ("no", _("Bad"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    evidence = forms.CharField(label=_("Evidence"), max_length=500)
+
+
+class AssessmentVoteForm(forms.Form):
+    agree = forms.TypedChoiceField(
+        label=_("Do you agree with this assessment?"),
+        choices=[("yes", _("Yes, it is right")), ("no", _("No, it is not right"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )

@@ -74,6 +74,18 @@ RULE_FIELDS: tuple[str, ...] = (
     "tie_break",
 )
 
+# The rules of the assessment after the vote: frozen with the rule configuration when voting
+# opens (published in the same JSON under "impact"), so nobody moves the goalposts later.
+IMPACT_RULE_FIELDS: tuple[str, ...] = (
+    "bonus_pool_amount",
+    "bonus_pool_percentage",
+    "bonus_champion_share",
+    "criteria_top_n",
+    "criteria_min_share",
+    "success_threshold",
+    "effect_weight",
+)
+
 
 class Process(ClusterableModel):
     """A participatory budgeting process run by one organiser (a municipality or organisation)."""
@@ -156,6 +168,56 @@ class Process(ClusterableModel):
         _("tie-break"), max_length=20, choices=TieBreak.choices, default=TieBreak.CHEAPER_FIRST
     )
     eligibility_accounts = models.BooleanField(_("signed-in members may vote"), default=True)
+    # impact bonuses and criteria (IMPACT_RULE_FIELDS), frozen when voting opens
+    bonus_pool_amount = models.DecimalField(
+        _("bonus pool"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Held back for impact bonuses, besides the budget the vote shares."),
+    )
+    bonus_pool_percentage = models.DecimalField(
+        _("bonus pool as a percentage of the budget"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Used when no amount is given."),
+    )
+    bonus_champion_share = models.DecimalField(
+        _("champion's share of a bonus (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(50),
+        help_text=_("The rest is shared equally by the project's civil servants."),
+    )
+    criteria_top_n = models.PositiveIntegerField(
+        _("criteria that define success"),
+        default=3,
+        help_text=_("At most this many of the criteria citizens chose most often."),
+    )
+    criteria_min_share = models.DecimalField(
+        _("minimum share of voters for a criterion (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(10),
+        help_text=_("A criterion needs at least this share of the voters who chose criteria."),
+    )
+    success_threshold = models.DecimalField(
+        _("success threshold"),
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal("0.6"),
+        help_text=_("A project succeeds when its score (0 to 1) reaches this."),
+    )
+    effect_weight = models.DecimalField(
+        _("weight of an unexpected effect"),
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal("0.05"),
+        help_text=_("Added (good) or taken (bad) from the score per effect that counts."),
+    )
     eligibility_codes = models.BooleanField(_("voting codes may be used"), default=False)
     # set by services.process_phase_set when voting opens, never changed afterwards
     rule_frozen_at = models.DateTimeField(
@@ -216,6 +278,10 @@ class Process(ClusterableModel):
             [FieldPanel("eligibility_accounts"), FieldPanel("eligibility_codes")],
             heading=_("Who may vote"),
         ),
+        MultiFieldPanel(
+            [FieldPanel(name) for name in IMPACT_RULE_FIELDS],
+            heading=_("Impact criteria and bonuses (frozen when voting opens)"),
+        ),
     ]
 
     class Meta:
@@ -227,6 +293,14 @@ class Process(ClusterableModel):
                 condition=Q(budget_percentage__isnull=True)
                 | Q(budget_percentage__gte=0, budget_percentage__lte=100),
                 name="budgeting_process_percentage_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(bonus_champion_share__gte=0, bonus_champion_share__lte=100),
+                name="budgeting_process_champion_share_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(bonus_pool_amount__isnull=True) | Q(bonus_pool_amount__gte=0),
+                name="budgeting_process_bonus_pool_positive",
             ),
         ]
 
@@ -244,9 +318,14 @@ class Process(ClusterableModel):
             raise ValidationError(
                 _("Give the budget as an amount, or as a percentage of the municipal budget.")
             )
+        if self.bonus_pool_percentage is not None and not 0 <= self.bonus_pool_percentage <= 100:
+            raise ValidationError(
+                {"bonus_pool_percentage": _("Give a percentage between 0 and 100.")}
+            )
         if self.pk and self.rule_frozen_at:
-            stored = Process.objects.filter(pk=self.pk).values(*RULE_FIELDS).first() or {}
-            changed = [name for name in RULE_FIELDS if stored.get(name) != getattr(self, name)]
+            frozen = RULE_FIELDS + IMPACT_RULE_FIELDS
+            stored = Process.objects.filter(pk=self.pk).values(*frozen).first() or {}
+            changed = [name for name in frozen if stored.get(name) != getattr(self, name)]
             if changed:
                 raise ValidationError(
                     {
@@ -262,6 +341,15 @@ class Process(ClusterableModel):
             return self.budget_amount
         if self.budget_percentage is not None and self.municipal_budget is not None:
             return (self.municipal_budget * self.budget_percentage / 100).quantize(Decimal("1"))
+        return Decimal(0)
+
+    @property
+    def bonus_pool(self) -> Decimal:
+        """The impact bonus pool: the given amount, or the percentage of the budget."""
+        if self.bonus_pool_amount is not None:
+            return self.bonus_pool_amount
+        if self.bonus_pool_percentage is not None:
+            return (self.budget * self.bonus_pool_percentage / 100).quantize(Decimal("0.01"))
         return Decimal(0)
 
     @property
@@ -501,3 +589,315 @@ class BallotChoice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ballot}: {self.project_id} ({self.points})"
+
+
+# After the vote: impact criteria, co-implementation, indicators and bonuses (issue 9).
+# The rules (who may do what, when, and the arithmetic in `budgeting.impact`) live in services.
+
+
+class ImpactCriterion(models.Model):
+    """A criterion of success on the process's list, curated by the organisers from the
+    champions' suggestions; citizens choose which of them define success when they vote."""
+
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="criteria")
+    title = models.CharField(_("criterion"), max_length=200)
+    unit = models.CharField(
+        _("unit"), max_length=40, blank=True, help_text=_("e.g. visitors a week, %.")
+    )
+    sort_order = models.PositiveIntegerField(_("order"), default=0)
+    # set when implementation starts: the count of voters who chose it and whether it was chosen
+    chosen_by = models.PositiveIntegerField(_("chosen by"), default=0, editable=False)
+    selected = models.BooleanField(_("defines success"), default=False, editable=False)
+
+    class Meta:
+        ordering = ["sort_order", "pk"]
+        verbose_name = _("impact criterion")
+        verbose_name_plural = _("impact criteria")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["process", "title"], name="budgeting_criterion_unique_title"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class BallotCriterion(models.Model):
+    """A voter's choice of a criterion that should define success (one set per ballot)."""
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="criteria_choices")
+    criterion = models.ForeignKey(ImpactCriterion, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ballot", "criterion"], name="budgeting_ballot_criterion_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ballot}: {self.criterion_id}"
+
+
+class ImplementationStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    STALLED = "stalled", _("Stalled")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class BonusOutcome(models.TextChoices):
+    PENDING = "committed", _("Committed: not assessed yet")
+    RELEASED = "released", _("Released: the project succeeded")
+    FORFEITED = "forfeited", _("Forfeited: the project did not succeed")
+
+
+class Implementation(models.Model):
+    """A selected project being carried out by its champion with civil servants and volunteers."""
+
+    project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="implementation")
+    champion = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="championed_pb_implementations",
+        verbose_name=_("champion"),
+    )
+    civil_servants = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="pb_implementations_served",
+        verbose_name=_("civil servants"),
+    )
+    volunteers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="pb_implementations_volunteered",
+        verbose_name=_("volunteers"),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ImplementationStatus.choices,
+        default=ImplementationStatus.PLANNED,
+    )
+    started_at = models.DateTimeField(_("started"), auto_now_add=True)
+    # the assessment (services.implementation_assess) and the citizens' confirmation
+    score = models.DecimalField(
+        _("success score"), max_digits=5, decimal_places=4, null=True, blank=True
+    )
+    success = models.BooleanField(_("succeeded"), null=True, blank=True)
+    assessed_at = models.DateTimeField(_("assessed"), null=True, blank=True)
+    confirmation_open = models.BooleanField(_("citizens are confirming"), default=False)
+    bonus_outcome = models.CharField(
+        _("bonus"), max_length=20, choices=BonusOutcome.choices, default=BonusOutcome.PENDING
+    )
+    closed_at = models.DateTimeField(_("bonus decided"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["project__title", "pk"]
+        verbose_name = _("implementation")
+        verbose_name_plural = _("implementations")
+
+    def __str__(self) -> str:
+        return str(self.project)
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "budgeting:implementation",
+            kwargs={"slug": self.project.process.slug, "pk": self.project_id},
+        )
+
+
+class EventKind(models.TextChoices):
+    STARTED = "started", _("Implementation started")
+    STATUS = "status", _("Status changed")
+    HANDOVER = "handover", _("Champion handed over")
+    MILESTONE = "milestone", _("Milestone reached")
+    ASSESSED = "assessed", _("Assessed")
+    BONUS = "bonus", _("Bonus decided")
+
+
+class ImplementationEvent(models.Model):
+    """One entry of an implementation's public history (append-only)."""
+
+    implementation = models.ForeignKey(
+        Implementation, on_delete=models.CASCADE, related_name="events"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=EventKind.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ImplementationStatus.choices, blank=True
+    )
+    from_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    to_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField(_("note"), blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.implementation}: {self.kind}"
+
+
+class Milestone(models.Model):
+    """A step of the implementation; reached only when the champion and a civil servant have
+    both signed it off (who and when is kept)."""
+
+    implementation = models.ForeignKey(
+        Implementation, on_delete=models.CASCADE, related_name="milestones"
+    )
+    title = models.CharField(_("milestone"), max_length=200)
+    due = models.DateField(_("due"), null=True, blank=True)
+    sort_order = models.PositiveIntegerField(_("order"), default=0)
+    champion_signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    champion_signed_at = models.DateTimeField(null=True, blank=True)
+    servant_signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    servant_signed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["sort_order", "due", "pk"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def reached(self) -> bool:
+        return self.champion_signed_at is not None and self.servant_signed_at is not None
+
+
+class ProgressUpdate(models.Model):
+    """A public progress update by the implementation team, with an optional photo."""
+
+    implementation = models.ForeignKey(
+        Implementation, on_delete=models.CASCADE, related_name="updates"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    body = models.TextField(_("update"))  # sanitised HTML
+    photo = models.ForeignKey(
+        "wagtailimages.Image",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("photo"),
+    )
+    photo_alt = models.CharField(_("photo description"), max_length=250, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.implementation} ({self.created_at:%Y-%m-%d})"
+
+
+class Indicator(models.Model):
+    """One chosen criterion measured for one implementation."""
+
+    implementation = models.ForeignKey(
+        Implementation, on_delete=models.CASCADE, related_name="indicators"
+    )
+    criterion = models.ForeignKey(
+        ImpactCriterion, on_delete=models.PROTECT, related_name="indicators"
+    )
+    baseline = models.DecimalField(
+        _("baseline"), max_digits=14, decimal_places=3, null=True, blank=True
+    )
+    target = models.DecimalField(
+        _("target"), max_digits=14, decimal_places=3, null=True, blank=True
+    )
+    measured = models.DecimalField(
+        _("measured value"), max_digits=14, decimal_places=3, null=True, blank=True
+    )
+    evidence = models.CharField(
+        _("evidence source"),
+        max_length=500,
+        blank=True,
+        help_text=_("Where the value comes from: a count, a survey, a link to the data."),
+    )
+    measured_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    measured_at = models.DateTimeField(null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    verified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["criterion__sort_order", "criterion__pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["implementation", "criterion"], name="budgeting_indicator_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.implementation}: {self.criterion}"
+
+    @property
+    def verified(self) -> bool:
+        return self.verified_at is not None
+
+
+class UnexpectedEffect(models.Model):
+    """An effect nobody planned, good or bad, with its evidence; organisers decide whether it
+    counts in the assessment."""
+
+    implementation = models.ForeignKey(
+        Implementation, on_delete=models.CASCADE, related_name="effects"
+    )
+    description = models.TextField(_("what happened"))
+    good = models.BooleanField(_("good effect"), default=True)
+    evidence = models.CharField(_("evidence"), max_length=500)
+    counts = models.BooleanField(_("counts in the assessment"), default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.description[:60]
+
+
+class AssessmentVote(models.Model):
+    """A citizen's yes or no to an implementation's assessment (one per citizen, changeable)."""
+
+    implementation = models.ForeignKey(
+        Implementation, on_delete=models.CASCADE, related_name="assessment_votes"
+    )
+    voter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    agree = models.BooleanField()
+    created_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["implementation", "voter"], name="budgeting_assessment_vote_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.voter}: {'yes' if self.agree else 'no'}"

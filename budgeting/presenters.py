@@ -12,13 +12,17 @@ from decimal import Decimal
 from django.middleware.csrf import get_token
 from django.utils.translation import gettext as _
 
+from budgeting import impact
 from budgeting.forms import ProposalForm
-from budgeting.models import BallotType, CountingRule, Phase, Process, Project
+from budgeting.models import BallotType, BonusOutcome, CountingRule, Phase, Process, Project
 from budgeting.selectors import (
     ballot_for,
     ballot_groups,
     ballot_projects,
+    criteria_tally,
+    implementation_list,
     process_can_manage,
+    process_ledger,
     project_list,
     voter_eligible,
 )
@@ -254,4 +258,97 @@ def phase_context(request, process: Process, *, embedded: bool = False) -> dict:
         )
     elif process.counts_visible:
         context["results"] = results_view(process)
+        if process.phase_reached(Phase.IMPLEMENTATION):
+            context["living"] = living_case(process)
     return context
+
+
+# After the vote: the living case, the implementation page and the ledger
+
+
+def indicator_rows(indicators) -> list[dict]:
+    """Indicators as the pages show them, with the progress that counts (verified only)."""
+    rows = []
+    for indicator in indicators:
+        progress = None
+        if (
+            indicator.verified
+            and indicator.measured is not None
+            and indicator.baseline is not None
+            and indicator.target is not None
+        ):
+            progress = impact.indicator_progress(
+                baseline=float(indicator.baseline),
+                target=float(indicator.target),
+                measured=float(indicator.measured),
+            )
+        rows.append(
+            {
+                "indicator": indicator,
+                "criterion": indicator.criterion,
+                "progress": progress,
+                "progress_percent": None if progress is None else round(100 * progress),
+            }
+        )
+    return rows
+
+
+def ledger_view(process: Process) -> dict:
+    """The ledger with amounts as money (Decimal) for the page, CSV and JSON."""
+    ledger = process_ledger(process=process)
+    labels = dict(BonusOutcome.choices)
+    rows = [
+        {
+            "project_id": row.key,
+            "project": row.title or _("(no funded project)"),
+            "state": row.state,
+            "state_label": labels.get(row.state, row.state),
+            "amount": impact.from_cents(row.amount),
+            "champion": row.champion,
+            "champion_amount": impact.from_cents(row.champion_amount),
+            "civil_servants": [
+                {"name": name, "amount": impact.from_cents(amount)}
+                for name, amount in row.servant_amounts
+            ],
+        }
+        for row in ledger.rows
+    ]
+    return {
+        "pool": impact.from_cents(ledger.pool),
+        "currency": process.currency,
+        "champion_share": process.bonus_champion_share,
+        "rows": rows,
+        "totals": {state: impact.from_cents(value) for state, value in ledger.totals.items()},
+    }
+
+
+def living_case(process: Process) -> dict:
+    """What a process in implementation or evaluation shows: turnout, the funded projects with
+    their status, outcomes against the chosen criteria, and the bonuses (from the data)."""
+    tally, criteria_voters = criteria_tally(process=process)
+    implementations = list(implementation_list(process=process))
+    projects = []
+    for item in implementations:
+        milestones = list(item.milestones.all())
+        projects.append(
+            {
+                "implementation": item,
+                "project": item.project,
+                "milestones_reached": sum(1 for m in milestones if m.reached),
+                "milestones_total": len(milestones),
+                "indicators": indicator_rows(item.indicators.all()),
+                "effects_counted": sum(1 for e in item.effects.all() if e.counts),
+            }
+        )
+    results = process.results or {}
+    return {
+        "ballots": results.get("ballots", 0),
+        "criteria_voters": criteria_voters,
+        "criteria": [
+            {"criterion": criterion, "count": count, "selected": criterion.selected}
+            for criterion, count in tally
+        ],
+        "projects": projects,
+        "funded_total": sum((item.project.cost for item in implementations), Decimal(0)),
+        "ledger": ledger_view(process),
+    }

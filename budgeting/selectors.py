@@ -8,16 +8,23 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
-from budgeting import rules
+from budgeting import impact, rules
 from budgeting.models import (
+    IMPACT_RULE_FIELDS,
     RULE_FIELDS,
+    AssessmentVote,
     Ballot,
     BallotChoice,
+    BallotCriterion,
     BallotType,
+    BonusOutcome,
     Comment,
     District,
+    ImpactCriterion,
+    Implementation,
+    Indicator,
     Phase,
     Process,
     Project,
@@ -168,6 +175,18 @@ def rule_config(process: Process) -> dict:
         {"name": district.name, "budget": str(district.budget)}
         for district in process.districts.all()
     ]
+    config["impact"] = impact_rule_config(process)
+    return config
+
+
+def impact_rule_config(process: Process) -> dict:
+    """The assessment rules frozen with the counting rule: bonus pool, split, criteria rule,
+    success threshold and the weight of unexpected effects (all as strings, exactly)."""
+    config = {
+        name: None if getattr(process, name) is None else str(getattr(process, name))
+        for name in IMPACT_RULE_FIELDS
+    }
+    config["bonus_pool"] = str(process.bonus_pool)
     return config
 
 
@@ -261,3 +280,134 @@ def election_build(*, process: Process, group: BallotGroup) -> tuple[rules.Elect
 
 def ballot_type_uses_points(process: Process) -> bool:
     return process.ballot_type in (BallotType.CUMULATIVE, BallotType.RANKED)
+
+
+# After the vote: criteria, implementations, assessments and the ledger
+
+
+def criteria_tally(*, process: Process) -> tuple[list[tuple[ImpactCriterion, int]], int]:
+    """Each criterion of the process with how many ballots chose it, and how many ballots
+    chose any criterion (the base of the minimum share)."""
+    criteria = list(ImpactCriterion.objects.filter(process=process))
+    counts = dict(
+        BallotCriterion.objects.filter(ballot__process=process)
+        .values_list("criterion")
+        .annotate(n=Count("pk"))
+        .values_list("criterion", "n")
+    )
+    voters = (
+        BallotCriterion.objects.filter(ballot__process=process).values("ballot").distinct().count()
+    )
+    return [(criterion, counts.get(criterion.pk, 0)) for criterion in criteria], voters
+
+
+def criteria_of_ballot(*, ballot: Ballot | None) -> set[int]:
+    """The pks of the criteria a ballot chose."""
+    if ballot is None:
+        return set()
+    return set(ballot.criteria_choices.values_list("criterion_id", flat=True))
+
+
+def implementation_roles(*, implementation: Implementation, user) -> set[str]:
+    """What `user` is in this implementation: champion, servant, volunteer, organiser."""
+    if not (getattr(user, "is_authenticated", False) and user.is_active):
+        return set()
+    roles = set()
+    if implementation.champion_id == user.pk:
+        roles.add("champion")
+    if implementation.civil_servants.filter(pk=user.pk).exists():
+        roles.add("servant")
+    if implementation.volunteers.filter(pk=user.pk).exists():
+        roles.add("volunteer")
+    if process_can_manage(process=implementation.project.process, user=user):
+        roles.add("organiser")
+    return roles
+
+
+def implementation_list(*, process: Process) -> QuerySet[Implementation]:
+    """The process's implementations with what the living case shows, in a fixed number of
+    queries (milestones, indicators, effects and team prefetched)."""
+    return (
+        Implementation.objects.filter(project__process=process)
+        .select_related("project", "project__process", "champion")
+        .prefetch_related(
+            "milestones",
+            "civil_servants",
+            Prefetch(
+                "indicators",
+                queryset=Indicator.objects.select_related("criterion", "verified_by"),
+            ),
+            "effects",
+        )
+        .annotate(
+            yes_votes=Count("assessment_votes", filter=Q(assessment_votes__agree=True)),
+            no_votes=Count("assessment_votes", filter=Q(assessment_votes__agree=False)),
+        )
+        .order_by("project__title", "pk")
+    )
+
+
+def implementation_score(*, implementation: Implementation) -> impact.Score:
+    """The success score by the published formula from the stored indicators and effects."""
+    process = implementation.project.process
+    indicators = [
+        impact.IndicatorValue(
+            baseline=float(i.baseline or 0),
+            target=float(i.target if i.target is not None else i.baseline or 0),
+            measured=None if i.measured is None else float(i.measured),
+            verified=i.verified and i.baseline is not None and i.target is not None,
+        )
+        for i in implementation.indicators.all()
+    ]
+    effects = [
+        impact.EffectValue(good=e.good, counts=e.counts) for e in implementation.effects.all()
+    ]
+    return impact.success_score(
+        indicators=indicators,
+        effects=effects,
+        effect_weight=float(process.effect_weight),
+        threshold=float(process.success_threshold),
+    )
+
+
+def assessment_votes(*, implementation: Implementation) -> tuple[int, int]:
+    """(yes, no) votes on the implementation's assessment."""
+    votes = AssessmentVote.objects.filter(implementation=implementation)
+    return votes.filter(agree=True).count(), votes.filter(agree=False).count()
+
+
+def process_ledger(*, process: Process) -> impact.Ledger:
+    """The bonus ledger of the process from its implementations (see `impact.ledger_build`)."""
+    implementations = (
+        Implementation.objects.filter(project__process=process)
+        .select_related("project", "champion")
+        .prefetch_related("civil_servants")
+        .order_by("project__title", "pk")
+    )
+    projects = [
+        impact.LedgerProject(
+            key=str(item.project_id),
+            title=item.project.title,
+            cost=item.project.cost,
+            state=item.bonus_outcome
+            if item.bonus_outcome in impact.LEDGER_STATES
+            else BonusOutcome.PENDING,
+            champion=user_display(item.champion),
+            servants=tuple(
+                user_display(user) for user in sorted(item.civil_servants.all(), key=lambda u: u.pk)
+            ),
+        )
+        for item in implementations
+    ]
+    return impact.ledger_build(
+        pool=impact.cents(process.bonus_pool),
+        projects=projects,
+        champion_share=process.bonus_champion_share,
+    )
+
+
+def user_display(user) -> str:
+    """The name shown publicly for an account: its full name, else its username."""
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()

@@ -19,27 +19,43 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from budgeting import rules
+from budgeting import impact, rules
 from budgeting.models import (
     PHASE_ORDER,
     RULE_FIELDS,
+    AssessmentVote,
     Ballot,
     BallotChoice,
+    BallotCriterion,
     BallotType,
+    BonusOutcome,
     Comment,
     CountingRule,
     District,
+    EventKind,
+    ImpactCriterion,
+    Implementation,
+    ImplementationEvent,
+    ImplementationStatus,
+    Indicator,
+    Milestone,
     Phase,
     Process,
+    ProgressUpdate,
     Project,
     ProjectStatus,
     Support,
+    UnexpectedEffect,
     VotingCode,
 )
 from budgeting.selectors import (
+    ballot_for,
     ballot_groups,
     ballot_projects,
+    criteria_tally,
     election_build,
+    implementation_roles,
+    implementation_score,
     process_can_manage,
     ranked_points,
     rule_canonical_json,
@@ -130,6 +146,8 @@ def process_phase_set(*, process: Process, phase: str, user) -> Process:
     if target >= PHASE_ORDER.index(Phase.RESULTS) and process.results is None:
         process.results = _results_compute(process)
     process.save()
+    if target >= PHASE_ORDER.index(Phase.IMPLEMENTATION):
+        _implementations_create(process, user)
     return process
 
 
@@ -536,3 +554,499 @@ def process_results_recompute(*, process: Process, user) -> Process:
     process.results = _results_compute(process)
     process.save(update_fields=["results", "updated_at"])
     return process
+
+
+# After the vote: impact criteria
+
+
+def _criteria_open(process: Process) -> None:
+    if process.phase_reached(Phase.VOTING):
+        raise ValidationError(
+            _("The list of criteria was fixed when voting opened: citizens chose from it.")
+        )
+
+
+@transaction.atomic
+def criterion_add(*, process: Process, user, title: str, unit: str = "") -> ImpactCriterion:
+    """An organiser adds a criterion to the process's list (before voting opens)."""
+    _require_manager(process, user)
+    _criteria_open(process)
+    title = " ".join(title.split())
+    if not title:
+        raise ValidationError({"title": _("Name the criterion.")})
+    if ImpactCriterion.objects.filter(process=process, title__iexact=title).exists():
+        raise ValidationError({"title": _("This criterion is already on the list.")})
+    criterion = ImpactCriterion(
+        process=process,
+        title=title[:200],
+        unit=unit.strip()[:40],
+        sort_order=ImpactCriterion.objects.filter(process=process).count(),
+    )
+    criterion.full_clean()
+    criterion.save()
+    return criterion
+
+
+@transaction.atomic
+def criterion_remove(*, criterion: ImpactCriterion, user) -> None:
+    """An organiser takes a criterion off the list (before voting opens)."""
+    _require_manager(criterion.process, user)
+    _criteria_open(criterion.process)
+    criterion.delete()
+
+
+@transaction.atomic
+def criteria_from_suggestions(*, process: Process, user) -> list[ImpactCriterion]:
+    """Put every criterion the champions suggested on the list (each once); return the new."""
+    _require_manager(process, user)
+    _criteria_open(process)
+    known = {
+        title.casefold()
+        for title in ImpactCriterion.objects.filter(process=process).values_list("title", flat=True)
+    }
+    created = []
+    projects = Project.objects.filter(process=process).exclude(status=ProjectStatus.WITHDRAWN)
+    for project in projects.order_by("created_at", "pk"):
+        for title in project.impact_criteria_list:
+            title = " ".join(title.split())[:200]
+            if title.casefold() in known:
+                continue
+            known.add(title.casefold())
+            created.append(criterion_add(process=process, user=user, title=title))
+    return created
+
+
+@transaction.atomic
+def criteria_choose(
+    *,
+    process: Process,
+    criteria: list[int],
+    voter=None,
+    voting_code: VotingCode | None = None,
+) -> list[ImpactCriterion]:
+    """A voter who has cast a ballot chooses which criteria define success (the whole set is
+    replaced; an empty list withdraws the choice). Changeable until voting closes."""
+    process = Process.objects.get(pk=process.pk)
+    if process.phase != Phase.VOTING:
+        raise ValidationError(_("Criteria are chosen while voting is open."))
+    ballot = ballot_for(process=process, voter=voter, voting_code=voting_code)
+    if ballot is None:
+        raise PermissionDenied(_("Cast your ballot first, then choose the criteria."))
+    chosen = list(ImpactCriterion.objects.filter(process=process, pk__in=set(criteria)))
+    if len(chosen) != len(set(criteria)):
+        raise ValidationError(_("A criterion you chose is not on this process's list."))
+    ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
+    BallotCriterion.objects.filter(ballot=ballot).delete()
+    BallotCriterion.objects.bulk_create(
+        [BallotCriterion(ballot=ballot, criterion=criterion) for criterion in chosen]
+    )
+    return chosen
+
+
+def criteria_select(*, process: Process) -> list[ImpactCriterion]:
+    """Store the choice counts and mark the criteria that define success by the published rule
+    (`impact.criteria_chosen` with the process's frozen top-N and minimum share)."""
+    tally, voters = criteria_tally(process=process)
+    keys = impact.criteria_chosen(
+        counts=[(str(criterion.pk), count) for criterion, count in tally],
+        voters=voters,
+        top_n=process.criteria_top_n,
+        min_share=process.criteria_min_share,
+    )
+    for criterion, count in tally:
+        criterion.chosen_by = count
+        criterion.selected = str(criterion.pk) in keys
+        criterion.save(update_fields=["chosen_by", "selected"])
+    by_pk = {str(criterion.pk): criterion for criterion, _count in tally}
+    return [by_pk[key] for key in keys]
+
+
+# After the vote: co-implementation
+
+
+def _selected_project_pks(process: Process) -> list[int]:
+    return [
+        row["pk"]
+        for group in (process.results or {}).get("groups", [])
+        for row in group["projects"]
+        if row["selected"]
+    ]
+
+
+def _event(implementation: Implementation, kind: str, actor, **fields) -> ImplementationEvent:
+    return ImplementationEvent.objects.create(
+        implementation=implementation, kind=kind, actor=actor, **fields
+    )
+
+
+def _implementations_create(process: Process, user) -> list[Implementation]:
+    # once per process: the selected projects become implementations with the chosen criteria
+    # as their indicators; later phase changes find them and change nothing
+    if Implementation.objects.filter(project__process=process).exists():
+        return []
+    criteria = criteria_select(process=process)
+    created = []
+    projects = Project.objects.filter(pk__in=_selected_project_pks(process)).order_by("title")
+    for project in projects:
+        implementation = Implementation.objects.create(project=project, champion=project.champion)
+        Indicator.objects.bulk_create(
+            [Indicator(implementation=implementation, criterion=c) for c in criteria]
+        )
+        _event(
+            implementation,
+            EventKind.STARTED,
+            user,
+            status=ImplementationStatus.PLANNED,
+            to_user=project.champion,
+        )
+        created.append(implementation)
+    return created
+
+
+@transaction.atomic
+def implementation_start(*, process: Process, user) -> Process:
+    """An organiser starts implementation after the results: every selected project becomes an
+    implementation led by its champion, measured by the criteria citizens chose."""
+    process = Process.objects.get(pk=process.pk)
+    if not process.phase_reached(Phase.RESULTS):
+        raise ValidationError(_("Implementation starts after the results are published."))
+    return process_phase_set(process=process, phase=Phase.IMPLEMENTATION, user=user)
+
+
+def _locked(implementation: Implementation) -> Implementation:
+    return (
+        Implementation.objects.select_for_update(of=("self",))
+        .select_related("project", "project__process")
+        .get(pk=implementation.pk)
+    )
+
+
+def _require_role(implementation: Implementation, user, *allowed: str) -> set[str]:
+    roles = implementation_roles(implementation=implementation, user=user)
+    if not roles & set(allowed):
+        raise PermissionDenied(_("Only the project's team can do that."))
+    return roles
+
+
+def _require_open(implementation: Implementation) -> None:
+    if implementation.closed_at is not None:
+        raise ValidationError(_("The bonus has been decided: the assessment is closed."))
+
+
+@transaction.atomic
+def implementation_team_set(*, implementation: Implementation, user, civil_servants) -> None:
+    """An organiser assigns the civil servants (accounts) who co-implement the project."""
+    implementation = _locked(implementation)
+    _require_manager(implementation.project.process, user)
+    servants = list(civil_servants)
+    if implementation.champion_id and any(s.pk == implementation.champion_id for s in servants):
+        raise ValidationError(_("The champion cannot also be one of the civil servants."))
+    implementation.civil_servants.set(servants)
+
+
+@transaction.atomic
+def implementation_volunteer(*, implementation: Implementation, user, offer: bool = True) -> bool:
+    """A signed-in member offers to help (or withdraws the offer); True if volunteering."""
+    if not getattr(user, "is_authenticated", False):
+        raise PermissionDenied(_("Sign in to offer your help."))
+    if offer:
+        implementation.volunteers.add(user)
+    else:
+        implementation.volunteers.remove(user)
+    return offer
+
+
+@transaction.atomic
+def implementation_status_set(
+    *, implementation: Implementation, user, status: str, note: str = ""
+) -> Implementation:
+    """The team or an organiser changes the status; the change joins the public timeline."""
+    implementation = _locked(implementation)
+    _require_role(implementation, user, "champion", "servant", "organiser")
+    if status not in ImplementationStatus.values:
+        raise ValidationError({"status": _("Choose a status from the list.")})
+    if status == ImplementationStatus.STALLED and not note.strip():
+        raise ValidationError({"note": _("Say why the project is stalled.")})
+    if status == implementation.status:
+        return implementation
+    implementation.status = status
+    implementation.save(update_fields=["status"])
+    _event(implementation, EventKind.STATUS, user, status=status, note=note.strip()[:2000])
+    return implementation
+
+
+@transaction.atomic
+def champion_hand_over(
+    *, implementation: Implementation, user, new_champion, reason: str
+) -> Implementation:
+    """An organiser hands the champion's role to another member when the champion steps back;
+    the handover and its reason stay in the history."""
+    implementation = _locked(implementation)
+    _require_manager(implementation.project.process, user)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the handover.")})
+    if new_champion is None or not new_champion.is_active:
+        raise ValidationError({"new_champion": _("Choose an active account.")})
+    if new_champion.pk == implementation.champion_id:
+        raise ValidationError({"new_champion": _("This member is already the champion.")})
+    if implementation.civil_servants.filter(pk=new_champion.pk).exists():
+        raise ValidationError(
+            {"new_champion": _("A civil servant of the project cannot become its champion.")}
+        )
+    previous = implementation.champion
+    implementation.champion = new_champion
+    implementation.save(update_fields=["champion"])
+    _event(
+        implementation,
+        EventKind.HANDOVER,
+        user,
+        from_user=previous,
+        to_user=new_champion,
+        note=reason.strip()[:2000],
+    )
+    return implementation
+
+
+@transaction.atomic
+def milestone_add(*, implementation: Implementation, user, title: str, due=None) -> Milestone:
+    """The team or an organiser adds a milestone."""
+    _require_role(implementation, user, "champion", "servant", "organiser")
+    _require_open(implementation)
+    title = " ".join(title.split())
+    if not title:
+        raise ValidationError({"title": _("Name the milestone.")})
+    return Milestone.objects.create(
+        implementation=implementation,
+        title=title[:200],
+        due=due,
+        sort_order=implementation.milestones.count(),
+    )
+
+
+@transaction.atomic
+def milestone_sign_off(*, milestone: Milestone, user) -> Milestone:
+    """The champion or a civil servant of the project signs a milestone off (once each).
+
+    The milestone is reached only when both have signed; who signed and when is recorded. One
+    person cannot give both sign-offs (the champion is never a civil servant of the project).
+    """
+    milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
+    implementation = Implementation.objects.select_related("project__process").get(
+        pk=milestone.implementation_id
+    )
+    _require_open(implementation)
+    roles = implementation_roles(implementation=implementation, user=user)
+    now = timezone.now()
+    if "champion" in roles:
+        if milestone.champion_signed_at is not None:
+            raise ValidationError(_("The champion has already signed this milestone off."))
+        milestone.champion_signed_by, milestone.champion_signed_at = user, now
+    elif "servant" in roles:
+        if milestone.servant_signed_at is not None:
+            raise ValidationError(_("A civil servant has already signed this milestone off."))
+        milestone.servant_signed_by, milestone.servant_signed_at = user, now
+    else:
+        raise PermissionDenied(
+            _("Only the champion and the project's civil servants sign milestones off.")
+        )
+    milestone.save()
+    if milestone.reached:
+        _event(implementation, EventKind.MILESTONE, user, note=milestone.title)
+    return milestone
+
+
+@transaction.atomic
+def progress_update_post(
+    *, implementation: Implementation, user, body: str, photo=None, photo_alt: str = ""
+) -> ProgressUpdate:
+    """The team posts a public progress update (sanitised) with an optional photo.
+
+    `photo` is an uploaded image file already checked by a `WagtailImageField` (format, size,
+    pixels); it becomes a Wagtail image whose title is the description the poster gave.
+    """
+    _require_role(implementation, user, "champion", "servant", "volunteer", "organiser")
+    body = sanitise_html(body)
+    if not plain_text(body):
+        raise ValidationError({"body": _("Write what happened.")})
+    photo_alt = " ".join(photo_alt.split())[:250]
+    image = None
+    if photo is not None:
+        if not photo_alt:
+            raise ValidationError(
+                {"photo_alt": _("Describe the photo for people who cannot see it.")}
+            )
+        from wagtail.images import get_image_model
+
+        image = get_image_model()(title=photo_alt, file=photo, uploaded_by_user=user)
+        image.save()
+    return ProgressUpdate.objects.create(
+        implementation=implementation, author=user, body=body, photo=image, photo_alt=photo_alt
+    )
+
+
+def _indicator(indicator: Indicator) -> Indicator:
+    return (
+        Indicator.objects.select_for_update(of=("self",))
+        .select_related("implementation__project__process", "criterion")
+        .get(pk=indicator.pk)
+    )
+
+
+@transaction.atomic
+def indicator_set_target(
+    *, indicator: Indicator, user, baseline: Decimal, target: Decimal
+) -> Indicator:
+    """An organiser or civil servant sets the baseline and target (before the assessment)."""
+    indicator = _indicator(indicator)
+    implementation = indicator.implementation
+    _require_role(implementation, user, "servant", "organiser")
+    _require_open(implementation)
+    if implementation.assessed_at is not None:
+        raise ValidationError(_("The project has been assessed: its targets cannot change."))
+    indicator.baseline, indicator.target = baseline, target
+    indicator.verified_by, indicator.verified_at = None, None
+    indicator.save()
+    return indicator
+
+
+@transaction.atomic
+def indicator_measure(*, indicator: Indicator, user, measured: Decimal, evidence: str) -> Indicator:
+    """The champion, a civil servant or an organiser records a measured value with its evidence
+    source; a new value needs verifying again."""
+    indicator = _indicator(indicator)
+    implementation = indicator.implementation
+    _require_role(implementation, user, "champion", "servant", "organiser")
+    _require_open(implementation)
+    if indicator.baseline is None or indicator.target is None:
+        raise ValidationError(_("Set the baseline and target before measuring."))
+    if not evidence.strip():
+        raise ValidationError({"evidence": _("Say where the value comes from.")})
+    indicator.measured = measured
+    indicator.evidence = evidence.strip()[:500]
+    indicator.measured_by, indicator.measured_at = user, timezone.now()
+    indicator.verified_by, indicator.verified_at = None, None
+    indicator.save()
+    return indicator
+
+
+@transaction.atomic
+def indicator_verify(*, indicator: Indicator, user) -> Indicator:
+    """A civil servant or organiser other than the person who measured verifies the value."""
+    indicator = _indicator(indicator)
+    implementation = indicator.implementation
+    _require_role(implementation, user, "servant", "organiser")
+    _require_open(implementation)
+    if indicator.measured is None:
+        raise ValidationError(_("There is no measured value to verify yet."))
+    if indicator.measured_by_id == user.pk:
+        raise ValidationError(_("Someone other than the person who measured must verify."))
+    indicator.verified_by, indicator.verified_at = user, timezone.now()
+    indicator.save(update_fields=["verified_by", "verified_at"])
+    return indicator
+
+
+@transaction.atomic
+def effect_record(
+    *, implementation: Implementation, user, description: str, good: bool, evidence: str
+) -> UnexpectedEffect:
+    """The team records an unexpected effect, good or bad, with its evidence."""
+    _require_role(implementation, user, "champion", "servant", "organiser")
+    _require_open(implementation)
+    errors = {}
+    if not description.strip():
+        errors["description"] = _("Describe what happened.")
+    if not evidence.strip():
+        errors["evidence"] = _("Give the evidence: a count, a report, a link.")
+    if errors:
+        raise ValidationError(errors)
+    return UnexpectedEffect.objects.create(
+        implementation=implementation,
+        description=description.strip()[:4000],
+        good=good,
+        evidence=evidence.strip()[:500],
+        recorded_by=user,
+    )
+
+
+@transaction.atomic
+def effect_count_set(*, effect: UnexpectedEffect, user, counts: bool) -> UnexpectedEffect:
+    """An organiser decides whether an unexpected effect counts in the assessment."""
+    implementation = effect.implementation
+    _require_manager(implementation.project.process, user)
+    _require_open(implementation)
+    effect.counts = counts
+    effect.save(update_fields=["counts"])
+    return effect
+
+
+@transaction.atomic
+def implementation_assess(*, implementation: Implementation, user) -> Implementation:
+    """An organiser computes the success score (evaluation phase) by the published formula and
+    opens the citizens' confirmation vote; assessing again clears the votes cast so far."""
+    implementation = _locked(implementation)
+    process = implementation.project.process
+    _require_manager(process, user)
+    _require_open(implementation)
+    if process.phase != Phase.EVALUATION:
+        raise ValidationError(_("Projects are assessed in the evaluation phase."))
+    score = implementation_score(implementation=implementation)
+    implementation.score = Decimal(str(round(score.value, 4)))
+    implementation.success = score.success
+    implementation.assessed_at = timezone.now()
+    implementation.confirmation_open = True
+    implementation.save()
+    AssessmentVote.objects.filter(implementation=implementation).delete()
+    _event(
+        implementation,
+        EventKind.ASSESSED,
+        user,
+        note=_("Score %(score)s: %(outcome)s")
+        % {
+            "score": f"{score.value:.2f}",
+            "outcome": _("success") if score.success else _("not a success"),
+        },
+    )
+    return implementation
+
+
+@transaction.atomic
+def assessment_vote(*, implementation: Implementation, user, agree: bool) -> AssessmentVote:
+    """An eligible citizen confirms (or rejects) the assessment; one vote each, changeable
+    while the confirmation is open."""
+    implementation = Implementation.objects.select_related("project__process").get(
+        pk=implementation.pk
+    )
+    if not implementation.confirmation_open:
+        raise ValidationError(_("The assessment is not open for confirmation."))
+    if not voter_eligible(implementation.project.process, user):
+        raise PermissionDenied(_("Your account is not eligible to vote in this process."))
+    vote, _created = AssessmentVote.objects.update_or_create(
+        implementation=implementation, voter=user, defaults={"agree": agree}
+    )
+    return vote
+
+
+@transaction.atomic
+def implementation_bonus_decide(*, implementation: Implementation, user) -> Implementation:
+    """An organiser closes the confirmation: the bonus is released when the project succeeded
+    and more citizens confirmed the assessment than rejected it, otherwise forfeited."""
+    implementation = _locked(implementation)
+    _require_manager(implementation.project.process, user)
+    _require_open(implementation)
+    if not implementation.confirmation_open:
+        raise ValidationError(_("Assess the project first."))
+    votes = AssessmentVote.objects.filter(implementation=implementation)
+    yes, no = votes.filter(agree=True).count(), votes.filter(agree=False).count()
+    released = bool(implementation.success) and yes > no
+    implementation.bonus_outcome = BonusOutcome.RELEASED if released else BonusOutcome.FORFEITED
+    implementation.confirmation_open = False
+    implementation.closed_at = timezone.now()
+    implementation.save()
+    _event(
+        implementation,
+        EventKind.BONUS,
+        user,
+        note=_("%(outcome)s (%(yes)d confirmed, %(no)d rejected)")
+        % {"outcome": implementation.get_bonus_outcome_display(), "yes": yes, "no": no},
+    )
+    return implementation

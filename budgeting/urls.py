@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from budgeting import views
+from budgeting import implementation_views, views
 
 app_name = "budgeting"
 
@@ -25,4 +25,22 @@ urlpatterns = [
     path("<slug:slug>/manage/review/<int:pk>/", views.manage_review, name="manage_review"),
     path("<slug:slug>/manage/codes/", views.manage_codes, name="manage_codes"),
     path("<slug:slug>/manage/recount/", views.manage_recompute, name="manage_recompute"),
+    # after the vote
+    path("<slug:slug>/criteria/", implementation_views.criteria, name="criteria"),
+    path("<slug:slug>/vote/criteria/", implementation_views.criteria_vote, name="criteria_vote"),
+    path(
+        "<slug:slug>/projects/<int:pk>/implementation/",
+        implementation_views.implementation_detail,
+        name="implementation",
+    ),
+    path(
+        "<slug:slug>/projects/<int:pk>/implementation/<slug:action>/",
+        implementation_views.implementation_action,
+        name="implementation_action",
+    ),
+    path("<slug:slug>/ledger/", implementation_views.ledger, name="ledger"),
+    path("<slug:slug>/ledger.csv", implementation_views.ledger_csv, name="ledger_csv"),
+    path("<slug:slug>/ledger.json", implementation_views.ledger_json, name="ledger_json"),
+    path("<slug:slug>/open-data.zip", implementation_views.open_data_zip, name="open_data"),
+    path("<slug:slug>/open-data/", implementation_views.codebook, name="codebook"),
 ]

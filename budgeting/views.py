@@ -30,7 +30,7 @@ from budgeting.forms import (
     VotingCodesForm,
     ballot_choices_from_post,
 )
-from budgeting.models import Comment, Phase, Process, Project, ProjectStatus
+from budgeting.models import Comment, Implementation, Phase, Process, Project, ProjectStatus
 from budgeting.presenters import (
     CODE_SESSION_KEY,
     RECEIPT_SESSION_KEY,
@@ -375,16 +375,26 @@ def manage(request, slug: str):
     return render(
         request,
         "budgeting/manage.html",
-        {
-            "process": process,
-            "phase_form": PhaseForm(initial={"phase": process.phase}),
-            "reviews": [(project, ReviewForm.for_project(project)) for project in projects],
-            "codes_form": VotingCodesForm(),
-            "code_count": process.voting_codes.count(),
-            "ballot_count": process.ballots.count(),
-            "review_open": not process.phase_reached(Phase.VOTING),
-        },
+        _manage_context(
+            process, [(project, ReviewForm.for_project(project)) for project in projects]
+        ),
     )
+
+
+def _manage_context(process: Process, reviews: list) -> dict:
+    return {
+        "process": process,
+        "phase_form": PhaseForm(initial={"phase": process.phase}),
+        "reviews": reviews,
+        "codes_form": VotingCodesForm(),
+        "code_count": process.voting_codes.count(),
+        "ballot_count": process.ballots.count(),
+        "review_open": not process.phase_reached(Phase.VOTING),
+        "criteria_count": process.criteria.count(),
+        "implementations": Implementation.objects.filter(project__process=process).select_related(
+            "project", "project__process"
+        ),
+    }
 
 
 @login_required
@@ -428,20 +438,7 @@ def manage_review(request, slug: str, pk: int):
             return redirect(reverse("budgeting:manage", kwargs={"slug": slug}) + f"#review-{pk}")
     projects = list(project_list(process=process))
     reviews = [(p, form if p.pk == project.pk else ReviewForm.for_project(p)) for p in projects]
-    return render(
-        request,
-        "budgeting/manage.html",
-        {
-            "process": process,
-            "phase_form": PhaseForm(initial={"phase": process.phase}),
-            "reviews": reviews,
-            "codes_form": VotingCodesForm(),
-            "code_count": process.voting_codes.count(),
-            "ballot_count": process.ballots.count(),
-            "review_open": not process.phase_reached(Phase.VOTING),
-        },
-        status=400,
-    )
+    return render(request, "budgeting/manage.html", _manage_context(process, reviews), status=400)
 
 
 @login_required

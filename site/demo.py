@@ -38,13 +38,14 @@ ABOUT_SLUG = "about"
 DATA_SOURCES_SLUG = "data-sources"
 
 # (app label, module, function) of each content area's demo loader, in loading order
-# (members first: cases, stories and processes name them; tools before the cases that use them)
+# (members first: cases, stories and processes name them; tools before the cases that use them;
+# processes before the stories that link them)
 CONTENT_LOADERS: tuple[tuple[str, str, str], ...] = (
     ("network", "network.demo", "load_members"),
     ("toolkit", "toolkit.demo", "load_resources"),
     ("cases", "cases.demo", "load_cases"),
-    ("stories", "stories.demo", "load_stories"),
     ("budgeting", "budgeting.demo", "load_processes"),
+    ("stories", "stories.demo", "load_stories"),
 )
 
 
@@ -194,6 +195,7 @@ def demo_settings_ensure(report: DemoReport, *, site: Site, about: Page, sources
         navigation.header_links = [
             _link(_("Cases"), url="/cases/"),
             _link(_("Toolkit"), url="/toolkit/"),
+            _link(_("Stories"), url="/stories/"),
             _link(_("Network"), url="/network/"),
             _link(_("Participatory budgets"), url="/pb/"),
             _link(_("Search"), url="/search/"),

@@ -1,1 +1,81 @@
-"""Admin for stories (helper S): ambassador permissions, the review workflow switch."""
+"""Admin for stories: story authors (ambassadors) see and touch only their own stories; the
+review workflow follows the site's `StorySettings` (see `stories.permissions`)."""
+
+from __future__ import annotations
+
+from wagtail import hooks
+from wagtail.admin.views.pages import listing
+from wagtail.admin.views.reports import audit_logging, locked_pages, workflows
+from wagtail.models import Page
+from wagtail.permissions import register_permission_policy
+
+from stories.permissions import (
+    STORY_AUTHORS_GROUP,
+    StoryAuthorPagePermissionPolicy,
+    story_author_pages,
+)
+
+# Listings that are not a page's own views (explorer, reports, dashboard) ask the page policy.
+register_permission_policy(Page, StoryAuthorPagePermissionPolicy(Page))
+
+
+def _is_story_author_only(user) -> bool:
+    if not user.is_authenticated or user.is_superuser:
+        return False
+    groups = {group.name for group in user.groups.all()}
+    return groups == {STORY_AUTHORS_GROUP}
+
+
+@hooks.register("construct_explorer_page_queryset")
+def story_authors_see_their_own_stories(parent_page, pages, request):
+    """In the page explorer, a story author sees their own stories only."""
+    if _is_story_author_only(request.user):
+        return pages.filter(story_author_pages(request.user))
+    return pages
+
+
+@hooks.register("construct_page_chooser_queryset")
+def story_authors_choose_their_own_stories(pages, request):
+    if _is_story_author_only(request.user):
+        return pages.filter(story_author_pages(request.user))
+    return pages
+
+
+def _narrow_user_filter(filterset_class, name: str) -> None:
+    """Wagtail's admin filters list every page owner, editor or requester of the site; a story
+    author is offered only themself, so that no author's name reaches another author."""
+    user_filter = filterset_class.base_filters.get(name)
+    if user_filter is None:
+        return
+    original = user_filter.queryset
+
+    def queryset(request):
+        users = original(request) if callable(original) else original
+        if request is not None and _is_story_author_only(request.user):
+            return users.filter(pk=request.user.pk)
+        return users
+
+    user_filter.queryset = queryset
+
+
+for _filterset, _name in (
+    (listing.PageFilterSet, "owner"),
+    (listing.PageFilterSet, "edited_by"),
+    (listing.GenericPageFilterSet, "owner"),
+    (listing.GenericPageFilterSet, "edited_by"),
+    (workflows.WorkflowReportFilterSet, "requested_by"),
+    (locked_pages.LockedPagesReportFilterSet, "locked_by"),
+):
+    _narrow_user_filter(_filterset, _name)
+
+_site_history_users = audit_logging.SiteHistoryReportFilterSet.get_users_queryset
+
+
+def _site_history_users_for(self):
+    users = _site_history_users(self)
+    if _is_story_author_only(self.request.user):
+        return users.filter(pk=self.request.user.pk)
+    return users
+
+
+audit_logging.SiteHistoryReportFilterSet.get_users_queryset = _site_history_users_for

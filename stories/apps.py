@@ -7,9 +7,12 @@ class StoriesConfig(AppConfig):
     verbose_name = _("Stories and workshops")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_save
+
+        from network.models import Member
         from search.registry import register_kind, register_labels
-        from stories import search, workshop_search
-        from stories.models import StoryPage, WorkshopPage
+        from stories import receivers, search, workshop_search
+        from stories.models import StoryIndexPage, StoryPage, WorkshopPage
 
         register_kind(
             search.KIND,
@@ -28,3 +31,7 @@ class StoriesConfig(AppConfig):
             queryset=workshop_search.workshop_queryset,
         )
         register_labels("root_causes", search.root_cause_labels)
+        post_save.connect(receivers.member_saved, sender=Member, dispatch_uid="stories_authors")
+        post_save.connect(
+            receivers.story_index_saved, sender=StoryIndexPage, dispatch_uid="stories_index"
+        )

@@ -26,7 +26,8 @@ def test_demo_loads_three_labelled_processes_once(db):
     assert load_processes(None) == 3
     assert load_processes(None) == 0
     results = Process.objects.get(slug="demo-town-2025")
-    assert "(demo)" in results.title and results.phase == Phase.RESULTS
+    # the demo carries its results process on into evaluation (implementations, bonus ledger)
+    assert "(demo)" in results.title and results.phase == Phase.EVALUATION
     group = results.results["groups"][0]
     # the demo's ballots make the rules disagree, so the comparison is worth reading
     assert any(other["selected"] != group["selected"] for other in group["comparison"])

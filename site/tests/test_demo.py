@@ -71,14 +71,15 @@ def test_demo_fills_site_settings_and_navigation(loaded):
     assert site_settings.tagline
     assert "CC BY-SA 4.0" in site_settings.footer_text
     header = [(link.value["label"], link.value["url"]) for link in navigation.header_links]
-    assert header[:5] == [
+    assert header[:6] == [
         ("Cases", "/cases/"),
         ("Toolkit", "/toolkit/"),
+        ("Stories", "/stories/"),
         ("Network", "/network/"),
         ("Participatory budgets", "/pb/"),
         ("Search", "/search/"),
     ]
-    assert navigation.header_links[5].value["page"].pk == about.pk
+    assert navigation.header_links[6].value["page"].pk == about.pk
     footer = [link.value["label"] for link in navigation.footer_links]
     assert footer == ["About", "Data sources and licences", "Admin"]
 

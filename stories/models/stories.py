@@ -7,11 +7,16 @@ story names no author anywhere it can be read (page, listings, search, feeds, me
 
 from __future__ import annotations
 
+from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalManyToManyField
-from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
@@ -21,6 +26,58 @@ from toolkit.fields import ChoiceListField
 
 # What the narrative fields may hold: paragraphs, emphasis, lists and links.
 STORY_TEXT_FEATURES = ["bold", "italic", "ol", "ul", "link"]
+STORIES_PER_PAGE = 20
+# The narrative sections, in reading order: (field name, heading).
+NARRATIVE_SECTIONS: tuple[tuple[str, str], ...] = (
+    ("what_we_tried", _("What we tried")),
+    ("what_happened", _("What happened")),
+    ("why", _("Why it went this way")),
+    ("what_we_learned", _("What we learned")),
+    ("do_differently", _("What we would do differently")),
+)
+CONSENT_REQUIRED = _(
+    "The author's consent is needed before the story goes live: tick “the author agrees to "
+    "publish it this way” once they have agreed to the chosen disclosure."
+)
+# Admin actions that make a story public, now or after review.
+_PUBLISHING_ACTIONS = ("action-publish", "action-submit", "action-restart-workflow")
+
+
+@register_setting(icon="doc-full")
+class StorySettings(BaseSiteSetting):
+    """How stories go live on a site: directly, or after an editor's approval."""
+
+    review_required = models.BooleanField(
+        _("an editor reviews stories before they go live"),
+        default=False,
+        help_text=_(
+            "When on, ambassadors submit their stories for moderation and an editor of the "
+            "“Moderators” group approves them; when off, ambassadors publish their own stories."
+        ),
+    )
+
+    panels = [FieldPanel("review_required")]
+
+    class Meta:
+        verbose_name = _("story publishing")
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        # the workflow follows the switch (a setting saved in the admin has no service call)
+        from stories.services.stories import story_review_workflow_sync
+
+        story_review_workflow_sync(site=self.site, review_required=self.review_required)
+
+
+class StoryPageForm(WagtailAdminPageForm):
+    """Refuses to publish (or submit for publishing) a story without the author's consent."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        publishing = any(self.data.get(action) for action in _PUBLISHING_ACTIONS)
+        if publishing and not cleaned_data.get("disclosure_consent"):
+            self.add_error("disclosure_consent", CONSENT_REQUIRED)
+        return cleaned_data
 
 
 class StoryIndexPage(RoutablePageMixin, Page):
@@ -33,8 +90,36 @@ class StoryIndexPage(RoutablePageMixin, Page):
     subpage_types = ["stories.StoryPage", "stories.WorkshopIndexPage"]
     max_count = 1
 
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+
     class Meta:
         verbose_name = _("stories")
+
+    def permissions_for_user(self, user):
+        from stories.permissions import StoryPermissionTester
+
+        return StoryPermissionTester(user, self)
+
+    @path("")
+    def listing(self, request):
+        """Every story the visitor may read, filtered by the facets in the URL."""
+        from stories.views.stories import story_listing
+
+        return story_listing(request, self)
+
+    @path("feed/", name="feed")
+    def feed(self, request):
+        """The Atom feed of public stories, newest first."""
+        from stories.feeds import StoryFeed
+
+        return StoryFeed(index=self)(request)
+
+    @path("share/", name="share")
+    def share(self, request):
+        """The form where signed-in members share a story for an editor to review."""
+        from stories.views.stories import story_share
+
+        return story_share(request, self)
 
 
 class StoryPage(Page):
@@ -134,12 +219,107 @@ class StoryPage(Page):
     licence = models.CharField(_("licence"), max_length=100, blank=True)
     licence_url = models.URLField(_("licence address"), max_length=300, blank=True)
 
+    content_panels = Page.content_panels + [
+        FieldPanel("kind", widget=forms.RadioSelect),
+        FieldPanel("summary"),
+        MultiFieldPanel(
+            [
+                FieldPanel("author"),
+                FieldPanel("disclosure", widget=forms.RadioSelect),
+                FieldPanel("disclosure_consent"),
+            ],
+            heading=_("Author and disclosure"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("country"),
+                FieldPanel("municipality"),
+                FieldPanel("started_on"),
+                FieldPanel("ended_on"),
+                FieldPanel("budget"),
+                FieldPanel("currency"),
+                FieldPanel("methods", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
+            ],
+            heading=_("The experiment"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("what_we_tried"),
+                FieldPanel("what_happened"),
+                FieldPanel("root_causes"),
+                FieldPanel("why"),
+                FieldPanel("what_we_learned"),
+                FieldPanel("do_differently"),
+            ],
+            heading=_("The story"),
+        ),
+        FieldPanel("body"),
+        MultiFieldPanel(
+            [
+                FieldPanel("cases"),
+                FieldPanel("tools"),
+                FieldPanel("processes"),
+                FieldPanel("workshop"),
+            ],
+            heading=_("Links"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("source_name"),
+                FieldPanel("source_id"),
+                FieldPanel("source_url"),
+                FieldPanel("licence"),
+                FieldPanel("licence_url"),
+            ],
+            heading=_("Source and licence"),
+        ),
+    ]
+    base_form_class = StoryPageForm
     parent_page_types = ["stories.StoryIndexPage"]
     subpage_types: list[str] = []
 
     class Meta:
         verbose_name = _("story")
         verbose_name_plural = _("stories")
+
+    def clean(self) -> None:
+        super().clean()
+        if self.ended_on and self.started_on and self.ended_on < self.started_on:
+            raise ValidationError({"ended_on": _("The end cannot be before the start.")})
+
+    def get_context(self, request, *args, **kwargs):
+        from stories.selectors import story_page_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(story_page_context(page=self, user=request.user))
+        return context
+
+    def serve(self, request, *args, **kwargs):
+        from stories.permissions import story_can_read
+
+        if not story_can_read(request.user, self):
+            from stories.views.stories import story_members_only
+
+            return story_members_only(request, self)
+        return super().serve(request, *args, **kwargs)
+
+    def permissions_for_user(self, user):
+        from stories.permissions import StoryPermissionTester
+
+        return StoryPermissionTester(user, self)
+
+    def narrative(self) -> list[tuple[str, str, str]]:
+        """The narrative sections that have text: (field name, heading, HTML)."""
+        return [
+            (name, str(heading), getattr(self, name))
+            for name, heading in NARRATIVE_SECTIONS
+            if getattr(self, name)
+        ]
+
+    def root_cause_labels(self) -> list[str]:
+        labels = dict(RootCause.choices)
+        return [str(labels[key]) for key in self.root_causes or () if key in labels]
 
     @property
     def is_anonymous(self) -> bool:

@@ -62,7 +62,7 @@ def test_citizen_proposes_votes_with_the_keyboard_and_sees_the_results(
     screenshot("pb-proposal-form")
     form.get_by_role("button", name="Send the proposal").click()
     page.wait_for_url("**/pb/riverside/projects/*/")
-    assert "You are its champion" in page.get_by_role("status").first.inner_text()
+    assert "You are its champion" in page.locator(".pb-messages [role=status]").first.inner_text()
 
     # the organiser marks it feasible and opens the vote
     sign_in(page, live_server, organiser)

@@ -1,0 +1,228 @@
+"""Who may read and write stories: the one place for these rules. Views, the admin and the
+page tree ask here.
+
+- Members-only stories (`Disclosure.MEMBERS`) answer only to signed-in active members.
+- Ambassadors (`network.Member.is_ambassador`, active) are put in the “Story authors” group
+  (`ambassador_group_sync`): admin access and "add" on the stories area. Wagtail's ownership
+  model then lets them edit their own pages; `StoryPermissionTester` and
+  `StoryAuthorPagePermissionPolicy` narrow everything else to the pages they own, so they never
+  edit, publish, unpublish, delete or see the revisions or history of another author's story,
+  nor any page outside the stories area.
+- Whether an author publishes directly or submits for review is the site's `StorySettings`.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.db.models import Q
+
+from wagtail.models import GroupPagePermission, PagePermissionTester
+from wagtail.permission_policies.pages import PagePermissionPolicy
+
+from network.models import Member, MemberStatus
+from network.permissions import is_active_member
+
+STORY_AUTHORS_GROUP = "Story authors"
+ADMIN_ACCESS = ("wagtailadmin", "access_admin")
+
+
+def story_can_read(user, page) -> bool:
+    """May `user` read the story `page`? Members-only stories need an active member."""
+    if not page.members_only:
+        return True
+    return is_active_member(user) or bool(user and user.is_authenticated and user.is_superuser)
+
+
+def is_story_author_only(user, permissions: set[str]) -> bool:
+    """Is `user` limited to their own pages here: no superuser, no "change" permission, and
+    page rights that come from the story authors' "add" permission only?"""
+    return bool(
+        user.is_active
+        and not user.is_superuser
+        and "change" not in permissions
+        and "publish" not in permissions
+    )
+
+
+def review_required_for(page) -> bool:
+    """Does the site of `page` want an editor to approve stories before they go live?"""
+    from stories.models.stories import StorySettings
+
+    site = page.get_site()
+    if site is None:
+        return False
+    return StorySettings.for_site(site).review_required
+
+
+class StoryPermissionTester(PagePermissionTester):
+    """Wagtail's page permissions, narrowed for story authors to the pages they own.
+
+    The admin's views (edit, publish, unpublish, delete, revisions, history, move, copy,
+    lock) all ask this tester, so the narrowing holds on the server whatever the browser sends.
+    """
+
+    def __init__(self, user, page) -> None:
+        super().__init__(user, page)
+        self.author_only = is_story_author_only(user, getattr(self, "permissions", set()))
+        self.owns = page.owner_id is not None and page.owner_id == user.pk
+        from stories.models import StoryIndexPage, WorkshopIndexPage
+
+        # authors add under the indexes; stories and workshops they own are theirs to edit
+        self.is_index = isinstance(page, (StoryIndexPage, WorkshopIndexPage))
+
+    def _own_story(self) -> bool:
+        return self.owns and not self.is_index
+
+    def can_edit(self):
+        if self.author_only and not self._own_story():
+            return False
+        return super().can_edit()
+
+    def can_delete(self, ignore_bulk=False):
+        if self.author_only and not self._own_story():
+            return False
+        return super().can_delete(ignore_bulk=ignore_bulk)
+
+    def can_publish(self):
+        if self.author_only:
+            return self._own_story() and self.user.is_active and not review_required_for(self.page)
+        return super().can_publish()
+
+    def can_unpublish(self):
+        if self.author_only:
+            return self.page.live and self.can_publish() and not self.page_locked()
+        return super().can_unpublish()
+
+    def can_publish_subpage(self):
+        if self.author_only:
+            return (
+                self.is_index
+                and "add" in self.permissions
+                and self.user.is_active
+                and not review_required_for(self.page)
+            )
+        return super().can_publish_subpage()
+
+    def can_submit_for_moderation(self):
+        if self.author_only and not self._own_story():
+            return False
+        return super().can_submit_for_moderation()
+
+    def can_set_view_restrictions(self):
+        return False if self.author_only else super().can_set_view_restrictions()
+
+    def can_unschedule(self):
+        if self.author_only:
+            return self._own_story()
+        return super().can_unschedule()
+
+    def can_lock(self):
+        return False if self.author_only else super().can_lock()
+
+    def can_unlock(self):
+        if self.author_only:
+            return self.user_has_lock()
+        return super().can_unlock()
+
+    def can_reorder_children(self):
+        return False if self.author_only else super().can_reorder_children()
+
+    def can_move(self):
+        return False if self.author_only else super().can_move()
+
+    def can_copy(self):
+        return False if self.author_only else super().can_copy()
+
+
+class StoryAuthorPagePermissionPolicy(PagePermissionPolicy):
+    """Wagtail's page policy, except that the story authors' "add" permission reaches only
+    the pages each author owns (and the stories index itself), not every page below it.
+
+    Listings that are not a page's own views ask the policy: the explorer, the site history
+    report, the workflow reports, the dashboard. Without this, one author would see the
+    history entries (with names) of another author's anonymised story.
+    """
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        base_queryset = self._base_queryset_for_user(user)
+        if base_queryset is not None:
+            return base_queryset
+        manager = self.model._default_manager
+        pages = manager.none()
+        codenames = self._get_permission_codenames(actions)
+        add = self._get_permission_codename("add")
+        for perm in self.get_cached_permissions_for_user(user):
+            codename = perm.permission.codename
+            if perm.group.name == STORY_AUTHORS_GROUP and codename == add:
+                if codename in codenames or "change" in actions:
+                    subtree = manager.descendant_of(perm.page, inclusive=True)
+                    pages |= subtree.filter(Q(owner=user) | Q(pk=perm.page_id))
+            elif codename == add and "add" not in actions and "change" in actions:
+                pages |= manager.descendant_of(perm.page, inclusive=True).filter(owner=user)
+            elif codename in codenames:
+                pages |= manager.descendant_of(perm.page, inclusive=True)
+        return pages
+
+    def user_has_any_permission_for_instance(self, user, actions, instance):
+        base_permission = self._base_user_has_permission(user)
+        if base_permission is not None:
+            return base_permission
+        permissions = set()
+        add = self._get_permission_codename("add")
+        for perm in self.get_cached_permissions_for_user(user):
+            if instance.pk == perm.page_id or instance.is_descendant_of(perm.page):
+                codename = perm.permission.codename
+                if (
+                    perm.group.name == STORY_AUTHORS_GROUP
+                    and instance.pk != perm.page_id
+                    and instance.owner_id != user.pk
+                ):
+                    continue
+                permissions.add(codename)
+                if codename == add and instance.owner_id == user.pk:
+                    permissions.add(self._get_permission_codename("change"))
+        return bool(self._get_permission_codenames(actions) & permissions)
+
+
+def story_authors_group() -> Group:
+    """The group of story authors, with admin access and "add" on every stories index."""
+    from stories.models import StoryIndexPage
+
+    group, _created = Group.objects.get_or_create(name=STORY_AUTHORS_GROUP)
+    access = Permission.objects.get(
+        content_type__app_label=ADMIN_ACCESS[0], codename=ADMIN_ACCESS[1]
+    )
+    group.permissions.add(access)
+    add_page = Permission.objects.get(content_type__app_label="wagtailcore", codename="add_page")
+    for index in StoryIndexPage.objects.all():
+        GroupPagePermission.objects.get_or_create(group=group, page=index, permission=add_page)
+    return group
+
+
+def may_author_stories(member: Member) -> bool:
+    """Ambassadors with an active membership write and publish their own stories."""
+    return bool(
+        member.is_ambassador and member.status == MemberStatus.ACTIVE and member.user.is_active
+    )
+
+
+@transaction.atomic
+def ambassador_group_sync(member: Member) -> bool:
+    """Put the member's account in the story authors' group when they may author stories
+    (an active ambassador), and take it out otherwise; returns whether it is in the group."""
+    group = story_authors_group()
+    if may_author_stories(member):
+        member.user.groups.add(group)
+        return True
+    member.user.groups.remove(group)
+    return False
+
+
+def story_author_pages(user) -> Q:
+    """A filter for the pages a story author sees in admin listings: their own stories, and
+    the pages that are no story (the index, its ancestors, workshops)."""
+    from stories.models import StoryPage
+
+    story_ids = StoryPage.objects.exclude(owner=user).values("pk")
+    return ~Q(pk__in=story_ids)

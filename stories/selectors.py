@@ -1,0 +1,89 @@
+"""Reads for story pages and the stories listing."""
+
+from __future__ import annotations
+
+import json
+
+from django.utils.safestring import SafeString, mark_safe
+
+from network.models import MemberStatus
+from search.selectors import kind_label, search_related
+from stories.models import StoryIndexPage, StoryPage, WorkshopIndexPage
+from stories.search import KIND
+
+RELATED_LIMIT = 6
+
+
+def story_author_link(*, page: StoryPage) -> dict | None:
+    """The author as readers see them: None for anonymised stories (and unknown authors);
+    a link to the profile only while the membership is active."""
+    author = page.shown_author
+    if author is None:
+        return None
+    active = author.status == MemberStatus.ACTIVE
+    return {"name": author.public_name, "url": author.get_absolute_url() if active else ""}
+
+
+def story_links(*, page: StoryPage) -> dict[str, list]:
+    """The published cases and tools, the public PB processes and the workshop it links to."""
+    from budgeting.search import process_queryset
+
+    workshop = page.workshop if page.workshop_id and page.workshop.live else None
+    return {
+        "cases": list(page.cases.live().public().order_by("title")),
+        "tools": list(page.tools.live().public().order_by("title")),
+        "processes": list(
+            process_queryset()
+            .filter(pk__in=page.processes.values("pk"))
+            .order_by("title")
+            .prefetch_related(None)
+        ),
+        "workshop": workshop,
+    }
+
+
+def story_related(*, page: StoryPage, limit: int = RELATED_LIMIT) -> list[dict]:
+    """Cases, tools and stories like this one, from the knowledge index (public only)."""
+    documents = search_related(f"{KIND}:{page.pk}", limit=limit + 4)
+    return [
+        {"document": doc, "kind_label": kind_label(doc.kind)}
+        for doc in documents
+        if doc.visibility == "public"
+    ][:limit]
+
+
+def story_structured_data(*, page: StoryPage, author_link: dict | None) -> SafeString:
+    """The page's schema.org Article as JSON-LD, safe inside <script>; an author only when the
+    story names one."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Article",
+        "headline": page.title,
+        "description": page.summary,
+        "genre": page.get_kind_display(),
+    }
+    if page.first_published_at:
+        data["datePublished"] = page.first_published_at.isoformat()
+    if author_link:
+        data["author"] = {"@type": "Person", "name": author_link["name"]}
+    text = json.dumps(data, ensure_ascii=False)
+    escapes = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+    return mark_safe(text.translate(escapes))  # noqa: S308  (escaped for a script element)
+
+
+def story_page_context(*, page: StoryPage, user) -> dict:
+    """What a story page shows besides its own fields."""
+    author_link = story_author_link(page=page)
+    return {
+        "author_link": author_link,
+        "structured_data": story_structured_data(page=page, author_link=author_link),
+        "links": story_links(page=page) if page.pk else {},
+        "related": story_related(page=page) if page.pk and page.live else [],
+        "root_cause_labels": page.root_cause_labels(),
+        "index": page.get_parent(),
+    }
+
+
+def story_workshops_page(*, index: StoryIndexPage) -> WorkshopIndexPage | None:
+    """The live workshops page under the stories index, if there is one."""
+    return WorkshopIndexPage.objects.child_of(index).live().first()

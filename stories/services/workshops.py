@@ -1,0 +1,338 @@
+"""Writing workshops: registration with a waiting list, the capture session, and the drafts
+participants write in it (private to their author until they share them and an editor decides).
+
+Registration keeps `capacity` even when many members register at once: every change to a
+workshop's registrations first locks the workshop's row (`select_for_update`) inside a
+transaction, so counting the places taken and taking one happen as one step.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from network.models import Member
+from network.permissions import is_active_member, is_network_editor
+from stories.models import (
+    StoryDraft,
+    StoryIndexPage,
+    StoryPage,
+    WorkshopPage,
+    WorkshopRegistration,
+)
+from stories.selectors_workshops import workshop_is_facilitator, workshop_waiting_position
+from stories.services.stories import story_draft_create, story_html_from_text
+from stories.vocabularies import Disclosure, DraftStatus, RegistrationStatus
+
+logger = logging.getLogger(__name__)
+
+MEMBERS_ONLY_MESSAGE = gettext_lazy(
+    "Only active members can register for workshops. Your membership is not active yet."
+)
+# The prompt cards, in the order a participant answers them, and where each goes in a story.
+PROMPT_TO_NARRATIVE = {
+    "project": "what_we_tried",
+    "what_went_wrong": "what_happened",
+    "why": "why",
+    "lesson": "what_we_learned",
+    "do_differently": "do_differently",
+}
+
+
+class WorkshopClosed(ValidationError):
+    """The workshop has started or taken place: its registrations no longer change."""
+
+
+@dataclass(frozen=True)
+class RegistrationOutcome:
+    registration: WorkshopRegistration
+    position: int | None  # place on the waiting list, from 1; None when the member has a place
+    changed: bool  # False when the member was already registered or waiting
+
+
+@dataclass(frozen=True)
+class CancelOutcome:
+    registration: WorkshopRegistration | None  # None when the member was not registered
+    promoted: list[WorkshopRegistration] = field(default_factory=list)
+
+
+def _workshop_lock(workshop: WorkshopPage) -> WorkshopPage:
+    # Lock only the workshop's own row (not the page tree's): it serialises the changes to
+    # this workshop's registrations and nothing else. Must run inside a transaction.
+    return WorkshopPage.objects.select_for_update(of=("self",)).get(pk=workshop.pk)
+
+
+def _refuse_when_started(workshop: WorkshopPage) -> None:
+    if workshop.is_past:
+        raise WorkshopClosed(_("This workshop has already taken place."), code="past")
+    if workshop.has_started:
+        raise WorkshopClosed(_("This workshop has already started."), code="started")
+
+
+def _places_fill(workshop: WorkshopPage) -> list[WorkshopRegistration]:
+    """Give the free places to the waiting list, first come first served (lock held)."""
+    taken = workshop.registrations.filter(status=RegistrationStatus.REGISTERED).count()
+    free = max(workshop.capacity - taken, 0)
+    if not free:
+        return []
+    promoted = list(
+        workshop.registrations.filter(status=RegistrationStatus.WAITING)
+        .select_related("member__user")
+        .order_by("queued_at", "pk")[:free]
+    )
+    for registration in promoted:
+        registration.status = RegistrationStatus.REGISTERED
+        registration.save(update_fields=["status", "updated_at"])
+    return promoted
+
+
+def workshop_register(*, workshop: WorkshopPage, member: Member | None) -> RegistrationOutcome:
+    """Give `member` a place at `workshop`, or a place on its waiting list when it is full.
+
+    Only active members register; a workshop that has started refuses (`WorkshopClosed`).
+    Registering again changes nothing; registering after cancelling joins at the end of the
+    queue. Capacity holds under simultaneous registrations (the workshop row is locked).
+    """
+    if member is None or not is_active_member(member.user):
+        raise PermissionDenied(MEMBERS_ONLY_MESSAGE)
+    with transaction.atomic():
+        locked = _workshop_lock(workshop)
+        _refuse_when_started(locked)
+        registration = WorkshopRegistration.objects.filter(workshop=locked, member=member).first()
+        if registration is not None and registration.status != RegistrationStatus.CANCELLED:
+            return RegistrationOutcome(
+                registration, workshop_waiting_position(registration=registration), False
+            )
+        # places freed while nobody was there to take them go to the queue first
+        _places_fill(locked)
+        taken = locked.registrations.filter(status=RegistrationStatus.REGISTERED).count()
+        status = (
+            RegistrationStatus.REGISTERED if taken < locked.capacity else RegistrationStatus.WAITING
+        )
+        if registration is None:
+            registration = WorkshopRegistration.objects.create(
+                workshop=locked, member=member, status=status
+            )
+        else:
+            registration.status = status
+            registration.queued_at = timezone.now()  # back of the queue
+            registration.save(update_fields=["status", "queued_at", "updated_at"])
+        return RegistrationOutcome(
+            registration, workshop_waiting_position(registration=registration), True
+        )
+
+
+def workshop_cancel(*, workshop: WorkshopPage, member: Member) -> CancelOutcome:
+    """Cancel `member`'s place or place in the queue; a freed place goes to the first member
+    waiting, who is told by e-mail once the transaction commits. Refused once the workshop
+    has started (`WorkshopClosed`)."""
+    with transaction.atomic():
+        locked = _workshop_lock(workshop)
+        _refuse_when_started(locked)
+        registration = (
+            WorkshopRegistration.objects.filter(workshop=locked, member=member)
+            .exclude(status=RegistrationStatus.CANCELLED)
+            .first()
+        )
+        if registration is None:
+            return CancelOutcome(None)
+        registration.status = RegistrationStatus.CANCELLED
+        registration.save(update_fields=["status", "updated_at"])
+        promoted = _places_fill(locked)
+        for moved_up in promoted:
+            transaction.on_commit(
+                lambda moved_up=moved_up: _place_notify(workshop=locked, registration=moved_up)
+            )
+        return CancelOutcome(registration, promoted)
+
+
+def _place_notify(*, workshop: WorkshopPage, registration: WorkshopRegistration) -> None:
+    """Tell a member who moved up from the waiting list that they now have a place."""
+    address = registration.member.contact_email or registration.member.user.email
+    if not address:
+        return
+    url = workshop.get_full_url() or ""
+    try:
+        send_mail(
+            _("You have a place at %(title)s") % {"title": workshop.title},
+            _(
+                "A place opened up and it is yours: you are now registered for “%(title)s”.\n\n"
+                "If you cannot come after all, please cancel so that the next person can: "
+                "%(url)s\n"
+            )
+            % {"title": workshop.title, "url": url},
+            None,
+            [address],
+        )
+    except OSError:
+        # the place is theirs either way; the page says so
+        logger.warning(
+            "could not e-mail member %s about workshop %s",
+            registration.member_id,
+            workshop.pk,
+            exc_info=True,
+        )
+
+
+# -- the capture session
+
+
+def workshop_capture_set(*, workshop: WorkshopPage, user, open_: bool) -> None:
+    """Open or close the capture session. Facilitators of the workshop and editors may."""
+    if not (workshop_is_facilitator(workshop=workshop, user=user) or is_network_editor(user)):
+        raise PermissionDenied(_("Only the workshop's facilitators can open or close capture."))
+    # an update, not a page save: it is the workshop's state, not a new revision of its content
+    WorkshopPage.objects.filter(pk=workshop.pk).update(capture_open=open_)
+    workshop.capture_open = open_
+
+
+def _is_participant(workshop: WorkshopPage, member: Member) -> bool:
+    return workshop.registrations.filter(
+        member=member, status=RegistrationStatus.REGISTERED
+    ).exists()
+
+
+DRAFT_FIELDS = (
+    "title",
+    "kind",
+    "project",
+    "what_went_wrong",
+    "why",
+    "root_causes",
+    "lesson",
+    "do_differently",
+    "disclosure",
+    "consent",
+)
+
+
+def workshop_draft_save(
+    *,
+    workshop: WorkshopPage,
+    member: Member,
+    values: dict,
+    draft: StoryDraft | None = None,
+    share: bool = False,
+) -> StoryDraft:
+    """Save a participant's draft (a new one when `draft` is None) from the prompt cards.
+
+    New drafts need an open capture session and a place at the workshop; the author edits
+    their own drafts later too, until an editor has decided. With `share`, the draft goes to
+    the editors for review: that needs the author's consent (`values["consent"]`).
+    """
+    if draft is None:
+        if not workshop.capture_open:
+            raise PermissionDenied(_("The capture session is closed."))
+        if not is_active_member(member.user) or not _is_participant(workshop, member):
+            raise PermissionDenied(_("Only registered participants draft stories here."))
+        draft = StoryDraft(workshop=workshop, author=member)
+    elif draft.author_id != member.pk or draft.workshop_id != workshop.pk:
+        raise PermissionDenied(_("This draft is not yours."))
+    if not draft.editable:
+        raise ValidationError(_("An editor has already decided on this draft."), code="decided")
+    for name in DRAFT_FIELDS:
+        if name in values:
+            setattr(draft, name, values[name])
+    if share:
+        missing = [name for name in ("title", "kind") if not getattr(draft, name)]
+        if missing:
+            raise ValidationError(
+                {name: _("Needed before you share the story.") for name in missing},
+                code="required",
+            )
+        if not draft.consent:
+            raise ValidationError(
+                _("Tick the consent box to share your story for review."), code="consent"
+            )
+        draft.status = DraftStatus.SUBMITTED
+        draft.submitted_at = timezone.now()
+    draft.full_clean(exclude=["workshop", "author", "story"])
+    draft.save()
+    return draft
+
+
+def workshop_draft_withdraw(*, draft: StoryDraft, member: Member) -> StoryDraft:
+    """Take a shared draft back before an editor has decided: private again."""
+    if draft.author_id != member.pk:
+        raise PermissionDenied(_("This draft is not yours."))
+    if draft.status != DraftStatus.SUBMITTED:
+        raise ValidationError(_("Only drafts waiting for review can be taken back."))
+    draft.status = DraftStatus.PRIVATE
+    draft.consent = False
+    draft.submitted_at = None
+    draft.save(update_fields=["status", "consent", "submitted_at", "updated_at"])
+    return draft
+
+
+# -- review by editors
+
+
+def _require_reviewer(user) -> None:
+    if not (is_network_editor(user) or (user and user.has_perm("stories.change_storydraft"))):
+        raise PermissionDenied(_("Only editors review workshop drafts."))
+
+
+@transaction.atomic
+def workshop_draft_accept(*, draft: StoryDraft, reviewer) -> StoryPage:
+    """Turn a draft shared for review into an unpublished story under the stories index above
+    its workshop, linked to the workshop and to the draft; the draft becomes ACCEPTED.
+
+    Only drafts whose author consented and shared them; the story keeps the author's chosen
+    disclosure and waits in the admin for an editor to publish it.
+    """
+    _require_reviewer(reviewer)
+    draft = (
+        StoryDraft.objects.select_for_update().select_related("author", "workshop").get(pk=draft.pk)
+    )
+    if draft.status != DraftStatus.SUBMITTED or not draft.consent:
+        raise ValidationError(_("Only drafts shared for review can be accepted."))
+    workshop = draft.workshop
+    index = StoryIndexPage.objects.ancestor_of(workshop).first()
+    if index is None:
+        raise ValidationError(_("The workshop is not under a stories page."))
+    narrative = {
+        story_field: story_html_from_text(getattr(draft, prompt))
+        for prompt, story_field in PROMPT_TO_NARRATIVE.items()
+        if getattr(draft, prompt).strip()
+    }
+    story = story_draft_create(
+        index=index,
+        author=draft.author,
+        title=draft.title or _("Story from %(workshop)s") % {"workshop": workshop.title},
+        kind=draft.kind,
+        disclosure=draft.disclosure or Disclosure.PUBLIC_ANONYMOUS,
+        disclosure_consent=True,
+        narrative=narrative,
+        root_causes=list(draft.root_causes or []),
+        summary=Truncator(draft.what_went_wrong or draft.project).chars(300),
+        workshop=workshop,
+    )
+    draft.story = story
+    draft.status = DraftStatus.ACCEPTED
+    draft.reviewed_at = timezone.now()
+    draft.reviewed_by = reviewer
+    draft.save(update_fields=["story", "status", "reviewed_at", "reviewed_by", "updated_at"])
+    return story
+
+
+@transaction.atomic
+def workshop_draft_decline(*, draft: StoryDraft, reviewer, note: str = "") -> StoryDraft:
+    """Decline a draft shared for review, with an optional note that its author sees."""
+    _require_reviewer(reviewer)
+    draft = StoryDraft.objects.select_for_update().get(pk=draft.pk)
+    if draft.status != DraftStatus.SUBMITTED:
+        raise ValidationError(_("Only drafts shared for review can be declined."))
+    draft.status = DraftStatus.DECLINED
+    draft.review_note = note.strip()
+    draft.reviewed_at = timezone.now()
+    draft.reviewed_by = reviewer
+    draft.save(update_fields=["status", "review_note", "reviewed_at", "reviewed_by", "updated_at"])
+    return draft

@@ -1,0 +1,228 @@
+"""Registering for a story workshop: places, the waiting list, cancelling, and capacity under
+simultaneous sign-ups (PostgreSQL)."""
+
+import threading
+
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, connections
+
+import pytest
+
+from network.factories import MemberFactory
+from network.models import MemberStatus
+from stories.models import WorkshopRegistration
+from stories.services.workshops import workshop_cancel, workshop_register
+from stories.vocabularies import RegistrationStatus
+from stories.workshop_factories import days_from_now, workshop_tree
+
+
+@pytest.fixture
+def workshop(home_page):
+    return workshop_tree(home_page, capacity=2)
+
+
+def statuses(workshop) -> dict[str, str]:
+    return dict(workshop.registrations.values_list("member__display_name", "status").order_by("pk"))
+
+
+def test_members_take_places_then_queue_in_order(workshop):
+    ada, ben, cy, dee = (MemberFactory(display_name=name) for name in ("Ada", "Ben", "Cy", "Dee"))
+    assert workshop_register(workshop=workshop, member=ada).position is None
+    assert workshop_register(workshop=workshop, member=ben).position is None
+    assert workshop_register(workshop=workshop, member=cy).position == 1
+    assert workshop_register(workshop=workshop, member=dee).position == 2
+    assert statuses(workshop) == {
+        "Ada": "registered",
+        "Ben": "registered",
+        "Cy": "waiting",
+        "Dee": "waiting",
+    }
+
+
+def test_registering_twice_keeps_one_row_and_the_same_place(workshop):
+    ada = MemberFactory()
+    workshop_register(workshop=workshop, member=ada)
+    again = workshop_register(workshop=workshop, member=ada)
+    assert not again.changed
+    assert WorkshopRegistration.objects.filter(workshop=workshop, member=ada).count() == 1
+
+
+def test_cancelling_a_place_moves_the_first_waiting_member_up_and_mails_them(
+    workshop, django_capture_on_commit_callbacks
+):
+    ada, ben, cy, dee = (MemberFactory(display_name=name) for name in ("Ada", "Ben", "Cy", "Dee"))
+    for member in (ada, ben, cy, dee):
+        workshop_register(workshop=workshop, member=member)
+    with django_capture_on_commit_callbacks(execute=True):
+        outcome = workshop_cancel(workshop=workshop, member=ada)
+    assert [r.member for r in outcome.promoted] == [cy]
+    assert statuses(workshop)["Cy"] == "registered"
+    assert statuses(workshop)["Ada"] == "cancelled"
+    dee_row = WorkshopRegistration.objects.get(member=dee)
+    assert workshop_register(workshop=workshop, member=dee).position == 1  # moved up the queue
+    assert dee_row.status == RegistrationStatus.WAITING
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == [cy.contact_email]
+    assert workshop.title in mail.outbox[0].subject
+
+
+def test_leaving_the_queue_moves_nobody_into_a_place(workshop):
+    members = [MemberFactory() for _ in range(3)]
+    for member in members:
+        workshop_register(workshop=workshop, member=member)
+    outcome = workshop_cancel(workshop=workshop, member=members[2])
+    assert outcome.promoted == []
+    assert workshop.registrations.filter(status=RegistrationStatus.REGISTERED).count() == 2
+
+
+def test_registering_again_after_cancelling_joins_the_back_of_the_queue(workshop):
+    ada, ben, cy, dee = (MemberFactory(display_name=name) for name in ("Ada", "Ben", "Cy", "Dee"))
+    for member in (ada, ben, cy):
+        workshop_register(workshop=workshop, member=member)
+    workshop_cancel(workshop=workshop, member=cy)
+    workshop_register(workshop=workshop, member=dee)
+    outcome = workshop_register(workshop=workshop, member=cy)
+    assert outcome.position == 2
+    assert WorkshopRegistration.objects.filter(member=cy).count() == 1
+
+
+def test_places_freed_by_a_larger_capacity_go_to_the_queue_first(workshop):
+    ada, ben, cy, dee = (MemberFactory(display_name=name) for name in ("Ada", "Ben", "Cy", "Dee"))
+    for member in (ada, ben, cy):
+        workshop_register(workshop=workshop, member=member)
+    workshop.capacity = 3
+    workshop.save()
+    assert workshop_register(workshop=workshop, member=dee).position == 1
+    assert statuses(workshop)["Cy"] == "registered"
+
+
+def test_past_and_started_workshops_refuse_registration_and_cancelling(home_page):
+    past = workshop_tree(home_page, starts_at=days_from_now(-3), ends_at=days_from_now(-3, 20))
+    member = MemberFactory()
+    with pytest.raises(ValidationError, match="already taken place"):
+        workshop_register(workshop=past, member=member)
+    with pytest.raises(ValidationError, match="already taken place"):
+        workshop_cancel(workshop=past, member=member)
+    assert not past.registrations.exists()
+
+
+def test_only_active_members_register(workshop):
+    pending = MemberFactory(status=MemberStatus.PENDING)
+    with pytest.raises(PermissionDenied):
+        workshop_register(workshop=workshop, member=pending)
+    with pytest.raises(PermissionDenied):
+        workshop_register(workshop=workshop, member=None)
+
+
+# -- the routes
+
+
+def test_register_route_says_where_the_member_is_in_the_queue(client, workshop):
+    for _ in range(2):
+        workshop_register(workshop=workshop, member=MemberFactory())
+    member = MemberFactory()
+    client.force_login(member.user)
+    response = client.post(workshop.url + "register/", follow=True)
+    assert response.redirect_chain[-1][0].endswith(workshop.url + "#registration")
+    text = response.content.decode()
+    assert "you are number 1 on the waiting list" in text
+    assert "You are number 1 on the waiting list." in text
+    assert "Leave the waiting list" in text
+
+    response = client.post(workshop.url + "cancel/", follow=True)
+    assert "Your registration is cancelled." in response.content.decode()
+    assert WorkshopRegistration.objects.get(member=member).status == RegistrationStatus.CANCELLED
+
+
+def test_register_route_sends_visitors_to_sign_in_and_refuses_get(client, workshop):
+    response = client.post(workshop.url + "register/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=")
+    assert not workshop.registrations.exists()
+    client.force_login(MemberFactory().user)
+    assert client.get(workshop.url + "register/").status_code == 405
+    assert not workshop.registrations.exists()
+
+
+def test_register_route_needs_the_csrf_token(workshop):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(MemberFactory().user)
+    assert client.post(workshop.url + "register/").status_code == 403
+    assert not workshop.registrations.exists()
+
+
+def test_register_route_tells_a_pending_member_why_not(client, workshop):
+    client.force_login(MemberFactory(status=MemberStatus.PENDING).user)
+    response = client.post(workshop.url + "register/", follow=True)
+    assert "Your membership is not active yet." in response.content.decode()
+    assert not workshop.registrations.exists()
+
+
+# -- simultaneous sign-ups
+
+
+@pytest.mark.django_db(transaction=True)
+def test_capacity_holds_when_thirty_members_register_at_once(home_page):
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks (select_for_update) need PostgreSQL; SQLite locks the whole file")
+    workshop = workshop_tree(home_page, capacity=10)
+    members = [MemberFactory() for _ in range(30)]
+    barrier = threading.Barrier(len(members))
+    errors: list[BaseException] = []
+
+    def register(member):
+        try:
+            barrier.wait()
+            workshop_register(workshop=workshop, member=member)
+        except BaseException as error:  # reported below, not lost in the thread
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=register, args=(member,)) for member in members]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    rows = list(workshop.registrations.order_by("queued_at", "pk"))
+    assert sum(row.status == RegistrationStatus.REGISTERED for row in rows) == 10
+    waiting = [row for row in rows if row.status == RegistrationStatus.WAITING]
+    assert len(waiting) == 20
+    # the queue is consistent: positions 1..20 with no gaps or duplicates
+    from stories.selectors_workshops import workshop_waiting_position
+
+    assert [workshop_waiting_position(registration=row) for row in waiting] == list(range(1, 21))
+    # everyone who got a place registered before everyone who waits
+    last_place = max(row.queued_at for row in rows if row.status == RegistrationStatus.REGISTERED)
+    assert all(row.queued_at >= last_place for row in waiting)
+
+    # ten cancel at once: exactly ten move up, in queue order
+    leavers = [row.member for row in rows if row.status == RegistrationStatus.REGISTERED]
+    barrier = threading.Barrier(len(leavers))
+
+    def cancel(member):
+        try:
+            barrier.wait()
+            workshop_cancel(workshop=workshop, member=member)
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=cancel, args=(member,)) for member in leavers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    registered = set(
+        workshop.registrations.filter(status=RegistrationStatus.REGISTERED).values_list(
+            "member_id", flat=True
+        )
+    )
+    assert registered == {row.member_id for row in waiting[:10]}

@@ -1,0 +1,1 @@
+"""Views of the stories area: stories (`stories.views.stories`) and workshops."""

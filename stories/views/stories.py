@@ -1,0 +1,157 @@
+"""The stories' routes (served by StoryIndexPage): the faceted listing, the share form, and the
+answer to visitors who may not read a members-only story."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+
+from network.models import Member
+from network.permissions import is_active_member
+from search.forms import InvalidSearch, listing_query_from_params
+from search.query import SearchQuery, SearchResults, Sort
+from search.selectors import search_run, search_visibility_for
+from search.views import search_page_links
+from stories.forms.stories import StoryShareForm
+from stories.models.stories import STORIES_PER_PAGE, StoryIndexPage, StoryPage
+from stories.search import KIND
+from stories.selectors import story_workshops_page
+from stories.services.stories import story_draft_create, story_html_from_text
+
+SORTS = (Sort.NEWEST, Sort.RELEVANCE)
+# The facets of the listing, in the order of the filter panel.
+STORY_FACETS = ("outcome", "root_cause", "country", "theme", "method")
+
+
+def story_query(request: HttpRequest) -> SearchQuery:
+    """The listing's search from the URL; raises InvalidSearch with a message.
+
+    Newest first, unless words are searched for (then by relevance) or a sort is chosen.
+    """
+    params = request.GET
+    if not params.get("sort"):
+        params = params.copy()
+        params["sort"] = Sort.RELEVANCE if params.get("q", "").strip() else Sort.NEWEST
+    return listing_query_from_params(
+        params,
+        kind_label_plural=_("stories"),
+        facets=STORY_FACETS,
+        sorts=SORTS,
+        kinds=(KIND,),
+        visibility=search_visibility_for(request.user),
+        page_size=STORIES_PER_PAGE,
+    )
+
+
+def story_listing(request: HttpRequest, index: StoryIndexPage) -> HttpResponse:
+    """Every story the visitor may read, faceted by kind, root cause, country, theme and
+    method, through the knowledge index."""
+    query: SearchQuery | None = None
+    results: SearchResults | None = None
+    error = None
+    try:
+        query = story_query(request)
+    except InvalidSearch as invalid:
+        error = str(invalid)
+    else:
+        results = search_run(query)
+    links = search_page_links(request.path, query, results)
+    facets = [facet for facet in links["facets"] if facet["name"] in STORY_FACETS]
+    facets.sort(key=lambda facet: STORY_FACETS.index(facet["name"]))
+    labels = {facet["name"]: {v["value"]: v["label"] for v in facet["values"]} for facet in facets}
+    context = index.get_context(request)
+    context.update(
+        links,
+        query=query,
+        results=results,
+        error=error,
+        facets=facets,
+        sort_options=[o for o in links["sort_options"] if o["value"] in SORTS],
+        cards=[_card(hit, labels) for hit in links["hits"]],
+        workshops_page=story_workshops_page(index=index),
+        feed_url=index.url + index.reverse_subpage("feed"),
+        share_url=index.url + index.reverse_subpage("share"),
+    )
+    return TemplateResponse(
+        request, "stories/story_index_page.html", context, status=400 if error else 200
+    )
+
+
+def _card(hit: dict, labels: dict[str, dict[str, str]]) -> dict:
+    document = hit["document"]
+
+    def names(facet: str, values) -> list[str]:
+        return [labels.get(facet, {}).get(value, value) for value in values]
+
+    return {
+        **hit,
+        "kind": names("outcome", [document.outcome] if document.outcome else []),
+        "countries": names("country", document.countries),
+        "root_causes": names("root_cause", document.root_causes),
+        "members_only": document.visibility == "members",
+    }
+
+
+def story_members_only(request: HttpRequest, page: StoryPage) -> HttpResponse:
+    """What a visitor who may not read a members-only story sees: a page saying to sign in
+    (status 403), with nothing of the story but its title."""
+    context = {
+        "page": page,
+        "login_url": redirect_to_login(page.url)["Location"],
+        "signed_in": request.user.is_authenticated,
+    }
+    return TemplateResponse(request, "stories/story_members_only.html", context, status=403)
+
+
+def story_share(request: HttpRequest, index: StoryIndexPage) -> HttpResponse:
+    """Signed-in active members share a story: a draft for an editor to review."""
+    share_path = index.url + index.reverse_subpage("share")
+    if not request.user.is_authenticated:
+        return redirect_to_login(share_path)
+    member = Member.objects.filter(user=request.user).first()
+    context = index.get_context(request)
+    if member is None or not is_active_member(request.user):
+        context["not_member"] = True
+        return TemplateResponse(request, "stories/story_share.html", context, status=403)
+    if request.method == "POST":
+        form = StoryShareForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            story_draft_create(
+                index=index,
+                author=member,
+                title=data["title"],
+                kind=data["kind"],
+                summary=data["summary"],
+                disclosure=data["disclosure"],
+                disclosure_consent=data["consent"],
+                root_causes=data["root_causes"],
+                narrative={
+                    name: story_html_from_text(text) for name, text in form.narrative().items()
+                },
+                country=data["country"],
+                municipality=data["municipality"],
+                started_on=data["started_on"],
+                ended_on=data["ended_on"],
+            )
+            messages.success(
+                request,
+                _(
+                    "Thank you for sharing “%(title)s”. An editor will review it before it is "
+                    "published; we will not change how you chose to be named."
+                )
+                % {"title": data["title"]},
+            )
+            return HttpResponseRedirect(share_path + "?shared=1")
+    else:
+        form = StoryShareForm()
+    context.update(form=form, shared=request.GET.get("shared") == "1", member=member)
+    return TemplateResponse(
+        request,
+        "stories/story_share.html",
+        context,
+        status=400 if form.is_bound and form.errors else 200,
+    )

@@ -1,0 +1,91 @@
+"""An ambassador publishes an anonymised slip-up in the Wagtail admin; it then appears, naming
+nobody, in the stories listing, in search and in the Atom feed. Pages pass axe and the CSP."""
+
+import pytest
+
+from network.factories import PASSWORD, CountryFactory, MemberFactory, UserFactory
+from search.outbox import outbox_drain
+from stories.factories import StoryIndexPageFactory
+from stories.permissions import ambassador_group_sync
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AUTHOR = "Ilmatar Väinämöinen"
+TITLE = "Pop-up library that opened in the rain"
+
+
+def goto(page, url):
+    response = page.goto(url)
+    page.wait_for_load_state("load")
+    return response
+
+
+def drain() -> None:
+    while outbox_drain(force=True).entries:
+        pass
+
+
+def test_ambassador_publishes_an_anonymised_slip_up(
+    live_server, home_page, page, page_log, axe_check, screenshot
+):
+    CountryFactory(key="fi", name="Finland")
+    index = StoryIndexPageFactory(parent=home_page)
+    ambassador = MemberFactory(
+        user=UserFactory(username="ilmatar"), display_name=AUTHOR, is_ambassador=True
+    )
+    ambassador_group_sync(ambassador)
+
+    # sign in to the admin and write the story
+    goto(page, live_server.url + "/admin/login/")
+    page.fill("input[name=username]", "ilmatar")
+    page.fill("input[name=password]", PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state("load")
+    goto(page, live_server.url + f"/admin/pages/add/stories/storypage/{index.pk}/")
+    page.locator("#id_title").fill(TITLE)
+    page.get_by_label("Slip-up").check()
+    page.locator("#id_summary").fill("We planned a library for sunny days and it rained.")
+    page.get_by_label("Public, without my name").check()
+    page.get_by_label("the author agrees to publish it this way").check()
+    page.locator("#id_municipality").fill("Oulu")
+    what_we_tried = page.locator('[data-contentpath="what_we_tried"] [contenteditable=true]')
+    what_we_tried.click()
+    page.keyboard.type("Books in a tent at the market square.")
+    # Draftail writes its hidden input when the editor loses focus
+    page.locator("#id_municipality").click()
+    page.wait_for_function(
+        "document.getElementById('id_what_we_tried').value.includes('Books in a tent')"
+    )
+    # publish: the action menu opens with the arrow next to "Save draft"
+    page.locator("button.w-dropdown__toggle, [data-w-dropdown-target=toggle]").last.click()
+    page.get_by_role("button", name="Publish").click()
+    page.wait_for_load_state("load")
+    assert f"Page '{TITLE}' created and published." in page.content()
+    screenshot("stories-admin-published")
+    drain()
+    page.context.clear_cookies()
+
+    # the listing, filtered by kind, shows it without a name
+    goto(page, live_server.url + index.url + "?outcome=slip-up")
+    assert TITLE in page.content()
+    assert AUTHOR not in page.content()
+    axe_check()
+    screenshot("stories-listing")
+    page.get_by_role("link", name=TITLE).click()
+    page.wait_for_load_state("load")
+    assert page.locator("h1").inner_text() == TITLE
+    assert "Told anonymously" in page.content()
+    assert "Books in a tent at the market square." in page.content()
+    assert AUTHOR not in page.content()
+    axe_check()
+    screenshot("stories-page")
+
+    # search and the feed
+    goto(page, live_server.url + "/search/?q=pop-up+library")
+    assert "opened in the rain" in page.content()
+    assert AUTHOR not in page.content()
+    response = goto(page, live_server.url + index.url + "feed/")
+    feed = response.text()
+    assert TITLE in feed
+    assert AUTHOR not in feed
+    assert page_log.page_errors == []
