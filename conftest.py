@@ -59,6 +59,23 @@ def home_page(db):
 
 
 @pytest.fixture
+def home(db):
+    """A home page added beside whatever the tree holds, serving the default site, as the demo
+    and production trees have (the content apps' tests build their areas under it)."""
+    from wagtail.models import Page, Site
+
+    from portal.models import HomePage
+
+    root = Page.get_first_root_node()
+    home = HomePage(title="Kokeilu", slug="kokeilu-home")
+    root.add_child(instance=home)
+    Site.objects.update_or_create(
+        is_default_site=True, defaults={"root_page": home, "hostname": "localhost", "port": 80}
+    )
+    return home
+
+
+@pytest.fixture
 def standard_page(home_page):
     """An 'About' StandardPage under the home page, linked from the header navigation."""
     from portal.models import NavigationSettings, StandardPage

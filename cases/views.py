@@ -20,9 +20,9 @@ from cases import exports
 from cases.models.pages import CASES_PER_PAGE, CaseIndexPage
 from cases.selectors import case_compare_rows, cases_for_compare
 from search.forms import InvalidSearch, listing_query_from_params
-from search.query import SearchQuery, SearchResults, Sort
-from search.selectors import search_run, search_visibility_for
-from search.views import search_page_links
+from search.listing import Listing, listing_run
+from search.query import SearchQuery, Sort
+from search.selectors import search_visibility_for
 
 KIND = "case"
 SORTS = (Sort.RELEVANCE, Sort.NEWEST, Sort.YEAR)
@@ -58,35 +58,17 @@ def library_query(request: HttpRequest, *, page_size: int = CASES_PER_PAGE) -> S
 
 def library_page(request: HttpRequest, index: CaseIndexPage) -> HttpResponse:
     """The faceted library: filters, sort, country overview, cards with a compare checkbox."""
-    query: SearchQuery | None = None
-    results: SearchResults | None = None
-    error = None
-    try:
-        query = library_query(request)
-    except InvalidSearch as invalid:
-        error = str(invalid)
-    else:
-        results = search_run(query)
-    links = search_page_links(request.path, query, results)
-    facets = [facet for facet in links["facets"] if facet["name"] in LIBRARY_FACETS]
-    facets.sort(key=lambda facet: LIBRARY_FACETS.index(facet["name"]))
-    labels = {facet["name"]: {v["value"]: v["label"] for v in facet["values"]} for facet in facets}
+    listing = listing_run(request, build_query=library_query, facet_names=LIBRARY_FACETS)
     context = index.get_context(request)
     context.update(
-        links,
-        query=query,
-        results=results,
-        error=error,
-        facets=facets,
-        sort_options=_sort_options(links["sort_options"]),
-        cards=[_card(hit, labels) for hit in links["hits"]],
-        country_overview=_country_overview(facets),
+        listing.context(),
+        sort_options=_sort_options(listing.links["sort_options"]),
+        cards=[_card(hit, listing) for hit in listing.links["hits"]],
+        country_overview=_country_overview(listing.facets),
         export_query=_export_query(request),
         compare_max=COMPARE_MAX,
     )
-    return TemplateResponse(
-        request, "cases/case_index_page.html", context, status=400 if error else 200
-    )
+    return TemplateResponse(request, "cases/case_index_page.html", context, status=listing.status)
 
 
 def export_response(request: HttpRequest, index: CaseIndexPage, fmt: str) -> HttpResponse:
@@ -157,18 +139,14 @@ def _sort_options(options: list[dict]) -> list[dict]:
     ]
 
 
-def _card(hit: dict, labels: dict[str, dict[str, str]]) -> dict:
+def _card(hit: dict, listing: Listing) -> dict:
     document = hit["document"]
-
-    def names(facet: str, values) -> list[str]:
-        return [labels.get(facet, {}).get(value, value) for value in values]
-
     return {
         **hit,
         "pk": document.id.split(":", 1)[1],
-        "countries": names("country", document.countries),
-        "status": names("status", [document.status] if document.status else []),
-        "outcomes": names(
+        "countries": listing.names("country", document.countries),
+        "status": listing.names("status", [document.status] if document.status else []),
+        "outcomes": listing.names(
             "experiment_outcome",
             [v for v in document.experiment_outcomes if v.startswith("hypothesis-")],
         ),

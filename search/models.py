@@ -57,10 +57,29 @@ class IndexedFacetValue(models.Model):
                 fields=["document", "field", "value"], name="search_facet_value_unique"
             )
         ]
-        indexes = [models.Index(fields=["field", "value"], name="search_facet_field_value")]
+        # Covering: a selection's documents come from the index alone.
+        indexes = [
+            models.Index(fields=["field", "value", "document"], name="search_facet_value_document")
+        ]
 
     def __str__(self) -> str:
         return f"{self.document_id} {self.field}={self.value}"
+
+
+class IndexState(models.Model):
+    """One row: a token that every write to the database engine's index replaces, in the same
+    transaction, so that facet counts cached for an older index are never served, and the
+    number of documents the index held after that write."""
+
+    token = models.CharField(_("token"), max_length=32)
+    documents = models.PositiveIntegerField(_("documents"), default=0)
+
+    class Meta:
+        verbose_name = _("index state")
+        verbose_name_plural = _("index states")
+
+    def __str__(self) -> str:
+        return self.token
 
 
 class OutboxEntry(models.Model):

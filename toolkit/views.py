@@ -14,10 +14,10 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpR
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from search.forms import InvalidSearch, listing_query_from_params
-from search.query import SearchQuery, SearchResults, Sort
-from search.selectors import search_run, search_visibility_for
-from search.views import search_page_links
+from search.forms import listing_query_from_params
+from search.listing import Listing, listing_run
+from search.query import SearchQuery, Sort
+from search.selectors import search_visibility_for
 from toolkit import services
 from toolkit.models import RESOURCES_PER_PAGE
 from toolkit.navigator import ANSWER_NAMES, NavigatorAnswers, navigator_rank
@@ -64,42 +64,24 @@ def toolkit_query(request: HttpRequest) -> SearchQuery:
 
 def toolkit_listing_context(request: HttpRequest, *, page) -> tuple[dict, int]:
     """Context and status of the listing: facets, active filters, sort, hits, pagination."""
-    query: SearchQuery | None = None
-    results: SearchResults | None = None
-    error = None
-    try:
-        query = toolkit_query(request)
-    except InvalidSearch as invalid:
-        error = str(invalid)
-    else:
-        results = search_run(query)
-    links = search_page_links(request.path, query, results)
-    facets = [facet for facet in links["facets"] if facet["name"] in TOOLKIT_FACETS]
-    facets.sort(key=lambda facet: TOOLKIT_FACETS.index(facet["name"]))
-    labels = {facet["name"]: {v["value"]: v["label"] for v in facet["values"]} for facet in facets}
+    listing = listing_run(request, build_query=toolkit_query, facet_names=TOOLKIT_FACETS)
+    query = listing.query
     sort_options = [
         option
-        for option in links["sort_options"]
+        for option in listing.links["sort_options"]
         if option["value"] in SORTS and (query and query.text or option["value"] != Sort.RELEVANCE)
     ]
     context = {
-        **links,
-        "query": query,
-        "results": results,
-        "error": error,
-        "facets": facets,
+        **listing.context(),
         "sort_options": sort_options,
-        "cards": [_card(hit, labels) for hit in links["hits"]],
+        "cards": [_card(hit, listing) for hit in listing.links["hits"]],
     }
-    return context, 400 if error else 200
+    return context, listing.status
 
 
-def _card(hit: dict, labels: dict[str, dict[str, str]]) -> dict:
+def _card(hit: dict, listing: Listing) -> dict:
     document = hit["document"]
-
-    def names(facet: str, values) -> list[str]:
-        return [labels.get(facet, {}).get(value, value) for value in values]
-
+    names = listing.names
     return {
         **hit,
         "formats": names("format", document.formats),

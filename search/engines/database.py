@@ -11,20 +11,28 @@ databases use the same rules so that they pass the same contract tests:
 - title weighs more than summary, which weighs more than body.
 
 Facets are disjunctive: each facet is counted with the text, the base filters and every other
-facet's selections applied, but not its own. The number of queries per search is bounded by the
-number of facets, never by the number of results.
+facet's selections applied, but not its own. All facets are counted in one query, whatever the
+number of selections or results (see `_facet_counts_sql`). Without text, the total and the
+facet counts of an index of COUNTS_CACHE_MIN_DOCUMENTS or more are cached (Django's default
+cache) under a token that every write replaces in the same transaction (`IndexState`): browsing
+without text (the empty search page, the listings) does not count the whole index on every
+request, and never sees an older index's counts. A rebuild refreshes the planner statistics,
+so that the first queries after a bulk load are planned for its real size.
 """
 
 from __future__ import annotations
 
 import datetime
+import hashlib
 import html
 import re
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from itertools import batched
 
+from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 from django.db.models import Count, Exists, F, OuterRef, QuerySet
@@ -34,13 +42,16 @@ from django.utils.safestring import mark_safe
 
 from search.documents import SearchDocument, Visibility
 from search.engines.base import SearchEngine
-from search.facets import FACETS, FACETS_BY_NAME, Facet, facet_values
-from search.models import IndexedDocument, IndexedFacetValue
-from search.query import MAX_QUERY_LENGTH, FacetValue, Hit, SearchQuery, SearchResults, Sort
+from search.facets import FACETS, FACETS_BY_NAME, facet_values
+from search.models import IndexedDocument, IndexedFacetValue, IndexState
+from search.query import MAX_QUERY_LENGTH, Hit, SearchQuery, SearchResults, Sort
 
 MAX_TERMS = 32  # more words than this add cost, not precision
 MAX_BODY_LENGTH = 200_000  # PostgreSQL refuses tsvectors over 1 MB
 INDEX_BATCH_SIZE = 500
+COUNTS_CACHE_SECONDS = 3600  # counts are keyed by the index token: this only bounds memory
+# Smaller indexes are counted in a few milliseconds: caching them would buy nothing.
+COUNTS_CACHE_MIN_DOCUMENTS = 5_000
 
 # Highlight markers: control characters that `clean_text` removes from every indexed text, so
 # they can only come from the highlighter and survive HTML escaping unchanged.
@@ -113,6 +124,9 @@ class FullText:
 
     def on_clear(self) -> None:
         """Forget all text (nothing to do on PostgreSQL)."""
+
+    def analyze(self) -> None:
+        """Refresh the planner's statistics of the index tables (after a bulk load)."""
 
 
 def _table() -> str:
@@ -201,6 +215,11 @@ class SqliteFullText(FullText):
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM search_fts")
 
+    def analyze(self):
+        with connection.cursor() as cursor:
+            for model in (IndexedDocument, IndexedFacetValue):
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+
 
 class PostgresFullText(FullText):
     # ts_rank_cd weights for D, C, B, A: body (C) counts a tenth of title (A).
@@ -278,6 +297,11 @@ class PostgresFullText(FullText):
             cursor.execute(sql, (self.WEIGHTS, expression, Visibility.PUBLIC, limit))
             return [(row[0], float(row[1])) for row in cursor.fetchall()]
 
+    def analyze(self):
+        with connection.cursor() as cursor:
+            for model in (IndexedDocument, IndexedFacetValue):
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+
 
 def _marked_fields(values: Sequence[str | None]) -> dict[str, str]:
     # Only fields where something matched: the caller shows the plain field otherwise.
@@ -327,6 +351,8 @@ class DatabaseEngine(SearchEngine):
                 )
                 full_text.on_insert(rows)
                 written += len(rows)
+            if written:
+                _index_changed()
         return written
 
     def delete(self, ids: Iterable[str]) -> int:
@@ -335,7 +361,10 @@ class DatabaseEngine(SearchEngine):
         if not ids:
             return 0
         with transaction.atomic():
-            return self._delete_rows(_full_text(), ids)
+            removed = self._delete_rows(_full_text(), ids)
+            if removed:
+                _index_changed()
+            return removed
 
     def clear(self) -> None:
         """Remove every document."""
@@ -344,13 +373,16 @@ class DatabaseEngine(SearchEngine):
             full_text.on_clear()
             IndexedFacetValue.objects.all().delete()
             IndexedDocument.objects.all().delete()
+            _index_changed()
 
     def rebuild(self, docs: Iterable[SearchDocument]) -> int:
         """Replace the whole index in one transaction: readers see the old index until the new
         one is complete."""
         with transaction.atomic():
             self.clear()
-            return self.index(docs)
+            written = self.index(docs)
+            _full_text().analyze()
+        return written
 
     @staticmethod
     def _delete_rows(full_text: FullText, doc_ids: Sequence[str]) -> int:
@@ -406,7 +438,14 @@ class DatabaseEngine(SearchEngine):
         candidates = base.filter(id__in=full_text.match_ids(words)) if words else base
         matched = self._select(candidates, selections)
 
-        total = matched.count()
+        # Without text, the total and the counts depend only on the filters: cached.
+        cache_key = _counts_cache_key(query, selections) if not words else None
+        cached = cache.get(cache_key) if cache_key else None
+        if cached is not None and (cached["facets"] is not None or not query.with_facets):
+            total = cached["total"]
+        else:
+            cached = None
+            total = matched.count()
         offset = (query.page - 1) * query.page_size
         scores: dict[int, float] = {}
         if offset >= total:
@@ -431,7 +470,22 @@ class DatabaseEngine(SearchEngine):
             for pk in ids
             if pk in documents
         ]
-        facets = self._facets(candidates, selections) if query.with_facets else {}
+        if cached is not None and query.with_facets:
+            counts = cached["facets"]
+        else:
+            counts = self._facet_counts(candidates, selections) if query.with_facets else None
+            if cache_key and cached is None:
+                cache.set(
+                    cache_key, {"total": total, "facets": counts}, timeout=COUNTS_CACHE_SECONDS
+                )
+        facets = (
+            {
+                facet.name: facet_values(facet, counts.get(facet.name, {}), selections)
+                for facet in FACETS
+            }
+            if counts is not None
+            else {}
+        )
         return SearchResults(query=query, total=total, hits=hits, facets=facets, engine=self.name)
 
     def suggest(self, prefix: str, *, limit: int = 8) -> list[SearchDocument]:
@@ -533,13 +587,13 @@ class DatabaseEngine(SearchEngine):
 
     @staticmethod
     def _select(documents: QuerySet, selections: dict[str, tuple[str, ...]]) -> QuerySet:
-        # OR within a facet (value IN ...), AND across facets (one EXISTS per facet).
+        # OR within a facet (value IN ...), AND across facets (one id set per facet). Each set
+        # comes from the covering (field, value, document) index, so a rare value is found
+        # without walking the documents (as a correlated EXISTS per document made SQLite do).
         for name, values in selections.items():
             documents = documents.filter(
-                Exists(
-                    IndexedFacetValue.objects.filter(
-                        document_id=OuterRef("pk"), field=name, value__in=values
-                    )
+                id__in=IndexedFacetValue.objects.filter(field=name, value__in=values).values(
+                    "document_id"
                 )
             )
         return documents
@@ -562,28 +616,121 @@ class DatabaseEngine(SearchEngine):
         rows = IndexedDocument.objects.filter(id__in=ids).values_list("id", "data", "body")
         return {pk: SearchDocument.from_dict({**data, "body": body}) for pk, data, body in rows}
 
-    def _facets(
-        self, candidates: QuerySet, selections: dict[str, tuple[str, ...]]
-    ) -> dict[str, list[FacetValue]]:
-        # Facets that apply the same selections share one GROUP BY query: all unselected facets
-        # together, then one query per selected facet (which leaves its own selection out).
-        groups: dict[tuple[str, ...], list[Facet]] = defaultdict(list)
-        for facet in FACETS:
-            applied = tuple(name for name in selections if name != facet.name)
-            groups[applied].append(facet)
-
+    @staticmethod
+    def _facet_counts(
+        candidates: QuerySet, selections: dict[str, tuple[str, ...]]
+    ) -> dict[str, dict[str, int]]:
+        """facet -> value -> count, disjunctive, in one GROUP BY query (`_facet_counts_sql`)."""
+        sql, params = _facet_counts_sql(candidates, selections)
         counts: dict[str, dict[str, int]] = defaultdict(dict)
-        for applied, facets in groups.items():
-            documents = self._select(candidates, {name: selections[name] for name in applied})
-            rows = (
-                IndexedFacetValue.objects.filter(
-                    field__in=[facet.name for facet in facets], document__in=documents
-                )
-                .values_list("field", "value")
-                .annotate(n=Count("id"))
-                .order_by()
-            )
-            for name, value, n in rows:
-                counts[name][value] = n
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            for name, value, n in cursor.fetchall():
+                if n:
+                    counts[name][value] = int(n)
+        return dict(counts)
 
-        return {facet.name: facet_values(facet, counts[facet.name], selections) for facet in FACETS}
+
+def _index_changed() -> None:
+    """Give the index a new token (in the caller's transaction): cached counts are stale."""
+    state = {"token": uuid.uuid4().hex, "documents": IndexedDocument.objects.count()}
+    if not IndexState.objects.filter(pk=1).update(**state):
+        IndexState.objects.create(pk=1, **state)
+
+
+def _counts_cache_key(query: SearchQuery, selections: dict[str, tuple[str, ...]]) -> str | None:
+    """The cache key of a text-less query's total and facet counts under the current index,
+    or None when they are not worth caching (a small index) or the index has no token yet
+    (nothing written since the tables were made)."""
+    state = IndexState.objects.filter(pk=1).values_list("token", "documents").first()
+    if state is None or not state[0] or state[1] < COUNTS_CACHE_MIN_DOCUMENTS:
+        return None
+    token = state[0]
+    filters = repr(
+        (
+            sorted(query.visibility),
+            sorted(query.kinds),
+            query.date_from,
+            query.date_to,
+            sorted((name, sorted(values)) for name, values in selections.items()),
+        )
+    )
+    digest = hashlib.sha256(filters.encode()).hexdigest()[:32]
+    return f"search:counts:{connection.alias}:{token}:{digest}"
+
+
+def _facet_counts_sql(
+    candidates: QuerySet, selections: dict[str, tuple[str, ...]]
+) -> tuple[str, tuple]:
+    """One query that counts every facet under every other facet's selections.
+
+    A facet value row of document d counts for its facet f when d satisfies every selection
+    except possibly f's own. So each candidate document needs only how many selections it
+    misses, and which: documents missing two or more never count and are left out early.
+
+    - No selection: every candidate's rows count (one join and GROUP BY).
+    - One selection: every candidate may count (for the selected facet itself), so the
+      candidates are joined with a flag saying whether they satisfy it.
+    - Two or more: the documents satisfying at least all but one selection are found from the
+      (field, value) index alone, as a small set, before joining the candidates and the rows.
+    """
+    table = connection.ops.quote_name(IndexedFacetValue._meta.db_table)
+    inner, inner_params = _subquery(candidates)
+    names = [facet.name for facet in FACETS]
+    known = ", ".join(["%s"] * len(names))
+    if not selections:
+        sql = (
+            f"SELECT fv.field, fv.value, COUNT(*) FROM {table} fv "
+            f"WHERE fv.document_id IN ({inner}) AND fv.field IN ({known}) "
+            "GROUP BY fv.field, fv.value"
+        )
+        return sql, (*inner_params, *names)
+
+    selected = list(selections.items())
+    # hit_<n> is 1 when the document holds a selected value of selection n.
+    matches = " OR ".join(
+        "(s.field = %s AND s.value IN (" + ", ".join(["%s"] * len(values)) + "))"
+        for _, values in selected
+    )
+    match_params: list = []
+    for name, values in selected:
+        match_params += [name, *values]
+    hits = ", ".join(
+        f"MAX(CASE WHEN s.field = %s THEN 1 ELSE 0 END) AS hit_{n}" for n in range(len(selected))
+    )
+    hit_params = [name for name, _ in selected]
+    hits_sql = (
+        f"SELECT s.document_id AS id, {hits} FROM {table} s WHERE {matches} GROUP BY s.document_id"
+    )
+    total_hits = " + ".join(f"COALESCE(h.hit_{n}, 0)" for n in range(len(selected)))
+    missing = len(selected)
+    # A row counts when its document misses nothing, or misses only the row's own facet.
+    own_miss = " OR ".join(
+        f"(fv.field = %s AND COALESCE(h.hit_{n}, 0) = 0)" for n in range(len(selected))
+    )
+    counted = (
+        f"CASE WHEN {total_hits} = %s THEN 1 WHEN {total_hits} = %s AND ({own_miss}) "
+        "THEN 1 ELSE 0 END"
+    )
+    counted_params = [missing, missing - 1, *hit_params]
+    if len(selected) == 1:
+        source = (
+            f"FROM {table} fv LEFT JOIN ({hits_sql}) h ON h.id = fv.document_id "
+            f"WHERE fv.document_id IN ({inner}) AND fv.field IN ({known})"
+        )
+        params = (*counted_params, *hit_params, *match_params, *inner_params, *names)
+    else:
+        source = (
+            f"FROM ({hits_sql}) h JOIN {table} fv ON fv.document_id = h.id "
+            f"WHERE {total_hits} >= %s AND h.id IN ({inner}) AND fv.field IN ({known})"
+        )
+        params = (
+            *counted_params,
+            *hit_params,
+            *match_params,
+            missing - 1,
+            *inner_params,
+            *names,
+        )
+    sql = f"SELECT fv.field, fv.value, SUM({counted}) {source} GROUP BY fv.field, fv.value"
+    return sql, params

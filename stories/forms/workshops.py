@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from stories.models import StoryDraft
+from stories.services.workshops import DRAFT_FIELDS
 from stories.vocabularies import StoryKind
 
 SAVE, SHARE = "save", "share"
@@ -23,18 +24,7 @@ class StoryDraftForm(forms.ModelForm):
 
     class Meta:
         model = StoryDraft
-        fields = [
-            "title",
-            "kind",
-            "project",
-            "what_went_wrong",
-            "why",
-            "root_causes",
-            "lesson",
-            "do_differently",
-            "disclosure",
-            "consent",
-        ]
+        fields = list(DRAFT_FIELDS)
         labels = {
             "title": _("Title of your story"),
             "kind": _("How did it go?"),

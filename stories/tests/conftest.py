@@ -1,23 +1,7 @@
-from wagtail.models import Page, Site
-
 import pytest
 
 from network.factories import MemberFactory, UserFactory
 from stories.factories import StoryIndexPageFactory
-
-
-@pytest.fixture
-def home(db):
-    """A home page serving the default site, as the demo and production trees have."""
-    from portal.models import HomePage
-
-    root = Page.get_first_root_node()
-    home = HomePage(title="Kokeilu", slug="kokeilu-home")
-    root.add_child(instance=home)
-    Site.objects.update_or_create(
-        is_default_site=True, defaults={"root_page": home, "hostname": "localhost", "port": 80}
-    )
-    return home
 
 
 @pytest.fixture

@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 
 from network.models import Member
 from network.permissions import is_active_member
-from search.forms import InvalidSearch, listing_query_from_params
-from search.query import SearchQuery, SearchResults, Sort
-from search.selectors import search_run, search_visibility_for
-from search.views import search_page_links
+from search.forms import listing_query_from_params
+from search.listing import Listing, listing_run
+from search.query import SearchQuery, Sort
+from search.selectors import search_visibility_for
 from stories.forms.stories import StoryShareForm
 from stories.models.stories import STORIES_PER_PAGE, StoryIndexPage, StoryPage
 from stories.search import KIND
@@ -49,48 +49,28 @@ def story_query(request: HttpRequest) -> SearchQuery:
 def story_listing(request: HttpRequest, index: StoryIndexPage) -> HttpResponse:
     """Every story the visitor may read, faceted by kind, root cause, country, theme and
     method, through the knowledge index."""
-    query: SearchQuery | None = None
-    results: SearchResults | None = None
-    error = None
-    try:
-        query = story_query(request)
-    except InvalidSearch as invalid:
-        error = str(invalid)
-    else:
-        results = search_run(query)
-    links = search_page_links(request.path, query, results)
-    facets = [facet for facet in links["facets"] if facet["name"] in STORY_FACETS]
-    facets.sort(key=lambda facet: STORY_FACETS.index(facet["name"]))
-    labels = {facet["name"]: {v["value"]: v["label"] for v in facet["values"]} for facet in facets}
+    listing = listing_run(request, build_query=story_query, facet_names=STORY_FACETS)
     context = index.get_context(request)
     context.update(
-        links,
-        query=query,
-        results=results,
-        error=error,
-        facets=facets,
-        sort_options=[o for o in links["sort_options"] if o["value"] in SORTS],
-        cards=[_card(hit, labels) for hit in links["hits"]],
+        listing.context(),
+        sort_options=[o for o in listing.links["sort_options"] if o["value"] in SORTS],
+        cards=[_card(hit, listing) for hit in listing.links["hits"]],
         workshops_page=story_workshops_page(index=index),
         feed_url=index.url + index.reverse_subpage("feed"),
         share_url=index.url + index.reverse_subpage("share"),
     )
     return TemplateResponse(
-        request, "stories/story_index_page.html", context, status=400 if error else 200
+        request, "stories/story_index_page.html", context, status=listing.status
     )
 
 
-def _card(hit: dict, labels: dict[str, dict[str, str]]) -> dict:
+def _card(hit: dict, listing: Listing) -> dict:
     document = hit["document"]
-
-    def names(facet: str, values) -> list[str]:
-        return [labels.get(facet, {}).get(value, value) for value in values]
-
     return {
         **hit,
-        "kind": names("outcome", [document.outcome] if document.outcome else []),
-        "countries": names("country", document.countries),
-        "root_causes": names("root_cause", document.root_causes),
+        "kind": listing.names("outcome", [document.outcome] if document.outcome else []),
+        "countries": listing.names("country", document.countries),
+        "root_causes": listing.names("root_cause", document.root_causes),
         "members_only": document.visibility == "members",
     }
 

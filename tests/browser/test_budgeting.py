@@ -2,36 +2,13 @@
 
 from decimal import Decimal
 
-from django.conf import settings
-from django.test import Client
-
 import pytest
 
 from budgeting.factories import ProcessFactory, ProjectFactory, UserFactory
 from budgeting.models import Ballot, Phase
+from tests.browser.pb_steps import assert_clean, sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, live_server, user) -> None:
-    """Give the browser a session of `user` (the sign-in pages belong to the network app)."""
-    client = Client()
-    client.force_login(user)
-    page.context.clear_cookies()
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-
-
-def assert_clean(page, page_log):
-    assert page_log.csp_errors(page) == []
-    assert page_log.page_errors == []
 
 
 def test_citizen_proposes_votes_with_the_keyboard_and_sees_the_results(

@@ -147,7 +147,7 @@ def test_visitor_goes_from_home_through_the_navigation_to_search(
     # the search view itself answers (an empty index: the empty state)
     assert page.locator("h1").inner_text() == "Search"
     assert page.get_by_label("Search cases, tools, stories and people").input_value() == "budget"
-    assert "budget" in page.get_by_role("status").first.inner_text()
+    assert "budget" in page.locator(".search-summary").inner_text()
     nav = page.get_by_role("navigation", name="Main")
     assert nav.locator("[aria-current=page]").inner_text() == "Search"
     axe_check()

@@ -1,41 +1,14 @@
 """PB after the vote in a real browser: implementation, sign-offs, indicators, evaluation, the
 citizens' confirmation and the bonus ledger."""
 
-from django.conf import settings
-from django.test import Client
-
 import pytest
 
 from budgeting import services
 from budgeting.factories import UserFactory, process_in_implementation
 from budgeting.models import Implementation, Phase
+from tests.browser.pb_steps import assert_clean, sign_in, status_text
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, live_server, user) -> None:
-    """Give the browser a session of `user` (the sign-in pages belong to the network app)."""
-    client = Client()
-    client.force_login(user)
-    page.context.clear_cookies()
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-
-
-def assert_clean(page, page_log):
-    assert page_log.csp_errors(page) == []
-    assert page_log.page_errors == []
-
-
-def status_text(page) -> str:
-    return page.locator(".pb-messages").inner_text()
 
 
 def test_a_funded_project_is_implemented_assessed_confirmed_and_paid(
