@@ -27,6 +27,7 @@ reproduces their official winners.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -358,6 +359,15 @@ class _Supporters:
     starts: np.ndarray  # where each project's slice of the flat arrays starts
     lengths: np.ndarray
     n_rows: int = 0  # voters (rows of the utility matrix)
+    # per project, computed once for every run: weight * utility of each supporter, their
+    # total, the largest utility, and whether every weight is 1 (then weight * money = money)
+    weighted_util: list[np.ndarray] = field(default_factory=list)
+    total_util: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    max_util: list[float] = field(default_factory=list)
+    unit_weights: bool = False
+    # per project: c when every supporter's weight * utility is the same whole number c and
+    # any sum of them is exact in float64 (c * supporters <= 2**53), else None
+    uniform_util: list[float | None] = field(default_factory=list)
 
     @classmethod
     def build(cls, util: np.ndarray, weights: np.ndarray) -> _Supporters:
@@ -385,6 +395,11 @@ class _Supporters:
             starts=starts,
             lengths=lengths,
             n_rows=util.shape[0],
+            weighted_util=[w * u for u, w in zip(utils, ws, strict=True)],
+            total_util=np.array([float(u @ w) for u, w in zip(utils, ws, strict=True)]),
+            max_util=[float(u.max()) if len(u) else 0.0 for u in utils],
+            unit_weights=bool((np.asarray(weights) == 1.0).all()),
+            uniform_util=[_uniform(u, w) for u, w in zip(utils, ws, strict=True)],
         )
 
     def segment_sum(self, values: np.ndarray) -> np.ndarray:
@@ -393,33 +408,80 @@ class _Supporters:
         return np.where(self.lengths > 0, sums, 0.0)
 
 
+def _uniform(util: np.ndarray, weight: np.ndarray) -> float | None:
+    """c if every weight * utility equals the same whole number c and c * len <= 2**53 (so
+    that every partial sum of them is exact, whatever the order), else None."""
+    if not len(util) or not (weight == 1.0).all() or not (util == util[0]).all():
+        return None
+    c = float(util[0])
+    return c if c.is_integer() and c * len(util) <= 2.0**53 else None
+
+
 def _rho(
-    budgets: np.ndarray, util: np.ndarray, weight: np.ndarray, cost: float
+    budgets: np.ndarray,
+    util: np.ndarray,
+    weight: np.ndarray,
+    cost: float,
+    weighted_util: np.ndarray | None = None,
+    unit_weights: bool = False,
+    uniform: float | None = None,
 ) -> tuple[float, np.ndarray]:
     """The smallest price per unit of utility at which the supporters can pay `cost`, each
     paying min(budget, rho * utility); and which of them then pay all they have (the poor).
 
     Starts with everybody paying rho * utility and moves those who cannot afford it to the
     poor until nobody else falls short (rho only rises, so this ends; usually in a few steps).
+    `weighted_util` (weight * util), `unit_weights` (every weight is 1) and `uniform` (see
+    `_uniform`: then a sum of k utilities is exactly k * uniform) only save work.
     """
+    if uniform is not None:
+        return _rho_uniform(budgets, cost, uniform)
     ratio = budgets / util
-    paying = weight * budgets  # what each (weighted) supporter pays when poor
-    weighted_util = weight * util
-    poor = np.zeros(len(budgets), dtype=bool)
-    count = 0
-    paid = 0.0
+    paying = budgets if unit_weights else weight * budgets  # what each pays when poor
+    if weighted_util is None:
+        weighted_util = weight * util
     util_rich = float(weighted_util.sum())
+    rho = cost / util_rich if util_rich > 0 else math.inf
+    poor = ratio < rho * (1 - TOLERANCE)
+    count = int(np.count_nonzero(poor))
+    if count == 0:
+        return float(rho), poor
     while True:
+        if count == len(poor):  # all pay everything: the project is exactly affordable
+            return float(ratio.max()), poor
+        paid = float(paying[poor].sum())
+        util_rich = float(weighted_util[~poor].sum())
         rho = (cost - paid) / util_rich if util_rich > 0 else math.inf
         poor |= ratio < rho * (1 - TOLERANCE)
         now = int(np.count_nonzero(poor))
         if now == count:
             return float(rho), poor
-        if now == len(poor):  # all pay everything: the project is exactly affordable
-            return float(ratio.max()), poor
         count = now
-        paid = float(paying[poor].sum())
-        util_rich = float(weighted_util[~poor].sum())
+
+
+def _rho_uniform(budgets: np.ndarray, cost: float, c: float) -> tuple[float, np.ndarray]:
+    """`_rho` when every weight is 1 and every utility the same whole number `c`: the same
+    steps, with the sum of the rich voters' utilities counted as c * how many they are (exact,
+    see `_uniform`), so the same result to the last bit."""
+    ratio = budgets / c
+    size = len(budgets)
+    util_rich = c * size
+    rho = cost / util_rich
+    poor = ratio < rho * (1 - TOLERANCE)
+    count = int(np.count_nonzero(poor))
+    if count == 0:
+        return float(rho), poor
+    while True:
+        if count == size:
+            return float(ratio.max()), poor
+        paid = float(budgets[poor].sum())
+        util_rich = c * (size - count)
+        rho = (cost - paid) / util_rich
+        poor |= ratio < rho * (1 - TOLERANCE)
+        now = int(np.count_nonzero(poor))
+        if now == count:
+            return float(rho), poor
+        count = now
 
 
 @dataclass
@@ -456,9 +518,20 @@ def _mes_run(
 
     Every round buys the project whose supporters can pay for it at the lowest price per unit
     of utility (rho), ties to the better tie-break rank; a project its supporters can no longer
-    afford is dropped. Budgets only fall during a run, so a project's rho never falls: the last
-    value computed is a lower bound, and projects are examined lowest bound first (as
-    pabutools does), which spares computing most of them.
+    afford is dropped.
+
+    Lazy evaluation (as in pabutools and other fast implementations). Within a run voters'
+    money only falls: a round takes rho * utility, or everything, from each supporter of the
+    project it buys and gives nothing back. A project's rho is the least price at which its
+    supporters, each paying min(money, rho * utility), gather its cost; with less money each
+    price gathers less, so the least sufficient price can only rise. So the rho last computed
+    for a project (or, before that, cost / total utility: everybody rich) stays a lower bound
+    on its rho for the rest of the run. Projects wait in a heap ordered by (bound, tie-break
+    rank); each round pops them in that order and recomputes their rho until the next bound is
+    above the best rho found (it cannot win, nor can anything after it), so most projects are
+    not recomputed in most rounds; those examined go back into the heap, with their fresh rho
+    as bound, when the round ends. This visits projects in the same order, and makes the same
+    choices, as sorting all of them by bound every round would.
 
     The run also records, for each paid round, lower bounds on the rho of the projects not
     chosen (their last computed value or bound); with `targets` (the rhos of another run's
@@ -469,71 +542,103 @@ def _mes_run(
     """
     n = sup.n_rows
     costs = election.costs
+    cost_list = costs.tolist()
+    ranks = rank.tolist()
     budgets = np.full(n, per_voter, dtype=np.float64)
-    remaining = _candidates(election, sup, eligible)
+    usable = eligible & (sup.lengths > 0)
+    remaining = np.flatnonzero(usable & (costs > 0)).tolist()
     # free projects with supporters are simply bought (pabutools does the same)
-    selected = [
-        j for j in range(len(costs)) if eligible[j] and len(sup.voters[j]) and costs[j] <= 0
-    ]
+    selected = np.flatnonzero(usable & (costs <= 0)).tolist()
     rounds: dict[int, tuple[int, float, float, float]] = dict.fromkeys(selected, (0, 0.0, 0.0, 0.0))
-    bound = {j: costs[j] / float(sup.util[j] @ sup.weight[j]) for j in remaining}
+    # the lower bound on each project's rho; infinite once bought or dropped
+    bound = np.full(len(costs), math.inf)
+    if remaining:
+        bound[remaining] = costs[remaining] / sup.total_util[remaining]
+    heap = [(b, ranks[j], j) for j, b in zip(remaining, bound[remaining].tolist(), strict=True)]
+    heapq.heapify(heap)
+    alive = np.zeros(len(costs), dtype=bool)
+    alive[remaining] = True
     lower_all: list[float] = []
     lower_better: list[float] = []
     rhos: list[float] = []
+    voters, util, weight, wutil = sup.voters, sup.util, sup.weight, sup.weighted_util
+    unit = sup.unit_weights
+    uniform = sup.uniform_util
+    rank_array = np.asarray(rank)
 
-    def bought(j: int, rho: float, poor: np.ndarray, low_all: float, low_better: float) -> None:
-        idx = sup.voters[j]
-        u = sup.util[j]
-        b = budgets[idx]
-        money = float(sup.weight[j] @ b)
-        budgets[idx] = np.where(poor, 0.0, np.maximum(b - rho * u, 0.0))
-        rounds[j] = (len(rhos) + 1, rho, money, float((rho * u).max()))
+    def money_of(j: int, b: np.ndarray) -> float:
+        """What project j's supporters, holding `b`, have together. A plain numpy sum, not a
+        BLAS dot product: OpenBLAS splits dot products of over 10,000 terms among threads,
+        which costs milliseconds a call on a busy machine and makes the last bit depend on
+        the thread count."""
+        return float(b.sum()) if unit else float((weight[j] * b).sum())
+
+    def bought(j: int, rho: float, poor: np.ndarray, b: np.ndarray, money: float) -> None:
+        new = b - rho * util[j]
+        np.maximum(new, 0.0, out=new)
+        new[poor] = 0.0
+        budgets[voters[j]] = new
+        rounds[j] = (len(rhos) + 1, rho, money, rho * sup.max_util[j])
         selected.append(j)
-        remaining.remove(j)
+        alive[j] = False
+        bound[j] = math.inf
         rhos.append(rho)
-        lower_all.append(low_all)
-        lower_better.append(low_better)
 
-    while remaining:
-        if len(rhos) < len(known):
-            j = known[len(rhos)]
-            b = budgets[sup.voters[j]]
-            rho, poor = _rho(b, sup.util[j], sup.weight[j], costs[j])
-            bought(j, rho, poor, math.inf, math.inf)
+    left = len(remaining)
+    while left:
+        r = len(rhos)
+        if r < len(known):
+            j = known[r]
+            b = budgets[voters[j]]
+            rho, poor = _rho(b, util[j], weight[j], cost_list[j], wutil[j], unit, uniform[j])
+            bought(j, rho, poor, b, money_of(j, b))
+            left -= 1
+            lower_all.append(math.inf)
+            lower_better.append(math.inf)
             continue
-        remaining.sort(key=lambda j: (bound[j], rank[j]))
-        target = targets[len(rhos)] if len(rhos) < len(targets) else -math.inf
+        target = targets[r] if r < len(targets) else -math.inf
         best = math.inf
         best_j = -1
-        best_poor = None
-        dropped = []
-        for j in remaining:
-            if bound[j] > best * (1 + TOLERANCE) and bound[j] > target * (1 + TOLERANCE):
-                break
-            b = budgets[sup.voters[j]]
-            money = float(sup.weight[j] @ b)
-            if money < costs[j] * (1 - TOLERANCE):
-                dropped.append(j)
+        best_poor = best_b = None
+        best_money = 0.0
+        examined = []
+        while heap:
+            entry = heap[0]
+            j = entry[2]
+            if not alive[j]:  # bought in a known round: its entry is stale
+                heapq.heappop(heap)
                 continue
-            rho, poor = _rho(b, sup.util[j], sup.weight[j], costs[j])
+            if entry[0] > best * (1 + TOLERANCE) and entry[0] > target * (1 + TOLERANCE):
+                break
+            heapq.heappop(heap)
+            b = budgets[voters[j]]
+            money = money_of(j, b)
+            if money < cost_list[j] * (1 - TOLERANCE):
+                alive[j] = False  # unaffordable now, so for the rest of the run: dropped
+                bound[j] = math.inf
+                left -= 1
+                continue
+            rho, poor = _rho(b, util[j], weight[j], cost_list[j], wutil[j], unit, uniform[j])
             bound[j] = rho
+            examined.append((rho, ranks[j], j))
             if (
                 best_j < 0
                 or rho < best * (1 - TOLERANCE)
-                or (rho <= best * (1 + TOLERANCE) and rank[j] < rank[best_j])
+                or (rho <= best * (1 + TOLERANCE) and ranks[j] < ranks[best_j])
             ):
-                best, best_j, best_poor = rho, j, poor
-        for j in dropped:
-            remaining.remove(j)
+                best, best_j, best_poor, best_b, best_money = rho, j, poor, b, money
+        for entry in examined:
+            if entry[2] != best_j:
+                heapq.heappush(heap, entry)
         if best_j < 0:  # every project examined was unaffordable and is gone
             continue
-        low_all = low_better = math.inf
-        for q in remaining:
-            if q != best_j:
-                low_all = min(low_all, bound[q])
-                if rank[q] < rank[best_j]:
-                    low_better = min(low_better, bound[q])
-        bought(best_j, best, best_poor, low_all, low_better)
+        left -= 1
+        bound[best_j] = math.inf
+        low_all = float(bound.min())
+        low_better = float(np.min(bound[rank_array < ranks[best_j]], initial=math.inf))
+        bought(best_j, best, best_poor, best_b, best_money)
+        lower_all.append(low_all)
+        lower_better.append(low_better)
     return _MesRun(
         selected=selected,
         budgets=budgets,
