@@ -17,7 +17,7 @@ from django.db.models import BooleanField, Prefetch, Value
 from cases.models import CaseLineage, CasePage
 from cases.models.choices import CRITERION_PREFIX, HYPOTHESIS_PREFIX, PENDING
 from portal.rich_text import plain_text, stream_text
-from search.documents import SearchDocument
+from search.documents import SearchDocument, page_is_public, vocabulary_keys
 
 KIND = "case"
 FACET_RELATIONS = (
@@ -52,7 +52,7 @@ def case_queryset() -> models.QuerySet:
 
 def case_to_document(page: CasePage) -> SearchDocument | None:
     """The search document of a case study, or None while it is a draft or restricted."""
-    if not page.live or not _is_public(page):
+    if not page.live or not page_is_public(page):
         return None
     if page.first_published_at:
         date = page.first_published_at.date()
@@ -75,13 +75,13 @@ def case_to_document(page: CasePage) -> SearchDocument | None:
         summary=page.summary,
         body=body,
         date=date,
-        countries=_keys(page.countries),
-        themes=_keys(page.themes),
-        methods=_keys(page.methods),
-        stages=_keys(page.stages),
-        government_levels=_keys(page.government_levels),
-        innovation_types=_keys(page.innovation_types),
-        sdgs=_keys(page.sdgs),
+        countries=vocabulary_keys(page.countries),
+        themes=vocabulary_keys(page.themes),
+        methods=vocabulary_keys(page.methods),
+        stages=vocabulary_keys(page.stages),
+        government_levels=vocabulary_keys(page.government_levels),
+        innovation_types=vocabulary_keys(page.innovation_types),
+        sdgs=vocabulary_keys(page.sdgs),
         year=page.year_launched,
         status=page.status,
         experiment_outcomes=case_experiment_outcomes(page),
@@ -116,13 +116,3 @@ def _related_ids(page: CasePage) -> tuple[str, ...]:
     ids += [f"{KIND}:{link.page_id}" for link in page.lineage_later.all()]
     ids += [f"{TOOL_KIND}:{tool.pk}" for tool in tools]
     return tuple(dict.fromkeys(ids))
-
-
-def _keys(related) -> tuple[str, ...]:
-    # .all() so that prefetched terms are used; sorted so documents compare equal across runs
-    return tuple(sorted(term.key for term in related.all()))
-
-
-def _is_public(page) -> bool:
-    # pages from the kind's queryset are known to be public: no query per document on rebuilds
-    return getattr(page, "known_public", False) or not page.get_view_restrictions().exists()

@@ -12,7 +12,7 @@ from django.db import models
 from network.models import Group, Member, MemberStatus
 from network.selectors import member_public_fields
 from portal.rich_text import plain_text
-from search.documents import SearchDocument
+from search.documents import SearchDocument, vocabulary_keys
 
 MEMBER_KIND = "member"
 GROUP_KIND = "group"
@@ -50,8 +50,8 @@ def member_to_document(member: Member) -> SearchDocument | None:
             else ()
         ),
         roles=tuple(member.roles) if "roles" in public else (),
-        methods=_keys(member.methods) if "expertise" in public else (),
-        themes=_keys(member.themes) if "expertise" in public else (),
+        methods=vocabulary_keys(member.methods) if "expertise" in public else (),
+        themes=vocabulary_keys(member.themes) if "expertise" in public else (),
         skills=tuple(sorted(member.skills)) if "skills" in public else (),
         looking_for=tuple(sorted(member.looking_for)) if "exchange" in public else (),
         offering=tuple(sorted(member.offering)) if "exchange" in public else (),
@@ -71,11 +71,7 @@ def group_to_document(group: Group) -> SearchDocument | None:
         summary=plain_text(group.description)[:300],
         body=plain_text(group.description),
         date=group.created_at.date() if group.created_at else None,
-        themes=_keys(group.themes),
-        methods=_keys(group.methods),
-        countries=_keys(group.countries),
+        themes=vocabulary_keys(group.themes),
+        methods=vocabulary_keys(group.methods),
+        countries=vocabulary_keys(group.countries),
     )
-
-
-def _keys(related) -> tuple[str, ...]:
-    return tuple(sorted(term.key for term in related.all()))

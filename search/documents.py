@@ -95,3 +95,15 @@ class SearchDocument:
         if isinstance(value, tuple):
             return value
         return (str(value),)
+
+
+def vocabulary_keys(related) -> tuple[str, ...]:
+    """The keys of a many-to-many of vocabulary terms, for a facet field. `.all()` so that
+    prefetched terms are used; sorted so that documents compare equal across runs."""
+    return tuple(sorted(term.key for term in related.all()))
+
+
+def page_is_public(page) -> bool:
+    """Is a live Wagtail page readable by everyone (no view restriction)? Pages from a kind's
+    queryset carry `known_public`: no query per document on rebuilds."""
+    return getattr(page, "known_public", False) or not page.get_view_restrictions().exists()

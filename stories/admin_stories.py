@@ -20,10 +20,14 @@ register_permission_policy(Page, StoryAuthorPagePermissionPolicy(Page))
 
 
 def _is_story_author_only(user) -> bool:
+    """Is the admin user a story author and nothing else? Asked by several hooks and filters
+    per request: the answer is kept on the user object for the request."""
     if not user.is_authenticated or user.is_superuser:
         return False
-    groups = {group.name for group in user.groups.all()}
-    return groups == {STORY_AUTHORS_GROUP}
+    if not hasattr(user, "_story_author_only"):
+        groups = {group.name for group in user.groups.all()}
+        user._story_author_only = groups == {STORY_AUTHORS_GROUP}
+    return user._story_author_only
 
 
 @hooks.register("construct_explorer_page_queryset")

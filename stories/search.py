@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import BooleanField, Prefetch, Value
 
 from portal.rich_text import plain_text, stream_text
-from search.documents import SearchDocument, Visibility
+from search.documents import SearchDocument, Visibility, page_is_public, vocabulary_keys
 from stories.models import StoryPage
 from stories.vocabularies import RootCause
 
@@ -45,7 +45,7 @@ def story_queryset() -> models.QuerySet:
 
 def story_to_document(page: StoryPage) -> SearchDocument | None:
     """The search document of a story, or None while it is a draft or restricted."""
-    if not page.live or not _is_public(page):
+    if not page.live or not page_is_public(page):
         return None
     narrative = " ".join(getattr(page, name) or "" for name in _narrative_fields())
     parts = [plain_text(narrative), stream_text(page.body), page.municipality]
@@ -64,8 +64,8 @@ def story_to_document(page: StoryPage) -> SearchDocument | None:
         date=date,
         visibility=Visibility.MEMBERS if page.members_only else Visibility.PUBLIC,
         countries=(page.country.key,) if page.country_id else (),
-        themes=_keys(page.themes),
-        methods=_keys(page.methods),
+        themes=vocabulary_keys(page.themes),
+        methods=vocabulary_keys(page.methods),
         outcome=page.kind,
         root_causes=tuple(page.root_causes or ()),
         year=year,
@@ -98,12 +98,3 @@ def _narrative_fields() -> tuple[str, ...]:
     from stories.models.stories import NARRATIVE_SECTIONS
 
     return tuple(name for name, _heading in NARRATIVE_SECTIONS)
-
-
-def _keys(related) -> tuple[str, ...]:
-    return tuple(sorted(term.key for term in related.all()))
-
-
-def _is_public(page) -> bool:
-    # pages from the kind's queryset are known to be public: no query per document on rebuilds
-    return getattr(page, "known_public", False) or not page.get_view_restrictions().exists()

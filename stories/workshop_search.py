@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import BooleanField, Prefetch, Value
 
 from portal.rich_text import plain_text
-from search.documents import SearchDocument
+from search.documents import SearchDocument, page_is_public
 from stories.models import StoryPage, WorkshopPage
 
 KIND = "workshop"
@@ -39,7 +39,7 @@ def workshop_to_document(page: WorkshopPage) -> SearchDocument | None:
     Its date is the day it starts (in its own time zone); `related` lists the stories told
     there (`story:<id>`), so that a story and its workshop find each other.
     """
-    if not page.live or not _is_public(page):
+    if not page.live or not page_is_public(page):
         return None
     place = ", ".join(part for part in (page.venue, page.address) if part)
     body = " ".join(
@@ -69,8 +69,3 @@ def _stories(page: WorkshopPage):
     if hasattr(page, "live_stories"):
         return page.live_stories
     return page.stories.live().only("pk")
-
-
-def _is_public(page) -> bool:
-    # pages from the kind's queryset are known to be public: no query per document on rebuilds
-    return getattr(page, "known_public", False) or not page.get_view_restrictions().exists()

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import BooleanField, Value
 
 from portal.rich_text import stream_text
-from search.documents import SearchDocument
+from search.documents import SearchDocument, page_is_public, vocabulary_keys
 from toolkit.models import ResourcePage
 
 KIND = "tool"
@@ -25,7 +25,7 @@ def resource_queryset() -> models.QuerySet:
 
 def resource_to_document(page: ResourcePage) -> SearchDocument | None:
     """The search document of a resource, or None while it is a draft or restricted."""
-    if not page.live or not _is_public(page):
+    if not page.live or not page_is_public(page):
         return None
     return SearchDocument(
         id=f"{KIND}:{page.pk}",
@@ -35,8 +35,8 @@ def resource_to_document(page: ResourcePage) -> SearchDocument | None:
         summary=page.summary,
         body=stream_text(page.body),
         date=page.first_published_at.date() if page.first_published_at else None,
-        methods=_keys(page.methods),
-        stages=_keys(page.stages),
+        methods=vocabulary_keys(page.methods),
+        stages=vocabulary_keys(page.stages),
         formats=(page.format,) if page.format else (),
         purposes=tuple(page.purposes or ()),
         audiences=tuple(page.audiences or ()),
@@ -48,12 +48,3 @@ def resource_to_document(page: ResourcePage) -> SearchDocument | None:
         openness=tuple(page.openness or ()),
         year=page.year,
     )
-
-
-def _keys(related) -> tuple[str, ...]:
-    return tuple(sorted(term.key for term in related.all()))
-
-
-def _is_public(page) -> bool:
-    # pages from the kind's queryset are known to be public: no query per document on rebuilds
-    return getattr(page, "known_public", False) or not page.get_view_restrictions().exists()

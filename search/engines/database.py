@@ -127,6 +127,9 @@ class FullText:
 
     def analyze(self) -> None:
         """Refresh the planner's statistics of the index tables (after a bulk load)."""
+        with connection.cursor() as cursor:
+            for model in (IndexedDocument, IndexedFacetValue):
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def _table() -> str:
@@ -215,11 +218,6 @@ class SqliteFullText(FullText):
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM search_fts")
 
-    def analyze(self):
-        with connection.cursor() as cursor:
-            for model in (IndexedDocument, IndexedFacetValue):
-                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
-
 
 class PostgresFullText(FullText):
     # ts_rank_cd weights for D, C, B, A: body (C) counts a tenth of title (A).
@@ -296,11 +294,6 @@ class PostgresFullText(FullText):
         with connection.cursor() as cursor:
             cursor.execute(sql, (self.WEIGHTS, expression, Visibility.PUBLIC, limit))
             return [(row[0], float(row[1])) for row in cursor.fetchall()]
-
-    def analyze(self):
-        with connection.cursor() as cursor:
-            for model in (IndexedDocument, IndexedFacetValue):
-                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def _marked_fields(values: Sequence[str | None]) -> dict[str, str]:
