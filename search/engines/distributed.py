@@ -16,6 +16,12 @@ per bulk write or index change, default 120), `shards`, `replicas`,
 `languages` (the document languages searched by stem, default `en,fi,sv`; osmem-server 0.1.6
 turns Finnish-stemmed queries into a term that matches everything, so development and test URLs
 for osmem say `languages=en,sv`).
+
+Elasticsearch only: `api_compatibility`, the REST API version the client asks for in its media
+types. The elasticsearch 9 client sends `application/vnd.elasticsearch+json; compatible-with=9`,
+which an Elasticsearch 8 cluster refuses: say `api_compatibility=8` there. `none` sends plain
+`application/json`, which every Elasticsearch answers with its own version and which
+OpenSearch-compatible servers (osmem-server in the tests) accept.
 """
 
 from __future__ import annotations
@@ -59,6 +65,7 @@ class EngineURL:
     shards: int = 1
     replicas: int = 0
     languages: tuple[str, ...] = bodies.LANGUAGES
+    api_compatibility: str = ""  # "" (the client's own), a major version, or "none"
 
     @classmethod
     def parse(cls, url: str) -> EngineURL:
@@ -94,6 +101,16 @@ class EngineURL:
             replicas = int(options.get("replicas", 0))
         except ValueError as error:
             raise ImproperlyConfigured(f"SEARCH_URL={_redacted(url)!r}: {error}") from error
+        api_compatibility = options.get("api_compatibility", "").lower()
+        if api_compatibility and parts.scheme != "elasticsearch":
+            raise ImproperlyConfigured(
+                f"SEARCH_URL={_redacted(url)!r}: api_compatibility is an Elasticsearch option."
+            )
+        if api_compatibility and not (api_compatibility == "none" or api_compatibility.isdigit()):
+            raise ImproperlyConfigured(
+                f"SEARCH_URL={_redacted(url)!r}: api_compatibility={api_compatibility!r} must be "
+                "a major version (such as 8) or none."
+            )
         return cls(
             scheme=parts.scheme,
             hosts=hosts,
@@ -107,6 +124,7 @@ class EngineURL:
             shards=shards,
             replicas=replicas,
             languages=languages,
+            api_compatibility=api_compatibility,
         )
 
 

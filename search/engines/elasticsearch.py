@@ -7,7 +7,10 @@ Searches are `elasticsearch.dsl.Search` objects made from the shared bodies
 
 from __future__ import annotations
 
-from elastic_transport import TransportError
+import re
+from functools import cache
+
+from elastic_transport import TransportError, Urllib3HttpNode
 from elasticsearch import ApiError, Elasticsearch, NotFoundError
 from elasticsearch.dsl import Search
 
@@ -33,6 +36,8 @@ class ElasticsearchEngine(DistributedEngine):
             options["basic_auth"] = (url.username, url.password)
         if url.ca_certs:
             options["ca_certs"] = url.ca_certs
+        if url.api_compatibility:
+            options["node_class"] = compatibility_node(url.api_compatibility)
         self.client = Elasticsearch(**options)
         # Bulk writes and index changes may take longer than a search.
         self._slow = self.client.options(request_timeout=url.bulk_timeout)
@@ -84,3 +89,35 @@ class ElasticsearchEngine(DistributedEngine):
             return self.client.get(index=self.alias, id=doc_id)["_source"]
         except NotFoundError:
             return None
+
+
+_COMPATIBLE_MEDIA_TYPE = re.compile(
+    r"application/vnd\.elasticsearch\+([\w.-]+)\s*;\s*compatible-with=\d+", re.IGNORECASE
+)
+
+
+@cache
+def compatibility_node(version: str) -> type[Urllib3HttpNode]:
+    """A connection class whose requests ask for REST API `version` (a major version, or
+    "none" for plain media types) instead of the client's own (see EngineURL's
+    api_compatibility). The client serialises bodies before the node sends them, so only
+    the Accept and Content-Type headers change."""
+
+    def rewritten(value: str) -> str:
+        if version == "none":
+            return _COMPATIBLE_MEDIA_TYPE.sub(r"application/\1", value)
+        return _COMPATIBLE_MEDIA_TYPE.sub(
+            rf"application/vnd.elasticsearch+\1; compatible-with={version}", value
+        )
+
+    class CompatibilityNode(Urllib3HttpNode):
+        def perform_request(self, method, target, body=None, headers=None, **options):
+            if headers:
+                headers = headers.copy()
+                for name in ("accept", "content-type"):
+                    if name in headers:
+                        headers[name] = rewritten(headers[name])
+            return super().perform_request(method, target, body, headers, **options)
+
+    CompatibilityNode.__name__ = CompatibilityNode.__qualname__ = f"CompatibilityNode_{version}"
+    return CompatibilityNode

@@ -52,6 +52,8 @@ def test_url_can_turn_certificate_checks_off():
         ("opensearch://h/a/b", "must be one lower-case word"),
         ("opensearch:///k", "names no host"),
         ("opensearch://h/k?timeout=soon", "could not convert"),
+        ("opensearch://h/k?api_compatibility=8", "api_compatibility is an Elasticsearch option"),
+        ("elasticsearch://h/k?api_compatibility=eight", "must be a major version"),
     ],
 )
 def test_bad_urls_are_refused_with_a_message_and_no_password(url, message):

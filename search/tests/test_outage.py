@@ -15,16 +15,30 @@ from search.query import SearchQuery
 from tests.search_contract.osmem import osmem_or_skip
 
 
+@pytest.fixture(params=["opensearch", "elasticsearch"])
+def scheme(request) -> str:
+    """Each test runs through both distributed engines (Elasticsearch's client asking osmem
+    for plain JSON)."""
+    return request.param
+
+
+def engine_url(scheme: str, port, *, timeout: int) -> str:
+    url = f"{scheme}://127.0.0.1:{port}/outage?timeout={timeout}&languages=en,sv"
+    return url + "&api_compatibility=none" if scheme == "elasticsearch" else url
+
+
 @pytest.fixture
-def own_osmem(settings, monkeypatch):
+def own_osmem(settings, monkeypatch, scheme):
     """An osmem-server of this test's own on a fixed port, so that it can be restarted."""
     monkeypatch.setattr(selectors, "_outage", selectors._Outage())
     port = osmem_free_port()
     servers = [osmem_or_skip(port=port)]
-    settings.SEARCH_URL = f"opensearch://127.0.0.1:{port}/outage?timeout=2&languages=en,sv"
+    settings.SEARCH_URL = engine_url(scheme, port, timeout=2)
     settings.SEARCH_RETRY_SECONDS = 0
 
     class Control:
+        number = port
+
         def stop(self):
             servers[-1].close()
 
@@ -49,7 +63,7 @@ def database_titles(test_kind) -> dict[str, str]:
 
 
 def test_index_converges_after_the_engine_was_stopped_and_restarted(
-    test_kind, make_page, own_osmem, database_engine
+    test_kind, make_page, own_osmem, database_engine, scheme
 ):
     pages = [make_page(f"Pilot {n}") for n in range(5)]
     call_command("search_index", "drain")  # creates the index and fills it
@@ -76,23 +90,22 @@ def test_index_converges_after_the_engine_was_stopped_and_restarted(
     assert indexed_titles() == database_titles(test_kind)
     assert len(indexed_titles()) == 5
     back = selectors.search_run(SearchQuery(text="bicycle"))
-    assert (back.engine, back.degraded, back.total) == ("opensearch", False, 1)
+    assert (back.engine, back.degraded, back.total) == (scheme, False, 1)
 
 
 def test_changes_made_while_the_engine_is_down_reach_a_surviving_index(
-    test_kind, make_page, own_osmem, settings
+    test_kind, make_page, own_osmem, settings, scheme
 ):
     page = make_page("Pilot")
     call_command("search_index", "drain")
-    port = settings.SEARCH_URL.split(":")[2].split("/")[0]
 
     # The engine stays up but this process cannot reach it (a network outage).
-    settings.SEARCH_URL = f"opensearch://127.0.0.1:{osmem_free_port()}/outage?timeout=1"
+    settings.SEARCH_URL = engine_url(scheme, osmem_free_port(), timeout=1)
     page.title = "Renamed pilot"
     page.save_revision().publish()
     assert outbox_drain().error
 
-    settings.SEARCH_URL = f"opensearch://127.0.0.1:{port}/outage?timeout=2&languages=en,sv"
+    settings.SEARCH_URL = engine_url(scheme, own_osmem.number, timeout=2)
     call_command("search_index", "drain")
 
     assert indexed_titles() == {test_kind.doc_id(page.pk): "Renamed pilot"}

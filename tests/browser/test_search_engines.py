@@ -1,20 +1,28 @@
-"""The site with SEARCH_URL pointing at an OpenSearch engine (osmem-server) in a real browser."""
+"""The site with SEARCH_URL pointing at osmem-server in a real browser, through the OpenSearch
+engine and through the Elasticsearch engine (whose client asks osmem for plain JSON)."""
 
 import pytest
 
 from search import selectors
 from search.engines import get_engine
 from tests.search_contract.documents import CONTRACT_DOCUMENTS
-from tests.search_contract.osmem import osmem_search_url, search_osmem  # noqa: F401 (fixtures)
+from tests.search_contract.osmem import (  # noqa: F401 (fixtures)
+    elasticsearch_url,
+    osmem_search_url,
+    search_osmem,
+)
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def site_on_osmem(settings, osmem_search_url, home_page, monkeypatch):  # noqa: F811
+@pytest.fixture(params=["opensearch", "elasticsearch"])
+def site_on_osmem(request, settings, osmem_search_url, home_page, monkeypatch):  # noqa: F811
     """The live server searches osmem, which holds the contract documents."""
     monkeypatch.setattr(selectors, "_outage", selectors._Outage())
-    settings.SEARCH_URL = osmem_search_url
+    if request.param == "elasticsearch":
+        settings.SEARCH_URL = elasticsearch_url(osmem_search_url)
+    else:
+        settings.SEARCH_URL = osmem_search_url
     get_engine().rebuild(CONTRACT_DOCUMENTS)
     return get_engine()
 
@@ -39,7 +47,7 @@ def test_search_with_a_facet_on_opensearch(
     axe_check()
     assert page_log.csp_errors(page) == []
     assert page_log.page_errors == []
-    screenshot("search-opensearch-facet-1280")
+    screenshot(f"search-{site_on_osmem.name}-facet-1280")
 
 
 def test_typo_is_forgiven_on_opensearch(live_server, site_on_osmem, page, page_log):

@@ -1,8 +1,10 @@
 """The engines every contract test runs against.
 
 Add an engine by adding its name to ENGINES and a branch to `_make_engine`: it must return an
-engine that `rebuild` can fill with CONTRACT_DOCUMENTS. The OpenSearch engine runs against an
-osmem-server started once per session (skipped when the binary is missing, failed under CI).
+engine that `rebuild` can fill with CONTRACT_DOCUMENTS. The OpenSearch and Elasticsearch engines
+run against an osmem-server started once per session (skipped when the binary is missing, failed
+under CI); the Elasticsearch client asks osmem for plain JSON (`api_compatibility=none`), the
+only difference from a real Elasticsearch cluster.
 Every engine gets a test database: the database engine lives in it, and the others fall back
 to it.
 """
@@ -11,9 +13,13 @@ import pytest
 
 from search.engines.base import SearchEngine
 from tests.search_contract.documents import CONTRACT_DOCUMENTS
-from tests.search_contract.osmem import osmem_search_url, search_osmem  # noqa: F401 (fixtures)
+from tests.search_contract.osmem import (  # noqa: F401 (fixtures)
+    elasticsearch_url,
+    osmem_search_url,
+    search_osmem,
+)
 
-ENGINES = ["database", "opensearch"]
+ENGINES = ["database", "opensearch", "elasticsearch"]
 
 
 def _make_engine(name: str, request: pytest.FixtureRequest) -> SearchEngine:
@@ -26,6 +32,12 @@ def _make_engine(name: str, request: pytest.FixtureRequest) -> SearchEngine:
         from search.engines.opensearch import OpenSearchEngine
 
         return OpenSearchEngine(EngineURL.parse(request.getfixturevalue("osmem_search_url")))
+    if name == "elasticsearch":
+        from search.engines.distributed import EngineURL
+        from search.engines.elasticsearch import ElasticsearchEngine
+
+        url = request.getfixturevalue("osmem_search_url")
+        return ElasticsearchEngine(EngineURL.parse(elasticsearch_url(url)))
     raise AssertionError(f"no contract fixture for engine {name!r}")
 
 

@@ -36,3 +36,9 @@ def osmem_search_url(search_osmem, request) -> str:
     host = search_osmem.url.removeprefix("http://")
     # osmem-server 0.1.6 mis-stems Finnish queries (see search.engines.distributed).
     return f"opensearch://{host}/{name.strip('-')}?languages=en,sv"
+
+
+def elasticsearch_url(opensearch_url: str) -> str:
+    """The same osmem index as an Elasticsearch SEARCH_URL. osmem, like OpenSearch, refuses
+    the Elasticsearch client's versioned media types, so the client sends plain JSON."""
+    return "elasticsearch" + opensearch_url.removeprefix("opensearch") + "&api_compatibility=none"

@@ -5,15 +5,20 @@ from dataclasses import replace
 import pytest
 
 from search.engines.base import SearchEngineError
-from search.engines.distributed import EngineURL
+from search.engines.distributed import DistributedEngine, EngineURL
+from search.engines.elasticsearch import ElasticsearchEngine
 from search.engines.opensearch import OpenSearchEngine
 from search.query import SearchQuery
 from tests.search_contract.documents import CONTRACT_DOCUMENTS
+from tests.search_contract.osmem import elasticsearch_url
 
 
-@pytest.fixture
-def cluster(osmem_search_url, db) -> OpenSearchEngine:
-    engine = OpenSearchEngine(EngineURL.parse(osmem_search_url))
+@pytest.fixture(params=["opensearch", "elasticsearch"])
+def cluster(request, osmem_search_url, db) -> DistributedEngine:
+    if request.param == "elasticsearch":
+        engine = ElasticsearchEngine(EngineURL.parse(elasticsearch_url(osmem_search_url)))
+    else:
+        engine = OpenSearchEngine(EngineURL.parse(osmem_search_url))
     engine.rebuild(CONTRACT_DOCUMENTS)
     return engine
 

@@ -30,7 +30,10 @@ class Command(BaseCommand):
             "In another shell:\n"
             f"  export SEARCH_URL='opensearch://{host}/{index}?languages=en,sv'\n"
             "  .venv/bin/python manage.py search_index rebuild\n"
-            "  .venv/bin/python manage.py runserver"
+            "  .venv/bin/python manage.py runserver\n"
+            "Or through the Elasticsearch engine:\n"
+            f"  export SEARCH_URL='elasticsearch://{host}/{index}?languages=en,sv"
+            "&api_compatibility=none'"
         )
         try:
             while server.process.poll() is None:
