@@ -1,5 +1,6 @@
 """Search at scale: the database engine (SQLite, PostgreSQL) and OpenSearch (osmem) on a corpus
-of real content, in one run, printed as one table.
+of real content, in one run, printed as one table (`--engines` adds elasticsearch: the
+Elasticsearch engine's client against osmem).
 
     .venv/bin/python bench/search_scale.py                      # 100,000 documents
     .venv/bin/python bench/search_scale.py --opensearch-documents 30000   # osmem is slow to fill
@@ -49,6 +50,13 @@ VOCABULARIES = ("countries", "themes", "methods", "stages", "government_levels",
 _TAG = re.compile(r"<[^>]+>")
 _WORD = re.compile(r"[^\W\d_]{4,}")
 COLUMNS = ("text only", "text + 3 facets", "facets only", "deep page")
+ENGINE_LABELS = {
+    "sqlite": "database (SQLite)",
+    "postgresql": "database (PostgreSQL)",
+    "opensearch": "opensearch (osmem)",
+    "elasticsearch": "elasticsearch (osmem)",
+}
+DISTRIBUTED = {"opensearch", "elasticsearch"}
 
 
 def source_records() -> list[dict]:
@@ -169,17 +177,19 @@ def run_worker(target: str, documents_count: int, queries_count: int, url: str) 
 
     call_command("migrate", verbosity=0)
     server = None
-    if target == "opensearch":
+    if target in DISTRIBUTED:
         from search.engines.distributed import EngineURL
+        from search.engines.elasticsearch import ElasticsearchEngine
         from search.engines.opensearch import OpenSearchEngine
         from search.osmem import osmem_start
 
         server = osmem_start()
-        engine = OpenSearchEngine(
-            EngineURL.parse(
-                f"opensearch://{server.url.removeprefix('http://')}/bench?timeout=300&languages=en,sv"
-            )
-        )
+        host = server.url.removeprefix("http://")
+        url = f"{target}://{host}/bench?timeout=300&languages=en,sv"
+        if target == "elasticsearch":
+            url += "&api_compatibility=none"  # osmem, like OpenSearch, wants plain JSON
+        engine_class = ElasticsearchEngine if target == "elasticsearch" else OpenSearchEngine
+        engine = engine_class(EngineURL.parse(url))
     else:
         from search.engines.database import DatabaseEngine
 
@@ -191,9 +201,7 @@ def run_worker(target: str, documents_count: int, queries_count: int, url: str) 
         engine.rebuild(documents)
         indexing = time.perf_counter() - started
         row = {
-            "engine": {"sqlite": "database (SQLite)", "postgresql": "database (PostgreSQL)"}.get(
-                target, "opensearch (osmem)"
-            ),
+            "engine": ENGINE_LABELS[target],
             "documents": engine.count(),
             "index_seconds": indexing,
             "docs_per_second": documents_count / indexing,
@@ -210,7 +218,7 @@ def run_worker(target: str, documents_count: int, queries_count: int, url: str) 
                 totals.append(results.total)
             row[column] = percentiles(samples)
             row[f"{column} hits"] = statistics.median(totals)
-        if target != "opensearch":
+        if target not in DISTRIBUTED:
             engine.clear()
         return row
     finally:
@@ -249,9 +257,14 @@ def main() -> None:
         "--opensearch-documents",
         type=int,
         default=None,
-        help="a smaller corpus for osmem (an in-memory test engine: ~100-200 docs/s here)",
+        help="a smaller corpus for osmem, through either client (an in-memory test engine: "
+        "~100-200 docs/s here)",
     )
-    parser.add_argument("--engines", default="sqlite,postgresql,opensearch")
+    parser.add_argument(
+        "--engines",
+        default="sqlite,postgresql,opensearch",
+        help="comma-separated, of " + ", ".join(ENGINE_LABELS),
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
@@ -267,7 +280,7 @@ def main() -> None:
             print("postgresql: skipped (give --postgres or BENCH_POSTGRES_URL)", file=sys.stderr)
             continue
         count = args.documents
-        if target == "opensearch" and args.opensearch_documents:
+        if target in DISTRIBUTED and args.opensearch_documents:
             count = args.opensearch_documents
         print(f"{target}: indexing {count} documents…", file=sys.stderr, flush=True)
         command = [sys.executable, __file__, "--worker", target]
