@@ -184,6 +184,7 @@ class AuditAction(models.TextChoices):
     REACTIVATE = "reactivate", _("reactivated the member")
     AMBASSADOR_NAME = "ambassador_name", _("named as ambassador")
     AMBASSADOR_REMOVE = "ambassador_remove", _("removed as ambassador")
+    ROLES = "roles", _("changed the roles")
 
 
 class AuditLogEntry(models.Model):

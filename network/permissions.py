@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+from wagtail.permission_policies import ModelPermissionPolicy
+
 from network.models import Member, MemberStatus
 
 
@@ -80,3 +82,19 @@ def dashboard_countries(user):
         return None
     country = ncp_country(user)
     return [country] if country else []
+
+
+class AuditLogPermissionPolicy(ModelPermissionPolicy):
+    """The audit log is append-only: whoever may see it (the model's view permission, which
+    superusers have) can only read it. Nobody adds, edits or deletes an entry in the admin,
+    superusers included; entries are written by `network.services` alone."""
+
+    READ_ONLY_ACTIONS = {"view"}
+
+    def user_has_permission(self, user, action):
+        return action in self.READ_ONLY_ACTIONS and super().user_has_permission(user, action)
+
+    def users_with_any_permission(self, actions):
+        return super().users_with_any_permission(
+            [action for action in actions if action in self.READ_ONLY_ACTIONS]
+        )

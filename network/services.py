@@ -262,6 +262,36 @@ def member_ambassador_set(*, actor, member: Member, ambassador: bool) -> Member:
     return member
 
 
+# Roles administrators set in the Wagtail admin (Network > Members).
+ROLE_FIELDS = ("ncp_country", "is_editor", "is_ambassador")
+
+
+def member_roles_snapshot(member: Member) -> dict[str, Any]:
+    """The member's stored roles, as the audit log shows them (a country by its key)."""
+    stored = (
+        Member.objects.filter(pk=member.pk)
+        .values("ncp_country__key", "is_editor", "is_ambassador")
+        .first()
+    ) or {}
+    return {
+        "ncp_country": stored.get("ncp_country__key") or "",
+        "is_editor": bool(stored.get("is_editor")),
+        "is_ambassador": bool(stored.get("is_ambassador")),
+    }
+
+
+def member_roles_audit(*, actor, member: Member, before: dict[str, Any]) -> AuditLogEntry | None:
+    """Write one audit row for the roles that differ from `before` (a `member_roles_snapshot`
+    taken before the change), naming each role's old and new value; nothing when none did."""
+    after = member_roles_snapshot(member)
+    changes = {
+        name: [before[name], after[name]] for name in ROLE_FIELDS if before[name] != after[name]
+    }
+    if not changes:
+        return None
+    return _audit(actor=actor, action=AuditAction.ROLES, member=member, details={"roles": changes})
+
+
 def member_email_verified(member: Member) -> bool:
     from allauth.account.models import EmailAddress
 

@@ -1,17 +1,33 @@
-"""Admin registrations of the network: roles of members, and the NCP audit log (read only).
+"""Admin registrations of the network: roles of members, and the audit log (read only).
 
-Administrators name national contact points and editors here (Network > Members). Everyday
-decisions (approve, reject, deactivate, ambassadors) are made on the NCP dashboard at
-/network/ncp/, where they are audited.
+Administrators name national contact points and editors here (Network > Members); each change
+of roles writes an audit row. Everyday decisions (approve, reject, deactivate, ambassadors) are
+made on the NCP dashboard at /network/ncp/, where they are audited too. The audit log is
+append-only: nobody edits or deletes an entry in the admin, superusers included.
 """
 
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import EditView, SnippetViewSet, SnippetViewSetGroup
 
 from network.models import AuditLogEntry, Member
+from network.permissions import AuditLogPermissionPolicy
+from network.services import member_roles_audit, member_roles_snapshot
+
+
+class MemberEditView(EditView):
+    """Saves the roles and audits what changed, in one transaction."""
+
+    def save_instance(self):
+        with transaction.atomic():
+            before = member_roles_snapshot(self.object)
+            instance = super().save_instance()
+            member_roles_audit(actor=self.request.user, member=instance, before=before)
+        return instance
 
 
 class MemberViewSet(SnippetViewSet):
@@ -22,6 +38,7 @@ class MemberViewSet(SnippetViewSet):
     list_filter = ["status", "is_ambassador", "is_editor"]
     search_fields = ["display_name", "organisation"]
     search_backend_name = None
+    edit_view_class = MemberEditView
     add_view_enabled = False  # profiles come from sign-up
     copy_view_enabled = False
     inspect_view_enabled = True
@@ -56,4 +73,5 @@ class NetworkViewSetGroup(SnippetViewSetGroup):
     menu_name = "network"
 
 
+register_permission_policy(AuditLogEntry, AuditLogPermissionPolicy(AuditLogEntry))
 register_snippet(NetworkViewSetGroup)
