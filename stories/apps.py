@@ -35,3 +35,6 @@ class StoriesConfig(AppConfig):
         post_save.connect(
             receivers.story_index_saved, sender=StoryIndexPage, dispatch_uid="stories_index"
         )
+        post_save.connect(
+            receivers.workshop_saved, sender=WorkshopPage, dispatch_uid="stories_workshop_places"
+        )

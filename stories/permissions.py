@@ -9,6 +9,11 @@ page tree ask here.
   edit, publish, unpublish, delete or see the revisions or history of another author's story,
   nor any page outside the stories area.
 - Whether an author publishes directly or submits for review is the site's `StorySettings`.
+- Network editors (`network.Member.is_editor`, active) are put in the “Story reviewers” group
+  (`editor_group_sync`): admin access, and "change" and "publish" on the stories area, which
+  is what approving a story needs (the last step of a workflow publishes as the approver). The
+  review workflow's approval task names this group, so editors approve or reject submitted
+  stories without an administrator adding them by hand.
 """
 
 from __future__ import annotations
@@ -24,6 +29,9 @@ from network.models import Member, MemberStatus
 from network.permissions import is_active_member
 
 STORY_AUTHORS_GROUP = "Story authors"
+STORY_REVIEWERS_GROUP = "Story reviewers"
+# What a reviewer may do on every stories index and the pages below it.
+REVIEWER_PAGE_PERMISSIONS = ("change_page", "publish_page")
 ADMIN_ACCESS = ("wagtailadmin", "access_admin")
 
 
@@ -198,6 +206,52 @@ def story_authors_group() -> Group:
     for index in StoryIndexPage.objects.all():
         GroupPagePermission.objects.get_or_create(group=group, page=index, permission=add_page)
     return group
+
+
+def story_reviewers_group() -> Group:
+    """The group of story reviewers (network editors), with admin access and "change" and
+    "publish" on every stories index, no rights outside the stories area, and named by the
+    story review workflow's approval task."""
+    from wagtail.models import GroupApprovalTask
+
+    from stories.models import StoryIndexPage
+    from stories.services.stories import REVIEW_TASK_NAME, REVIEW_WORKFLOW_NAME
+
+    group, _created = Group.objects.get_or_create(name=STORY_REVIEWERS_GROUP)
+    access = Permission.objects.get(
+        content_type__app_label=ADMIN_ACCESS[0], codename=ADMIN_ACCESS[1]
+    )
+    group.permissions.add(access)
+    page_permissions = Permission.objects.filter(
+        content_type__app_label="wagtailcore", codename__in=REVIEWER_PAGE_PERMISSIONS
+    )
+    for index in StoryIndexPage.objects.all():
+        for permission in page_permissions:
+            GroupPagePermission.objects.get_or_create(
+                group=group, page=index, permission=permission
+            )
+    for task in GroupApprovalTask.objects.filter(
+        name=REVIEW_TASK_NAME, workflow_tasks__workflow__name=REVIEW_WORKFLOW_NAME
+    ):
+        task.groups.add(group)
+    return group
+
+
+def may_review_stories(member: Member) -> bool:
+    """Network editors with an active membership approve or reject submitted stories."""
+    return bool(member.is_editor and member.status == MemberStatus.ACTIVE and member.user.is_active)
+
+
+@transaction.atomic
+def editor_group_sync(member: Member) -> bool:
+    """Put the member's account in the story reviewers' group when they may review stories
+    (an active network editor), and take it out otherwise; returns whether it is in the group."""
+    group = story_reviewers_group()
+    if may_review_stories(member):
+        member.user.groups.add(group)
+        return True
+    member.user.groups.remove(group)
+    return False
 
 
 def may_author_stories(member: Member) -> bool:

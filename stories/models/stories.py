@@ -51,8 +51,9 @@ class StorySettings(BaseSiteSetting):
         _("an editor reviews stories before they go live"),
         default=False,
         help_text=_(
-            "When on, ambassadors submit their stories for moderation and an editor of the "
-            "“Moderators” group approves them; when off, ambassadors publish their own stories."
+            "When on, ambassadors submit their stories for moderation and a network editor "
+            "(the “Story reviewers” group) or a member of “Moderators” approves them; when "
+            "off, ambassadors publish their own stories."
         ),
     )
 

@@ -112,7 +112,7 @@ def workshop_register(*, workshop: WorkshopPage, member: Member | None) -> Regis
                 registration, workshop_waiting_position(registration=registration), False
             )
         # places freed while nobody was there to take them go to the queue first
-        _places_fill(locked)
+        _promoted_notify(workshop=locked, promoted=_places_fill(locked))
         taken = locked.registrations.filter(status=RegistrationStatus.REGISTERED).count()
         status = (
             RegistrationStatus.REGISTERED if taken < locked.capacity else RegistrationStatus.WAITING
@@ -147,11 +147,34 @@ def workshop_cancel(*, workshop: WorkshopPage, member: Member) -> CancelOutcome:
         registration.status = RegistrationStatus.CANCELLED
         registration.save(update_fields=["status", "updated_at"])
         promoted = _places_fill(locked)
-        for moved_up in promoted:
-            transaction.on_commit(
-                lambda moved_up=moved_up: _place_notify(workshop=locked, registration=moved_up)
-            )
+        _promoted_notify(workshop=locked, promoted=promoted)
         return CancelOutcome(registration, promoted)
+
+
+def workshop_waiting_list_promote(*, workshop: WorkshopPage) -> list[WorkshopRegistration]:
+    """Give the workshop's free places to the first members waiting, in queue order, and
+    e-mail each of them once the transaction commits; returns those who moved up.
+
+    Called whenever the workshop page is saved (`stories.receivers.workshop_saved`), so that
+    raising the capacity in the admin fills the new places at once. Lowering it removes
+    nobody: members already registered keep their places. A workshop that has started moves
+    nobody up (its registrations no longer change).
+    """
+    with transaction.atomic():
+        locked = _workshop_lock(workshop)
+        if locked.has_started:
+            return []
+        promoted = _places_fill(locked)
+        _promoted_notify(workshop=locked, promoted=promoted)
+        return promoted
+
+
+def _promoted_notify(*, workshop: WorkshopPage, promoted: list[WorkshopRegistration]) -> None:
+    # after commit: nobody hears of a place that a rolled-back transaction took away again
+    for moved_up in promoted:
+        transaction.on_commit(
+            lambda moved_up=moved_up: _place_notify(workshop=workshop, registration=moved_up)
+        )
 
 
 def _place_notify(*, workshop: WorkshopPage, registration: WorkshopRegistration) -> None:
@@ -286,7 +309,9 @@ def workshop_draft_accept(*, draft: StoryDraft, reviewer) -> StoryPage:
     its workshop, linked to the workshop and to the draft; the draft becomes ACCEPTED.
 
     Only drafts whose author consented and shared them; the story keeps the author's chosen
-    disclosure and waits in the admin for an editor to publish it.
+    disclosure and waits in the admin for an editor to publish it. What is known already is
+    filled in: the country is the author's (or, when their profile has none, the
+    workshop's), and the themes are the workshop's.
     """
     _require_reviewer(reviewer)
     draft = (
@@ -314,6 +339,8 @@ def workshop_draft_accept(*, draft: StoryDraft, reviewer) -> StoryPage:
         root_causes=list(draft.root_causes or []),
         summary=Truncator(draft.what_went_wrong or draft.project).chars(300),
         workshop=workshop,
+        country_id=draft.author.country_id or workshop.country_id,
+        themes=workshop.themes.all(),
     )
     draft.story = story
     draft.status = DraftStatus.ACCEPTED

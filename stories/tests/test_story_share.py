@@ -74,3 +74,71 @@ def test_valid_input_creates_a_safe_draft_for_review(client, index, member):
     assert story.what_we_tried.startswith("<p>A chatbot for permits.</p>")
     assert "&lt;script&gt;" in story.what_we_tried
     assert client.get(story.url).status_code == 404
+
+
+# -- the daily limit
+
+
+def _share(client, index, title):
+    return client.post(index.url + "share/", {**VALID, "title": title})
+
+
+def test_over_the_daily_limit_the_form_answers_429_and_keeps_the_story(
+    client, index, member, settings
+):
+    settings.STORIES_SHARE_LIMIT_PER_DAY = 2
+    client.force_login(member.user)
+    assert _share(client, index, "First").status_code == 302
+    assert _share(client, index, "Second").status_code == 302
+
+    response = _share(client, index, "Third, with <b>care</b>")
+
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 24 * 3600 + 1
+    html = response.content.decode()
+    assert "You have already shared 2 stories in the last 24 hours" in html
+    assert "Your story is still in the form below" in html
+    assert 'value="Third, with &lt;b&gt;care&lt;/b&gt;"' in html
+    assert "A chatbot for permits." in html
+    assert re.search(r'value="stakeholders"[^>]*checked', html)
+    assert re.search(r'value="public-anonymous"[^>]*checked', html)
+    assert sorted(StoryPage.objects.values_list("title", flat=True)) == ["First", "Second"]
+
+
+def test_the_limit_counts_the_last_24_hours_only_and_each_member_alone(
+    client, index, member, settings
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from wagtail.models import Revision
+
+    settings.STORIES_SHARE_LIMIT_PER_DAY = 1
+    client.force_login(member.user)
+    assert _share(client, index, "Yesterday's").status_code == 302
+    assert _share(client, index, "Too soon").status_code == 429
+    other = MemberFactory(user=UserFactory(username="other"))
+    client.force_login(other.user)
+    assert _share(client, index, "Someone else's").status_code == 302
+
+    story = StoryPage.objects.get(title="Yesterday's")
+    Revision.objects.filter(object_id=str(story.pk)).update(
+        created_at=timezone.now() - datetime.timedelta(hours=25)
+    )
+    # an editor's later revision of the old story does not make it count again
+    story.save_revision()
+    client.force_login(member.user)
+
+    assert _share(client, index, "Today's").status_code == 302
+    assert StoryPage.objects.filter(author=member).count() == 2
+
+
+def test_the_limit_is_five_a_day_unless_configured(client, index, member, settings):
+    del settings.STORIES_SHARE_LIMIT_PER_DAY
+    client.force_login(member.user)
+
+    statuses = [_share(client, index, f"Story {number}").status_code for number in range(6)]
+
+    assert statuses == [302] * 5 + [429]
+    assert StoryPage.objects.filter(author=member).count() == 5

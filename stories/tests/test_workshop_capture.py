@@ -262,3 +262,48 @@ def test_members_who_are_not_editors_cannot_review(client, workshop, participant
     assert response.status_code in (302, 403)
     draft.refresh_from_db()
     assert draft.status == DraftStatus.SUBMITTED
+
+
+def test_accepting_a_draft_fills_in_the_authors_country_and_the_workshops_themes(
+    workshop, participant
+):
+    from portal.factories import CountryFactory, ThemeFactory
+    from stories.services.workshops import workshop_draft_accept
+
+    finland = CountryFactory(key="fi", name="Finland")
+    participant.country = finland
+    participant.save()
+    workshop.country = CountryFactory(key="se", name="Sweden")
+    workshop.themes.set([ThemeFactory(name="Housing"), ThemeFactory(name="Health")])
+    workshop.save()
+    draft = StoryDraftFactory(
+        workshop=workshop, author=participant, consent=True, status=DraftStatus.SUBMITTED
+    )
+
+    story = workshop_draft_accept(draft=draft, reviewer=UserFactory(is_superuser=True))
+
+    story = StoryPage.objects.get(pk=story.pk)
+    assert story.country == finland
+    assert sorted(theme.name for theme in story.themes.all()) == ["Health", "Housing"]
+    # the draft page in the admin shows them too (its latest revision holds them)
+    revision = story.get_latest_revision_as_object()
+    assert revision.country_id == finland.pk
+    assert sorted(theme.name for theme in revision.themes.all()) == ["Health", "Housing"]
+
+
+def test_a_draft_whose_author_has_no_country_takes_the_workshops(workshop, participant):
+    from portal.factories import CountryFactory
+    from stories.services.workshops import workshop_draft_accept
+
+    participant.country = None
+    participant.save()
+    sweden = CountryFactory(key="se", name="Sweden")
+    workshop.country = sweden
+    workshop.save()
+    draft = StoryDraftFactory(
+        workshop=workshop, author=participant, consent=True, status=DraftStatus.SUBMITTED
+    )
+
+    story = workshop_draft_accept(draft=draft, reviewer=UserFactory(is_superuser=True))
+
+    assert StoryPage.objects.get(pk=story.pk).country == sweden

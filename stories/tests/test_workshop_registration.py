@@ -9,9 +9,9 @@ from django.db import connection, connections
 
 import pytest
 
-from network.factories import MemberFactory
+from network.factories import MemberFactory, UserFactory
 from network.models import MemberStatus
-from stories.models import WorkshopRegistration
+from stories.models import WorkshopPage, WorkshopRegistration
 from stories.services.workshops import workshop_cancel, workshop_register
 from stories.vocabularies import RegistrationStatus
 from stories.workshop_factories import days_from_now, workshop_tree
@@ -226,3 +226,117 @@ def test_capacity_holds_when_thirty_members_register_at_once(home_page):
         )
     )
     assert registered == {row.member_id for row in waiting[:10]}
+
+
+# -- capacity changed by an editor
+
+
+def _fill(workshop, names):
+    members = [MemberFactory(display_name=name) for name in names]
+    for member in members:
+        workshop_register(workshop=workshop, member=member)
+    return members
+
+
+def _admin_form(workshop, **changes) -> dict:
+    from wagtail.test.utils.form_data import nested_form_data, rich_text
+
+    local = workshop.local_starts_at
+    data = {
+        "title": workshop.title,
+        "slug": workshop.slug,
+        "summary": workshop.summary,
+        "starts_at": local.strftime("%Y-%m-%d %H:%M"),
+        "ends_at": workshop.local_ends_at.strftime("%Y-%m-%d %H:%M"),
+        "time_zone": workshop.time_zone,
+        "venue": workshop.venue,
+        "address": workshop.address,
+        "online_url": "",
+        "capacity": workshop.capacity,
+        "agenda": rich_text(workshop.agenda),
+        "prompts": "\n".join(workshop.prompts),
+        **changes,
+    }
+    return nested_form_data(data)
+
+
+def test_raising_capacity_in_the_admin_moves_the_queue_up_in_order_and_mails_them(
+    client, workshop, mailoutbox, django_capture_on_commit_callbacks
+):
+    ada, ben, cy, dee, eve = _fill(workshop, ("Ada", "Ben", "Cy", "Dee", "Eve"))
+    client.force_login(UserFactory(username="root", is_superuser=True, is_staff=True))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/admin/pages/{workshop.pk}/edit/",
+            {**_admin_form(workshop, capacity=4), "action-publish": "1"},
+        )
+
+    assert response.status_code == 302, response.context["form"].errors
+    workshop.refresh_from_db()
+    assert workshop.capacity == 4
+    assert statuses(workshop) == {
+        "Ada": "registered",
+        "Ben": "registered",
+        "Cy": "registered",
+        "Dee": "registered",
+        "Eve": "waiting",
+    }
+    assert sorted(message.to[0] for message in mailoutbox) == sorted(
+        [cy.contact_email, dee.contact_email]
+    )
+    assert all(workshop.title in message.subject for message in mailoutbox)
+    assert all("A place opened up and it is yours" in message.body for message in mailoutbox)
+    assert workshop_register(workshop=workshop, member=eve).position == 1
+
+
+def test_publishing_a_revision_with_more_places_promotes_the_first_waiting(
+    workshop, mailoutbox, django_capture_on_commit_callbacks
+):
+    ada, ben, cy, dee = _fill(workshop, ("Ada", "Ben", "Cy", "Dee"))
+    workshop.capacity = 3
+
+    with django_capture_on_commit_callbacks(execute=True):
+        workshop.save_revision().publish()
+
+    assert statuses(workshop)["Cy"] == "registered"
+    assert statuses(workshop)["Dee"] == "waiting"
+    assert [message.to for message in mailoutbox] == [[cy.contact_email]]
+
+
+def test_lowering_capacity_removes_nobody_and_mails_nobody(
+    workshop, mailoutbox, django_capture_on_commit_callbacks
+):
+    _fill(workshop, ("Ada", "Ben", "Cy"))
+    workshop.capacity = 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        workshop.save_revision().publish()
+
+    assert statuses(workshop) == {"Ada": "registered", "Ben": "registered", "Cy": "waiting"}
+    assert mailoutbox == []
+    # a cancellation frees no place while the workshop is still over its new capacity
+    with django_capture_on_commit_callbacks(execute=True):
+        outcome = workshop_cancel(
+            workshop=workshop,
+            member=WorkshopRegistration.objects.get(member__display_name="Ada").member,
+        )
+    assert outcome.promoted == []
+    assert statuses(workshop)["Cy"] == "waiting"
+    assert mailoutbox == []
+
+
+def test_a_started_workshop_moves_nobody_up_when_saved(
+    home_page, mailoutbox, django_capture_on_commit_callbacks
+):
+    workshop = workshop_tree(home_page, capacity=1)
+    _fill(workshop, ("Ada", "Ben"))
+    WorkshopPage.objects.filter(pk=workshop.pk).update(starts_at=days_from_now(-1))
+    workshop.refresh_from_db()
+    workshop.capacity = 5
+
+    with django_capture_on_commit_callbacks(execute=True):
+        workshop.save()
+
+    assert statuses(workshop) == {"Ada": "registered", "Ben": "waiting"}
+    assert mailoutbox == []

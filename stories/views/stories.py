@@ -7,7 +7,10 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from network.models import Member
 from network.permissions import is_active_member
@@ -19,7 +22,7 @@ from stories.forms.stories import StoryShareForm
 from stories.models.stories import STORIES_PER_PAGE, StoryIndexPage, StoryPage
 from stories.search import KIND
 from stories.selectors import story_workshops_page
-from stories.services.stories import story_draft_create, story_html_from_text
+from stories.services.stories import ShareLimitReached, story_html_from_text, story_share_submit
 
 SORTS = (Sort.NEWEST, Sort.RELEVANCE)
 # The facets of the listing, in the order of the filter panel.
@@ -100,23 +103,34 @@ def story_share(request: HttpRequest, index: StoryIndexPage) -> HttpResponse:
         form = StoryShareForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
-            story_draft_create(
-                index=index,
-                author=member,
-                title=data["title"],
-                kind=data["kind"],
-                summary=data["summary"],
-                disclosure=data["disclosure"],
-                disclosure_consent=data["consent"],
-                root_causes=data["root_causes"],
-                narrative={
-                    name: story_html_from_text(text) for name, text in form.narrative().items()
-                },
-                country=data["country"],
-                municipality=data["municipality"],
-                started_on=data["started_on"],
-                ended_on=data["ended_on"],
-            )
+            try:
+                story_share_submit(
+                    index=index,
+                    author=member,
+                    title=data["title"],
+                    kind=data["kind"],
+                    summary=data["summary"],
+                    disclosure=data["disclosure"],
+                    disclosure_consent=data["consent"],
+                    root_causes=data["root_causes"],
+                    narrative={
+                        name: story_html_from_text(text) for name, text in form.narrative().items()
+                    },
+                    country=data["country"],
+                    municipality=data["municipality"],
+                    started_on=data["started_on"],
+                    ended_on=data["ended_on"],
+                )
+            except ShareLimitReached as limit:
+                # 429 with the form as typed: nothing is lost, it can be sent later
+                context.update(form=form, member=member, limit_message=_share_limit_message(limit))
+                response = TemplateResponse(
+                    request, "stories/story_share.html", context, status=429
+                )
+                if limit.retry_at is not None:
+                    wait = max(int((limit.retry_at - timezone.now()).total_seconds()) + 1, 1)
+                    response["Retry-After"] = str(wait)
+                return response
             messages.success(
                 request,
                 _(
@@ -134,4 +148,27 @@ def story_share(request: HttpRequest, index: StoryIndexPage) -> HttpResponse:
         "stories/story_share.html",
         context,
         status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+def _share_limit_message(limit: ShareLimitReached) -> str:
+    if limit.retry_at is None:
+        return _("Sharing stories here is closed for now. Your story is still in the form below.")
+    message = ngettext(
+        "You have already shared %(count)d story in the last 24 hours, the most we accept "
+        "in a day.",
+        "You have already shared %(count)d stories in the last 24 hours, the most we accept "
+        "in a day.",
+        limit.limit,
+    ) % {"count": limit.limit}
+    when = date_format(timezone.localtime(limit.retry_at), "DATETIME_FORMAT")
+    return " ".join(
+        (
+            message,
+            _(
+                "Your story is still in the form below, as you typed it: you can send it "
+                "after %(when)s."
+            )
+            % {"when": when},
+        )
     )

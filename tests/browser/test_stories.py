@@ -89,3 +89,46 @@ def test_ambassador_publishes_an_anonymised_slip_up(
     assert TITLE in feed
     assert AUTHOR not in feed
     assert page_log.page_errors == []
+
+
+def test_a_member_over_the_daily_share_limit_keeps_what_they_typed(
+    live_server, home_page, page, page_log, axe_check, settings
+):
+    from stories.models import StoryPage
+
+    settings.STORIES_SHARE_LIMIT_PER_DAY = 1
+    CountryFactory(key="fi", name="Finland")
+    index = StoryIndexPageFactory(parent=home_page)
+    member = MemberFactory(user=UserFactory(username="sanni"))
+    share_path = index.url + "share/"
+    goto(page, live_server.url + "/accounts/login/?next=" + share_path)
+    page.fill("input[name=login]", "sanni")
+    page.fill("input[name=password]", PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url("**" + share_path)
+
+    def fill_and_send(title: str) -> None:
+        page.locator("#id_title").fill(title)
+        page.get_by_label("Slip-up").check()
+        page.locator("#id_what_we_tried").fill("A reading tent at the market square.")
+        page.get_by_label("Public, without my name").check()
+        page.get_by_label("I agree that the story is published").check()
+        page.get_by_role("button", name="Send the story for review").click()
+        page.wait_for_load_state("load")
+
+    fill_and_send("The first tent")
+    assert "Thank you for sharing" in page.content()
+    goto(page, live_server.url + share_path)
+    fill_and_send("The second tent")
+
+    alert = page.get_by_role("alert")
+    assert "You have reached today's limit" in alert.inner_text()
+    assert "You have already shared 1 story in the last 24 hours" in alert.inner_text()
+    assert page.locator("#id_title").input_value() == "The second tent"
+    assert "A reading tent" in page.locator("#id_what_we_tried").input_value()
+    assert page.get_by_label("Public, without my name").is_checked()
+    axe_check()
+    assert list(StoryPage.objects.filter(author=member).values_list("title", flat=True)) == [
+        "The first tent"
+    ]
+    assert page_log.page_errors == []
