@@ -7,16 +7,20 @@ class BudgetingConfig(AppConfig):
     verbose_name = _("Participatory budgeting")
 
     def ready(self) -> None:
-        from budgeting.models import Process, Project
+        from django.db.models.signals import post_delete, post_save
+
+        from budgeting.models import Implementation, Process, Project
         from budgeting.search import (
             PROCESS_KIND,
             PROJECT_KIND,
+            implementation_changed,
+            implementation_status_labels,
             process_queryset,
             process_to_document,
             project_queryset,
             project_to_document,
         )
-        from search.registry import register_kind
+        from search.registry import register_kind, register_labels
 
         register_kind(
             PROCESS_KIND,
@@ -33,4 +37,12 @@ class BudgetingConfig(AppConfig):
             label_plural=_("Budget proposals"),
             to_document=project_to_document,
             queryset=project_queryset,
+        )
+        register_labels("implementation_statuses", implementation_status_labels)
+        # the project's document shows its implementation status
+        post_save.connect(
+            implementation_changed, sender=Implementation, dispatch_uid="budgeting_impl_saved"
+        )
+        post_delete.connect(
+            implementation_changed, sender=Implementation, dispatch_uid="budgeting_impl_deleted"
         )

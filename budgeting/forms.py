@@ -220,6 +220,13 @@ class MilestoneForm(forms.Form):
     due = forms.DateField(
         label=_("Due"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Optional: what is done when this milestone is reached."),
+    )
 
 
 class ProgressUpdateForm(forms.Form):

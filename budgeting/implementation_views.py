@@ -59,6 +59,7 @@ from budgeting.selectors import (
 from budgeting.views import _messages_of, _process
 
 TEAM_ROLES = {"champion", "servant", "organiser"}
+MILESTONE_ACTIONS = {"milestone", "milestone_edit", "milestone_remove"}
 
 
 def _implementation(process, pk: int) -> Implementation:
@@ -67,6 +68,23 @@ def _implementation(process, pk: int) -> Implementation:
         project__process=process,
         project__pk=pk,
     )
+
+
+def _milestones_with_forms(implementation, bound: dict) -> list[Milestone]:
+    """The milestones, each with its edit form (the refused one keeps what was typed)."""
+    milestones = list(
+        implementation.milestones.select_related("champion_signed_by", "servant_signed_by")
+    )
+    for milestone in milestones:
+        milestone.edit_form = bound.get(f"milestone_edit-{milestone.pk}") or MilestoneForm(
+            prefix=f"ms-{milestone.pk}",
+            initial={
+                "title": milestone.title,
+                "due": milestone.due,
+                "description": milestone.description,
+            },
+        )
+    return milestones
 
 
 def _implementation_context(request, process, implementation, bound: dict | None = None) -> dict:
@@ -110,9 +128,7 @@ def _implementation_context(request, process, implementation, bound: dict | None
         "servants": [user_display(u) for u in implementation.civil_servants.order_by("pk")],
         "volunteers": [user_display(u) for u in implementation.volunteers.order_by("pk")],
         "events": implementation.events.select_related("actor", "from_user", "to_user"),
-        "milestones": implementation.milestones.select_related(
-            "champion_signed_by", "servant_signed_by"
-        ),
+        "milestones": _milestones_with_forms(implementation, bound),
         "updates": implementation.updates.select_related("author", "photo"),
         "indicators": rows,
         "effects": implementation.effects.select_related("recorded_by"),
@@ -161,6 +177,20 @@ def _object_from_post(request, model, implementation, field: str):
     return get_object_or_404(model, implementation=implementation, pk=object_pk)
 
 
+def _form_service(form, service, **kwargs) -> bool:
+    """Run a service with a valid form's data; a refusal about a field is shown on that field
+    (what was typed stays); other refusals propagate to the page's error list."""
+    try:
+        service(**kwargs, **form.cleaned_data)
+    except ValidationError as error:
+        if not hasattr(error, "error_dict"):
+            raise
+        for name, field_errors in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, field_errors)
+        return False
+    return True
+
+
 def _run_action(request, action: str, implementation):
     """Run one action; return (bound form key, form) when the input is refused, else None."""
     user = request.user
@@ -193,10 +223,29 @@ def _run_action(request, action: str, implementation):
         return ("status", form), None
     if action == "milestone":
         form = MilestoneForm(post)
-        if form.is_valid():
-            services.milestone_add(implementation=implementation, user=user, **form.cleaned_data)
+        if form.is_valid() and _form_service(
+            form, services.milestone_add, implementation=implementation, user=user
+        ):
             return None, _("The milestone was added.")
         return ("milestone", form), None
+    if action == "milestone_edit":
+        milestone = _object_from_post(request, Milestone, implementation, "milestone")
+        form = MilestoneForm(post, prefix=f"ms-{milestone.pk}")
+        was_signed = milestone.signed_off
+        if form.is_valid() and _form_service(
+            form, services.milestone_edit, milestone=milestone, user=user
+        ):
+            milestone.refresh_from_db()
+            if was_signed and not milestone.signed_off:
+                return None, _(
+                    "The milestone was changed; its sign-off was cleared, sign it off again."
+                )
+            return None, _("The milestone was changed.")
+        return (f"milestone_edit-{milestone.pk}", form), None
+    if action == "milestone_remove":
+        milestone = _object_from_post(request, Milestone, implementation, "milestone")
+        services.milestone_remove(milestone=milestone, user=user)
+        return None, _("The milestone “%(title)s” was removed.") % {"title": milestone.title}
     if action == "sign_off":
         milestone = _object_from_post(request, Milestone, implementation, "milestone")
         milestone = services.milestone_sign_off(milestone=milestone, user=user)
@@ -267,6 +316,8 @@ ACTIONS = (
     "handover",
     "status",
     "milestone",
+    "milestone_edit",
+    "milestone_remove",
     "sign_off",
     "update",
     "target",
@@ -280,17 +331,26 @@ ACTIONS = (
     "volunteer",
 )
 
+# where the page scrolls to after an action, when it is not the action's own name
+ACTION_ANCHORS = {"milestone_edit": "milestone", "milestone_remove": "milestone"}
+
 
 @login_required
 @require_POST
 def implementation_action(request, slug: str, pk: int, action: str):
-    """One write on the implementation page; refused input is shown again with its reason."""
+    """One write on the implementation page; refused input is shown again with its reason
+    (400), and a user who may not act on this implementation is refused (403)."""
     if action not in ACTIONS:
         raise Http404
     process = _process(slug, request.user)
     implementation = _implementation(process, pk)
-    bound, errors = None, []
+    bound, errors, status = None, [], 400
     try:
+        if action in MILESTONE_ACTIONS and not (
+            implementation_roles(implementation=implementation, user=request.user) & TEAM_ROLES
+        ):
+            # refused before the input is even read (the services check again)
+            raise PermissionDenied(_("Only the project's team can do that."))
         bound, message = _run_action(request, action, implementation)
     except ValidationError as error:
         errors = _messages_of(error)
@@ -298,9 +358,11 @@ def implementation_action(request, slug: str, pk: int, action: str):
     except PermissionDenied as error:
         errors = [str(error) or _("You may not do that.")]
         message = None
+        status = 403
     if message:
         messages.success(request, message)
-        return redirect(implementation.get_absolute_url() + f"#{action.replace('_', '-')}")
+        anchor = ACTION_ANCHORS.get(action, action.replace("_", "-"))
+        return redirect(implementation.get_absolute_url() + f"#{anchor}")
     implementation.refresh_from_db()
     bound_forms = {}
     if bound is not None:
@@ -322,7 +384,7 @@ def implementation_action(request, slug: str, pk: int, action: str):
     context = _implementation_context(request, process, implementation, bound_forms)
     context["action_errors"] = errors
     context["failed_action"] = action
-    return render(request, "budgeting/implementation.html", context, status=400)
+    return render(request, "budgeting/implementation.html", context, status=status)
 
 
 # Criteria

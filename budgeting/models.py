@@ -759,6 +759,7 @@ class Milestone(models.Model):
     )
     title = models.CharField(_("milestone"), max_length=200)
     due = models.DateField(_("due"), null=True, blank=True)
+    description = models.TextField(_("description"), blank=True)
     sort_order = models.PositiveIntegerField(_("order"), default=0)
     champion_signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -780,6 +781,18 @@ class Milestone(models.Model):
     @property
     def reached(self) -> bool:
         return self.champion_signed_at is not None and self.servant_signed_at is not None
+
+    @property
+    def reached_at(self):
+        """When the milestone was reached: the later of the two sign-offs (None until both)."""
+        if not self.reached:
+            return None
+        return max(self.champion_signed_at, self.servant_signed_at)
+
+    @property
+    def signed_off(self) -> bool:
+        """Has anyone signed it off yet (then a change clears the sign-off)?"""
+        return self.champion_signed_at is not None or self.servant_signed_at is not None
 
 
 class ProgressUpdate(models.Model):

@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 
-from budgeting.models import Phase, Process, Project, ProjectStatus
+from budgeting.models import (
+    Implementation,
+    ImplementationStatus,
+    Phase,
+    Process,
+    Project,
+    ProjectStatus,
+)
 from portal.rich_text import plain_text
 from search.documents import SearchDocument
+from search.outbox import outbox_enqueue
 
 PROCESS_KIND = "pb_process"
 PROJECT_KIND = "pb_project"
@@ -53,7 +63,7 @@ def project_queryset() -> models.QuerySet:
     return (
         Project.objects.exclude(process__phase=Phase.DRAFT)
         .exclude(status__in=(ProjectStatus.WITHDRAWN, ProjectStatus.INFEASIBLE))
-        .select_related("process", "theme")
+        .select_related("process", "theme", "implementation")
     )
 
 
@@ -66,6 +76,10 @@ def project_to_document(project: Project) -> SearchDocument | None:
     ):
         return None
     body = plain_text(project.description)
+    try:
+        implementation_status = project.implementation.status
+    except ObjectDoesNotExist:  # not funded, or implementation has not started
+        implementation_status = ""
     return SearchDocument(
         id=f"{PROJECT_KIND}:{project.pk}",
         kind=PROJECT_KIND,
@@ -78,4 +92,19 @@ def project_to_document(project: Project) -> SearchDocument | None:
         themes=(project.theme.key,) if project.theme_id else (),
         year=project.created_at.year if project.created_at else None,
         related=(f"{PROCESS_KIND}:{process.pk}",),
+        implementation_status=implementation_status,
     )
+
+
+def implementation_status_labels(values: Iterable[str]) -> dict[str, str]:
+    """Names of implementation statuses (no query: the list is closed)."""
+    names = dict(ImplementationStatus.choices)
+    return {value: str(names[value]) for value in values if value in names}
+
+
+def implementation_changed(sender, instance: Implementation, raw: bool = False, **kwargs) -> None:
+    """An implementation's status is part of its project's document: queue the project in the
+    same transaction as the change (whichever path changed it: services, admin, shell)."""
+    if raw or instance.project_id is None:
+        return
+    outbox_enqueue([f"{PROJECT_KIND}:{instance.project_id}"])

@@ -807,20 +807,71 @@ def champion_hand_over(
     return implementation
 
 
-@transaction.atomic
-def milestone_add(*, implementation: Implementation, user, title: str, due=None) -> Milestone:
-    """The team or an organiser adds a milestone."""
-    _require_role(implementation, user, "champion", "servant", "organiser")
-    _require_open(implementation)
+def _milestone_fields(title: str, description: str) -> tuple[str, str]:
     title = " ".join(title.split())
     if not title:
         raise ValidationError({"title": _("Name the milestone.")})
+    return title[:200], description.strip()[:4000]
+
+
+@transaction.atomic
+def milestone_add(
+    *, implementation: Implementation, user, title: str, due=None, description: str = ""
+) -> Milestone:
+    """The team or an organiser adds a milestone (title, optional due date and description)."""
+    _require_role(implementation, user, "champion", "servant", "organiser")
+    _require_open(implementation)
+    title, description = _milestone_fields(title, description)
     return Milestone.objects.create(
         implementation=implementation,
-        title=title[:200],
+        title=title,
         due=due,
+        description=description,
         sort_order=implementation.milestones.count(),
     )
+
+
+def _milestone_locked(milestone: Milestone) -> tuple[Milestone, Implementation]:
+    milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
+    implementation = Implementation.objects.select_related("project__process").get(
+        pk=milestone.implementation_id
+    )
+    return milestone, implementation
+
+
+@transaction.atomic
+def milestone_edit(
+    *, milestone: Milestone, user, title: str, due=None, description: str = ""
+) -> Milestone:
+    """The team or an organiser corrects a milestone that is not reached yet.
+
+    A sign-off given to the old wording no longer holds when the title or due date changes: it
+    is cleared, so that both sign-offs are given to the same milestone.
+    """
+    milestone, implementation = _milestone_locked(milestone)
+    _require_role(implementation, user, "champion", "servant", "organiser")
+    _require_open(implementation)
+    if milestone.reached:
+        raise ValidationError(_("The milestone is reached: it can no longer change."))
+    title, description = _milestone_fields(title, description)
+    if title != milestone.title or due != milestone.due:
+        milestone.champion_signed_by, milestone.champion_signed_at = None, None
+        milestone.servant_signed_by, milestone.servant_signed_at = None, None
+    milestone.title, milestone.due, milestone.description = title, due, description
+    milestone.save()
+    return milestone
+
+
+@transaction.atomic
+def milestone_remove(*, milestone: Milestone, user) -> None:
+    """The team or an organiser removes a milestone that is not reached yet (a reached one is
+    part of the public record)."""
+    milestone, implementation = _milestone_locked(milestone)
+    _require_role(implementation, user, "champion", "servant", "organiser")
+    _require_open(implementation)
+    if milestone.reached:
+        raise ValidationError(_("The milestone is reached: it stays in the record."))
+    milestone.delete()
 
 
 @transaction.atomic
@@ -830,10 +881,7 @@ def milestone_sign_off(*, milestone: Milestone, user) -> Milestone:
     The milestone is reached only when both have signed; who signed and when is recorded. One
     person cannot give both sign-offs (the champion is never a civil servant of the project).
     """
-    milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
-    implementation = Implementation.objects.select_related("project__process").get(
-        pk=milestone.implementation_id
-    )
+    milestone, implementation = _milestone_locked(milestone)
     _require_open(implementation)
     roles = implementation_roles(implementation=implementation, user=user)
     now = timezone.now()

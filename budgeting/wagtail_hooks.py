@@ -1,22 +1,162 @@
-"""Editors manage processes in the Wagtail admin (Snippets > Participatory budgets)."""
+"""Editors manage PB in the Wagtail admin (Participatory budgets > Processes, Implementations).
 
+Processes are created and edited here. Implementations are created when a process moves to
+implementation (`services.implementation_start`), so the admin lists them for editors to find
+and correct, but neither adds nor deletes them; what the public record fixes (the project, the
+champion, whose handovers keep their history on the implementation page, the assessment and the
+bonus decision) is shown and never edited here.
+"""
+
+from django import forms
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from budgeting.models import Process
+from budgeting.models import (
+    EventKind,
+    Implementation,
+    ImplementationEvent,
+    ImplementationStatus,
+    Process,
+)
+
+# Set by the services (implementation start, handover, assessment, bonus decision): read-only.
+IMPLEMENTATION_FROZEN_FIELDS: tuple[str, ...] = (
+    "project",
+    "champion",
+    "started_at",
+    "score",
+    "success",
+    "assessed_at",
+    "confirmation_open",
+    "bonus_outcome",
+    "closed_at",
+)
+
+
+class ImplementationPermissionPolicy(ModelPermissionPolicy):
+    """Model permissions, except that nobody adds or deletes an implementation by hand."""
+
+    def user_has_permission(self, user, action):
+        if action in ("add", "delete"):
+            return False
+        return super().user_has_permission(user, action)
+
+
+register_permission_policy(
+    Implementation, ImplementationPermissionPolicy(Implementation), exact_class=True
+)
+
+
+class ImplementationAdminForm(WagtailAdminModelForm):
+    """The editable part of an implementation: status (a change joins the public timeline, with
+    the note) and the team, under the same rules as on the implementation page."""
+
+    status_note = forms.CharField(
+        label=_("Note for the timeline"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Shown with a status change in the public timeline; needed for “stalled”."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        status = cleaned.get("status")
+        note = (cleaned.get("status_note") or "").strip()
+        if "status" in self.changed_data and status == ImplementationStatus.STALLED and not note:
+            self.add_error("status_note", _("Say why the project is stalled."))
+        champion_id = self.instance.champion_id
+        servants = cleaned.get("civil_servants") or []
+        if champion_id and any(servant.pk == champion_id for servant in servants):
+            self.add_error(
+                "civil_servants", _("The champion cannot also be one of the civil servants.")
+            )
+        return cleaned
+
+    def save(self, commit=True):
+        if not commit:
+            return super().save(commit=False)
+        with transaction.atomic():
+            frozen = Implementation.objects.select_for_update().get(pk=self.instance.pk)
+            for name in IMPLEMENTATION_FROZEN_FIELDS:  # whatever the request held
+                setattr(self.instance, name, getattr(frozen, name))
+            instance = super().save(commit=True)
+            if "status" in self.changed_data:
+                ImplementationEvent.objects.create(
+                    implementation=instance,
+                    kind=EventKind.STATUS,
+                    status=instance.status,
+                    note=self.cleaned_data.get("status_note", "").strip(),
+                    actor=self.for_user,
+                )
+        return instance
 
 
 class ProcessViewSet(SnippetViewSet):
     model = Process
     icon = "tasks"
-    menu_label = _("Participatory budgets")
-    menu_order = 300
-    add_to_admin_menu = True
+    menu_label = _("Processes")
     list_display = ["title", "organiser_name", "phase", "counting_rule", "rule_frozen_at"]
     list_filter = ["phase", "counting_rule"]
     search_fields = ["title", "organiser_name", "municipality"]
 
 
-register_snippet(ProcessViewSet)
+class ImplementationViewSet(SnippetViewSet):
+    model = Implementation
+    icon = "list-ul"
+    menu_label = _("Implementations")
+    list_display = ["project", "project__process", "status", "champion", "bonus_outcome"]
+    list_filter = ["project__process", "status"]
+    search_fields = ["project__title"]
+    ordering = ["project__process__title", "project__title", "pk"]
+    edit_handler = ObjectList(
+        [
+            MultiFieldPanel(
+                [
+                    FieldPanel("project", read_only=True),
+                    FieldPanel("champion", read_only=True),
+                    FieldPanel("started_at", read_only=True),
+                ],
+                heading=_("Project (the champion changes by a handover on the public page)"),
+            ),
+            MultiFieldPanel(
+                [FieldPanel("status"), FieldPanel("status_note")],
+                heading=_("Status"),
+            ),
+            MultiFieldPanel(
+                [FieldPanel("civil_servants"), FieldPanel("volunteers")],
+                heading=_("Team"),
+            ),
+            MultiFieldPanel(
+                [
+                    FieldPanel("score", read_only=True),
+                    FieldPanel("success", read_only=True),
+                    FieldPanel("assessed_at", read_only=True),
+                    FieldPanel("bonus_outcome", read_only=True),
+                    FieldPanel("closed_at", read_only=True),
+                ],
+                heading=_("Assessment and bonus (decided on the public page, never edited here)"),
+            ),
+        ],
+        base_form_class=ImplementationAdminForm,
+    )
+
+    def get_queryset(self, request):
+        return Implementation.objects.select_related("project__process", "champion")
+
+
+class BudgetingViewSetGroup(SnippetViewSetGroup):
+    items = (ProcessViewSet, ImplementationViewSet)
+    menu_icon = "tasks"
+    menu_label = _("Participatory budgets")
+    menu_order = 300
+
+
+register_snippet(BudgetingViewSetGroup)

@@ -61,6 +61,8 @@ class SearchDocument:
     organisation_types: tuple[str, ...] = ()
     # story
     root_causes: tuple[str, ...] = ()
+    # PB project: the funded project's implementation status (planned, in_progress, ...)
+    implementation_status: str = ""
     # links
     related: tuple[str, ...] = field(default=())
 

@@ -95,6 +95,14 @@ FACETS: tuple[Facet, ...] = (
     ),
     # stories
     Facet("root_cause", "root_cause", "root_causes", _("Root cause"), vocabulary="root_causes"),
+    # PB projects (funded ones)
+    Facet(
+        "implementation_status",
+        "implementation_status",
+        "implementation_status",
+        _("Implementation status"),
+        vocabulary="implementation_statuses",
+    ),
 )
 
 FACETS_BY_NAME: dict[str, Facet] = {facet.name: facet for facet in FACETS}

@@ -3,8 +3,13 @@ from decimal import Decimal
 import pytest
 
 from budgeting import services
-from budgeting.factories import ProcessFactory, ProjectFactory, UserFactory
-from budgeting.models import Phase
+from budgeting.factories import (
+    ProcessFactory,
+    ProjectFactory,
+    UserFactory,
+    process_in_implementation,
+)
+from budgeting.models import Implementation, Phase
 
 
 @pytest.fixture(autouse=True)
@@ -45,6 +50,29 @@ def voting_process(process, organiser):
     ):
         ProjectFactory(process=process, title=title, estimated_cost=Decimal(cost), feasible=True)
     return services.process_phase_set(process=process, phase=Phase.VOTING, user=organiser)
+
+
+@pytest.fixture
+def funded(db, organiser):
+    """A process in implementation: the skate park and the trees are funded (see the factory)."""
+    return process_in_implementation(organiser=organiser)
+
+
+@pytest.fixture
+def skate(funded):
+    return Implementation.objects.get(project__process=funded, project__title="Skate park")
+
+
+@pytest.fixture
+def servant(db):
+    return UserFactory(username="servant")
+
+
+@pytest.fixture
+def team(skate, organiser, servant):
+    """The skate park with its civil servant assigned."""
+    services.implementation_team_set(implementation=skate, user=organiser, civil_servants=[servant])
+    return skate
 
 
 def cast(process, voter, *projects):

@@ -14,7 +14,7 @@ import pytest
 from PIL import Image as PILImage
 
 from budgeting import services
-from budgeting.factories import ProjectFactory, UserFactory, process_in_implementation
+from budgeting.factories import ProjectFactory, UserFactory
 from budgeting.models import (
     BonusOutcome,
     EventKind,
@@ -25,28 +25,6 @@ from budgeting.models import (
 )
 from budgeting.selectors import process_ledger
 from budgeting.tests.conftest import cast
-
-
-@pytest.fixture
-def funded(db, organiser):
-    return process_in_implementation(organiser=organiser)
-
-
-@pytest.fixture
-def skate(funded):
-    return Implementation.objects.get(project__process=funded, project__title="Skate park")
-
-
-@pytest.fixture
-def servant(db):
-    return UserFactory(username="servant")
-
-
-@pytest.fixture
-def team(skate, organiser, servant):
-    services.implementation_team_set(implementation=skate, user=organiser, civil_servants=[servant])
-    return skate
-
 
 # Criteria
 
@@ -403,7 +381,7 @@ def test_a_stranger_cannot_act_on_an_implementation(team, client, citizen):
         ),
         {"civil_servants": citizen.username},
     )
-    assert response.status_code == 400
+    assert response.status_code == 403
     assert "Only the organisers" in response.content.decode()
     assert not team.civil_servants.filter(pk=citizen.pk).exists()
 

@@ -32,3 +32,35 @@ def test_demo_loads_three_labelled_processes_once(db):
     # the demo's ballots make the rules disagree, so the comparison is worth reading
     assert any(other["selected"] != group["selected"] for other in group["comparison"])
     assert Process.objects.get(slug="demo-town-youth-2026").phase == Phase.VOTING
+
+
+def test_a_status_change_lists_the_funded_project_under_its_status_in_search(home_page, client):
+    from budgeting import services
+    from budgeting.factories import UserFactory, process_in_implementation
+    from budgeting.models import Implementation, ImplementationStatus
+    from search.outbox import outbox_drain
+
+    organiser = UserFactory(username="organiser")
+    funded = process_in_implementation(organiser=organiser)
+    skate = Implementation.objects.get(project__process=funded, project__title="Skate park")
+
+    def drain():
+        while outbox_drain(force=True).entries:
+            pass
+
+    def found(status: str) -> list[str]:
+        response = client.get("/search/", {"kind": "pb_project", "implementation_status": status})
+        assert response.status_code == 200
+        page = response.content.decode()
+        return [t for t in ("Skate park", "Trees", "Benches") if f">{t}</a></h3>" in page]
+
+    drain()
+    assert found("planned") == ["Skate park", "Trees"]  # the funded projects, not the benches
+    services.implementation_status_set(
+        implementation=skate, user=organiser, status=ImplementationStatus.IN_PROGRESS
+    )
+    drain()
+    assert found("in_progress") == ["Skate park"]
+    assert found("planned") == ["Trees"]
+    page = client.get("/search/", {"kind": "pb_project"}).content.decode()
+    assert "Implementation status" in page and "In progress" in page  # the facet, named

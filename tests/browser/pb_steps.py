@@ -60,3 +60,21 @@ def implementation_action(page, button: str, expected: str) -> None:
     with page.expect_navigation():
         page.get_by_role("button", name=button).click()
     assert expected in status_text(page), status_text(page)
+
+
+def milestone_add(page, title: str, *, due: str = "", description: str = "") -> None:
+    """On the implementation page, add a milestone with the form under "Add a milestone"."""
+    form = page.get_by_role("form", name="Add a milestone")
+    form.get_by_label("Milestone").fill(title)
+    if due:
+        form.get_by_label("Due").fill(due)
+    if description:
+        form.get_by_label("Description").fill(description)
+    implementation_action(page, "Add the milestone", "The milestone was added.")
+
+
+def milestone_open(page, title: str):
+    """Open the "Change or remove" part of a milestone; return the milestone's list item."""
+    item = page.locator("li.pb-milestone", has_text=title)
+    item.get_by_text(f"Change or remove “{title}”").click()
+    return item

@@ -18,6 +18,8 @@ from budgeting.models import BonusOutcome, Implementation, Phase, Process
 from tests.browser.pb_steps import (
     assert_clean,
     implementation_action,
+    milestone_add,
+    milestone_open,
     phase_change,
     proposal_review,
     sign_in,
@@ -182,8 +184,20 @@ def test_one_process_from_proposal_to_the_bonus_ledger(
     trees_url = page.url.split("#")[0]
     page.get_by_label("Civil servants (usernames)").fill("servant")
     implementation_action(page, "Save the team", "The team was saved.")
-    page.get_by_role("textbox", name="Milestone").fill("Trees planted")
-    implementation_action(page, "Add the milestone", "The milestone was added.")
+    milestone_add(page, "Trees planted", due="2026-05-31", description="Twelve lindens")
+    milestone_add(page, "Fence painted")
+    # the organiser corrects one milestone and removes the other, which was not needed
+    item = milestone_open(page, "Trees planted")
+    item.get_by_label("Description").fill("Twelve lindens along the shore path")
+    implementation_action(page, "Save “Trees planted”", "The milestone was changed.")
+    milestone_open(page, "Fence painted")
+    implementation_action(page, "Remove “Fence painted”", "“Fence painted” was removed")
+    milestones = page.locator("li.pb-milestone")
+    assert milestones.count() == 1
+    assert "Twelve lindens along the shore path" in milestones.inner_text()
+    assert "31 May 2026" in milestones.inner_text()
+    milestone_open(page, "Trees planted")  # the edit form open, as the organiser sees it
+    axe_check()
     targets = (("Residents satisfied", "3", "4"), ("Weekly visitors", "0", "200"))
     indicators = page.locator("article.pb-indicator")
     assert indicators.count() == 2  # the two criteria the voters chose most often
@@ -214,6 +228,9 @@ def test_one_process_from_proposal_to_the_bonus_ledger(
     page.goto(trees_url)
     implementation_action(page, "Sign off “Trees planted”", "the milestone is reached")
     assert "Reached" in page.locator(".pb-milestone").inner_text()
+    # reached, it stays as it is and joins the timeline
+    assert page.get_by_text("Change or remove “Trees planted”").count() == 0
+    assert "Milestone reached: Trees planted" in page.locator("ol.pb-history").inner_text()
     for title in ("Residents satisfied", "Weekly visitors"):
         implementation_action(page, f"Verify “{title}”", "The measured value is verified.")
 
