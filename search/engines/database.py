@@ -17,7 +17,9 @@ facet counts of an index of COUNTS_CACHE_MIN_DOCUMENTS or more are cached (Djang
 cache) under a token that every write replaces in the same transaction (`IndexState`): browsing
 without text (the empty search page, the listings) does not count the whole index on every
 request, and never sees an older index's counts. A rebuild refreshes the planner statistics,
-so that the first queries after a bulk load are planned for its real size.
+so that the first queries after a bulk load are planned for its real size, and on PostgreSQL,
+once committed, vacuums the tables (see `PostgresFullText.vacuum`). A ranked text search
+counts its matches in the ranking query, which reads every match anyway.
 """
 
 from __future__ import annotations
@@ -102,8 +104,12 @@ class FullText:
 
     def ranked_page(
         self, filtered: QuerySet, words: Sequence[str], *, limit: int, offset: int
-    ) -> list[tuple[int, float]]:
-        """(id, score) of one page of `filtered` matching `words`, best first."""
+    ) -> tuple[list[tuple[int, float]], int]:
+        """(id, score) of one page of `filtered` matching `words`, best first, and how many
+        documents match in all (0 when the page is empty: past the end, or nothing matches).
+
+        Ranking reads every match anyway, so it counts them in the same pass (a window
+        count) rather than in a query of its own."""
         raise NotImplementedError
 
     def highlights(self, ids: Sequence[int], words: Sequence[str]) -> dict[int, dict[str, str]]:
@@ -130,6 +136,9 @@ class FullText:
         with connection.cursor() as cursor:
             for model in (IndexedDocument, IndexedFacetValue):
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+
+    def vacuum(self) -> None:
+        """Tidy the index tables after a committed bulk load (nothing to do on SQLite)."""
 
 
 def _table() -> str:
@@ -166,14 +175,16 @@ class SqliteFullText(FullText):
     def ranked_page(self, filtered, words, *, limit, offset):
         inner, params = _subquery(filtered)
         sql = (
-            f"SELECT d.id, -{self.BM25} AS score FROM search_fts "
+            # FTS5 refuses bm25() beside a window function: it is computed in a subquery.
+            "SELECT id, score, COUNT(*) OVER () FROM ("
+            f"SELECT d.id, -{self.BM25} AS score, d.date, d.doc_id FROM search_fts "
             f"JOIN {_table()} d ON d.id = search_fts.rowid "
-            f"WHERE search_fts MATCH %s AND d.id IN ({inner}) "
-            "ORDER BY score DESC, d.date DESC NULLS LAST, d.doc_id LIMIT %s OFFSET %s"
+            f"WHERE search_fts MATCH %s AND d.id IN ({inner})) "
+            "ORDER BY score DESC, date DESC NULLS LAST, doc_id LIMIT %s OFFSET %s"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, (self.expression(words), *params, limit, offset))
-            return [(row[0], float(row[1])) for row in cursor.fetchall()]
+            return _page_and_total(cursor.fetchall())
 
     def highlights(self, ids, words):
         if not ids:
@@ -253,14 +264,14 @@ class PostgresFullText(FullText):
     def ranked_page(self, filtered, words, *, limit, offset):
         inner, params = _subquery(filtered)
         sql = (
-            f"SELECT d.id, ts_rank_cd(%s::float4[], d.search_vector, q.query) AS score "
-            f"FROM {_table()} d CROSS JOIN to_tsquery('simple', %s) AS q(query) "
+            f"SELECT d.id, ts_rank_cd(%s::float4[], d.search_vector, q.query) AS score, "
+            f"COUNT(*) OVER () FROM {_table()} d CROSS JOIN to_tsquery('simple', %s) AS q(query) "
             f"WHERE d.search_vector @@ q.query AND d.id IN ({inner}) "
             "ORDER BY score DESC, d.date DESC NULLS LAST, d.doc_id LIMIT %s OFFSET %s"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, (self.WEIGHTS, self.expression(words), *params, limit, offset))
-            return [(row[0], float(row[1])) for row in cursor.fetchall()]
+            return _page_and_total(cursor.fetchall())
 
     def highlights(self, ids, words):
         if not ids:
@@ -294,6 +305,23 @@ class PostgresFullText(FullText):
         with connection.cursor() as cursor:
             cursor.execute(sql, (self.WEIGHTS, expression, Visibility.PUBLIC, limit))
             return [(row[0], float(row[1])) for row in cursor.fetchall()]
+
+    def vacuum(self) -> None:
+        """VACUUM (ANALYZE) the index tables; only outside a transaction (PostgreSQL refuses
+        it inside one). A bulk load leaves every row not yet known to be visible to all, so
+        the covering indexes cannot be read alone (each row costs a heap visit), and the GIN
+        index's pending list unmerged, which every text search would then scan."""
+        tables = ", ".join(
+            connection.ops.quote_name(model._meta.db_table)
+            for model in (IndexedDocument, IndexedFacetValue)
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(f"VACUUM (ANALYZE) {tables}")
+
+
+def _page_and_total(rows: Sequence[tuple]) -> tuple[list[tuple[int, float]], int]:
+    """Rows of (id, score, count of all matches) as a page of (id, score) and that count."""
+    return [(row[0], float(row[1])) for row in rows], (rows[0][2] if rows else 0)
 
 
 def _marked_fields(values: Sequence[str | None]) -> dict[str, str]:
@@ -371,10 +399,13 @@ class DatabaseEngine(SearchEngine):
     def rebuild(self, docs: Iterable[SearchDocument]) -> int:
         """Replace the whole index in one transaction: readers see the old index until the new
         one is complete."""
+        full_text = _full_text()
         with transaction.atomic():
             self.clear()
             written = self.index(docs)
-            _full_text().analyze()
+            full_text.analyze()
+            # After the outermost transaction commits (at once when this one is outermost).
+            transaction.on_commit(full_text.vacuum, robust=True)
         return written
 
     @staticmethod
@@ -431,28 +462,32 @@ class DatabaseEngine(SearchEngine):
         candidates = base.filter(id__in=full_text.match_ids(words)) if words else base
         matched = self._select(candidates, selections)
 
-        # Without text, the total and the counts depend only on the filters: cached.
-        cache_key = _counts_cache_key(query, selections) if not words else None
-        cached = cache.get(cache_key) if cache_key else None
-        if cached is not None and (cached["facets"] is not None or not query.with_facets):
-            total = cached["total"]
-        else:
-            cached = None
-            total = matched.count()
         offset = (query.page - 1) * query.page_size
         scores: dict[int, float] = {}
-        if offset >= total:
-            ids: list[int] = []
-        elif words and query.sort == Sort.RELEVANCE:
-            # Rank in SQL over the filtered set; the text filter is applied by the join.
-            ranked = full_text.ranked_page(
+        cache_key = cached = None
+        if words and query.sort == Sort.RELEVANCE:
+            # Rank in SQL over the filtered set; the text filter is applied by the join. The
+            # ranking query counts the matches too; only a page past the end needs a count.
+            ranked, total = full_text.ranked_page(
                 self._select(base, selections), words, limit=query.page_size, offset=offset
             )
+            if not ranked and offset:
+                total = matched.count()
             ids = [pk for pk, _ in ranked]
             scores = dict(ranked)
         else:
-            ordered = matched.order_by(*self._ordering(query.sort))
-            ids = list(ordered.values_list("id", flat=True)[offset : offset + query.page_size])
+            # Without text, the total and the counts depend only on the filters: cached.
+            cache_key = _counts_cache_key(query, selections) if not words else None
+            cached = cache.get(cache_key) if cache_key else None
+            if cached is not None and (cached["facets"] is not None or not query.with_facets):
+                total = cached["total"]
+            else:
+                cached = None
+                total = matched.count()
+            ids = []
+            if offset < total:
+                ordered = matched.order_by(*self._ordering(query.sort))
+                ids = list(ordered.values_list("id", flat=True)[offset : offset + query.page_size])
 
         documents = self._documents(ids)
         highlights = full_text.highlights(ids, words) if words and query.with_highlights else {}
@@ -680,9 +715,13 @@ def _facet_counts_sql(
         return sql, (*inner_params, *names)
 
     selected = list(selections.items())
-    # hit_<n> is 1 when the document holds a selected value of selection n.
-    matches = " OR ".join(
-        "(s.field = %s AND s.value IN (" + ", ".join(["%s"] * len(values)) + "))"
+    # hit_<n> is 1 when the document holds a selected value of selection n. One range of the
+    # covering (field, value, document) index per selection, read without the table's rows
+    # (an OR of the selections would make PostgreSQL visit them for a bitmap recheck).
+    matches = " UNION ALL ".join(
+        f"SELECT document_id, field FROM {table} WHERE field = %s AND value IN ("
+        + ", ".join(["%s"] * len(values))
+        + ")"
         for _, values in selected
     )
     match_params: list = []
@@ -692,9 +731,7 @@ def _facet_counts_sql(
         f"MAX(CASE WHEN s.field = %s THEN 1 ELSE 0 END) AS hit_{n}" for n in range(len(selected))
     )
     hit_params = [name for name, _ in selected]
-    hits_sql = (
-        f"SELECT s.document_id AS id, {hits} FROM {table} s WHERE {matches} GROUP BY s.document_id"
-    )
+    hits_sql = f"SELECT s.document_id AS id, {hits} FROM ({matches}) s GROUP BY s.document_id"
     total_hits = " + ".join(f"COALESCE(h.hit_{n}, 0)" for n in range(len(selected)))
     missing = len(selected)
     # A row counts when its document misses nothing, or misses only the row's own facet.
