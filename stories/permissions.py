@@ -246,12 +246,7 @@ def may_review_stories(member: Member) -> bool:
 def editor_group_sync(member: Member) -> bool:
     """Put the member's account in the story reviewers' group when they may review stories
     (an active network editor), and take it out otherwise; returns whether it is in the group."""
-    group = story_reviewers_group()
-    if may_review_stories(member):
-        member.user.groups.add(group)
-        return True
-    member.user.groups.remove(group)
-    return False
+    return _group_sync(member, story_reviewers_group(), may_review_stories(member))
 
 
 def may_author_stories(member: Member) -> bool:
@@ -265,12 +260,15 @@ def may_author_stories(member: Member) -> bool:
 def ambassador_group_sync(member: Member) -> bool:
     """Put the member's account in the story authors' group when they may author stories
     (an active ambassador), and take it out otherwise; returns whether it is in the group."""
-    group = story_authors_group()
-    if may_author_stories(member):
+    return _group_sync(member, story_authors_group(), may_author_stories(member))
+
+
+def _group_sync(member: Member, group: Group, belongs: bool) -> bool:
+    if belongs:
         member.user.groups.add(group)
-        return True
-    member.user.groups.remove(group)
-    return False
+    else:
+        member.user.groups.remove(group)
+    return belongs
 
 
 def story_author_pages(user) -> Q:
