@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.timesince import timesince
 
 from search import registry
-from search.documents import SearchDocument, Visibility
+from search.documents import SearchDocument
 from search.engines import get_engine
 from search.engines.base import SearchEngine, SearchEngineError
 from search.models import OutboxEntry
@@ -20,7 +20,7 @@ from search.outbox import (
     outbox_rebuild_lock,
     outbox_status,
 )
-from search.query import SearchQuery
+from search.status import index_status
 
 
 class Command(BaseCommand):
@@ -83,26 +83,24 @@ class Command(BaseCommand):
             )
 
     def status(self, engine: SearchEngine, **options) -> None:
-        self.stdout.write(f"Engine: {engine.name}")
-        self.stdout.write(f"Documents: {engine.count()}")
-        # The kind facet counts documents per kind on any engine.
-        results = engine.search(
-            SearchQuery(
-                visibility=(Visibility.PUBLIC, Visibility.MEMBERS),
-                page_size=1,
-                with_highlights=False,
-            )
-        )
-        counts = {value.value: value.count for value in results.facets.get("kind", [])}
-        for kind in sorted(set(counts) | set(registry.kinds())):
-            self.stdout.write(f"  {kind}: {counts.get(kind, 0)}")
-        status = outbox_status()
-        self.stdout.write(f"Outbox backlog: {status['backlog']}")
-        if status["oldest"] is not None:
+        status = index_status(engine)
+        self.stdout.write(f"Engine: {status.engine} ({status.location})")
+        if status.answers:
+            self.stdout.write(f"Documents: {status.documents}")
+            for kind, count in status.per_kind.items():
+                self.stdout.write(f"  {kind}: {count}")
+        self.stdout.write(f"Outbox backlog: {status.backlog}")
+        if status.oldest is not None:
             self.stdout.write(
-                f"Oldest entry: {timesince(status['oldest'], timezone.now())} old "
-                f"({status['oldest']:%Y-%m-%d %H:%M:%S %Z})"
+                f"Oldest entry: {timesince(status.oldest, timezone.now())} old "
+                f"({status.oldest:%Y-%m-%d %H:%M:%S %Z})"
             )
+        if status.next_retry is not None:
+            self.stdout.write(f"Next retry: {status.next_retry:%Y-%m-%d %H:%M:%S %Z}")
+        if status.rebuild_running:
+            self.stdout.write("A rebuild is running.")
+        if not status.answers:
+            raise SearchEngineError(status.error)
 
     def drain(self, engine: SearchEngine, *, batch_size: int | None, **options) -> None:
         totals = {"completed": 0, "indexed": 0, "deleted": 0}
