@@ -5,7 +5,7 @@ import wagtail_factories
 
 from network.factories import MemberFactory
 from portal.factories import CountryFactory, MethodFactory, ThemeFactory  # noqa: F401
-from stories.models import StoryIndexPage, StoryPage
+from stories.models import StoryCase, StoryIndexPage, StoryPage, StoryTool
 from stories.vocabularies import Disclosure, StoryKind
 
 
@@ -38,3 +38,17 @@ class StoryPageFactory(wagtail_factories.PageFactory):
 
     class Meta:
         model = StoryPage
+
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs):
+        # `cases=[...]` and `tools=[...]` become the story's ordered link rows
+        cases, tools = kwargs.pop("cases", ()), kwargs.pop("tools", ())
+        if cases:
+            kwargs["case_links"] = [
+                StoryCase(case=case, sort_order=order) for order, case in enumerate(cases)
+            ]
+        if tools:
+            kwargs["tool_links"] = [
+                StoryTool(tool=tool, sort_order=order) for order, tool in enumerate(tools)
+            ]
+        return kwargs

@@ -170,7 +170,7 @@ def stories_import(
                 continue
             story.slug = _unique_slug(story.title, slugs)
             slugs.add(story.slug)
-            story.tools = linked
+            story.set_links(tools=linked)
             index.add_child(instance=story)
             story.save_revision(log_action=False).publish(log_action=False)
             existing_ids.add(story.source_id)

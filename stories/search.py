@@ -36,8 +36,8 @@ def story_queryset() -> models.QuerySet:
         .prefetch_related(
             "themes",
             "methods",
-            Prefetch("cases", to_attr="case_list"),
-            Prefetch("tools", to_attr="tool_list"),
+            Prefetch("case_links", to_attr="case_link_list"),
+            Prefetch("tool_links", to_attr="tool_link_list"),
             Prefetch("processes", to_attr="process_list"),
         )
     )
@@ -76,8 +76,8 @@ def story_to_document(page: StoryPage) -> SearchDocument | None:
 def story_related_ids(page: StoryPage) -> tuple[str, ...]:
     """The documents a story links to: its workshop, cases, tools and PB processes."""
     ids = [f"{WORKSHOP_KIND}:{page.workshop_id}"] if page.workshop_id else []
-    ids += [f"{CASE_KIND}:{case.pk}" for case in _linked(page, "cases", "case_list")]
-    ids += [f"{TOOL_KIND}:{tool.pk}" for tool in _linked(page, "tools", "tool_list")]
+    ids += [f"{CASE_KIND}:{link.case_id}" for link in _linked(page, "case_links", "case_link_list")]
+    ids += [f"{TOOL_KIND}:{link.tool_id}" for link in _linked(page, "tool_links", "tool_link_list")]
     ids += [
         f"{PB_PROCESS_KIND}:{process.pk}" for process in _linked(page, "processes", "process_list")
     ]

@@ -53,16 +53,19 @@ def story_author_link(*, page: StoryPage) -> dict | None:
 
 
 def story_links(*, page: StoryPage) -> dict[str, list]:
-    """The published cases and tools, the public PB processes and the workshop it links to."""
+    """The published cases and tools (in the editor's order), the public PB processes and the
+    workshop it links to. Reads the page's own links, so a preview shows the draft's."""
     from budgeting.search import process_queryset
+    from cases.models import CasePage
+    from toolkit.models import ResourcePage
 
     workshop = page.workshop if page.workshop_id and page.workshop.live else None
     return {
-        "cases": list(page.cases.live().public().order_by("title")),
-        "tools": list(page.tools.live().public().order_by("title")),
+        "cases": _pages_in_order(CasePage, [link.case_id for link in page.case_links.all()]),
+        "tools": _pages_in_order(ResourcePage, [link.tool_id for link in page.tool_links.all()]),
         "processes": list(
             process_queryset()
-            .filter(pk__in=page.processes.values("pk"))
+            .filter(pk__in=[process.pk for process in page.processes.all()])
             .order_by("title")
             .prefetch_related(None)
         ),
@@ -115,3 +118,11 @@ def story_page_context(*, page: StoryPage, user) -> dict:
 def story_workshops_page(*, index: StoryIndexPage) -> WorkshopIndexPage | None:
     """The live workshops page under the stories index, if there is one."""
     return WorkshopIndexPage.objects.child_of(index).live().first()
+
+
+def _pages_in_order(model: type[Page], ids: list[int]) -> list[Page]:
+    """The live, public pages of `model` with these ids, in the order of `ids`."""
+    if not ids:
+        return []
+    found = model.objects.live().public().in_bulk(ids)
+    return [found[pk] for pk in dict.fromkeys(ids) if pk in found]

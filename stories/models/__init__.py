@@ -1,6 +1,6 @@
 """Courage to Experiment: stories (successes, slip-ups, unfinished ones) and story workshops."""
 
-from stories.models.stories import StoryIndexPage, StoryPage
+from stories.models.stories import StoryCase, StoryIndexPage, StoryPage, StoryTool
 from stories.models.workshops import (
     StoryDraft,
     WorkshopIndexPage,
@@ -11,7 +11,9 @@ from stories.models.workshops import (
 __all__ = [
     "StoryDraft",
     "StoryIndexPage",
+    "StoryCase",
     "StoryPage",
+    "StoryTool",
     "WorkshopIndexPage",
     "WorkshopPage",
     "WorkshopRegistration",

@@ -7,18 +7,20 @@ story names no author anywhere it can be read (page, listings, search, feeds, me
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from modelcluster.fields import ParentalManyToManyField
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.forms import WagtailAdminPageForm
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, MultipleChooserPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Orderable, Page
 
 from portal.blocks import BaseStreamBlock
 from stories.vocabularies import Disclosure, RootCause, StoryKind
@@ -79,6 +81,74 @@ class StoryPageForm(WagtailAdminPageForm):
         if publishing and not cleaned_data.get("disclosure_consent"):
             self.add_error("disclosure_consent", CONSENT_REQUIRED)
         return cleaned_data
+
+
+class StoryCase(Orderable):
+    """A case a story links to, in the order the editor chose."""
+
+    story = ParentalKey("stories.StoryPage", on_delete=models.CASCADE, related_name="case_links")
+    case = models.ForeignKey(
+        "cases.CasePage",
+        verbose_name=_("case"),
+        on_delete=models.CASCADE,
+        related_name="story_case_links",
+    )
+
+    panels = [FieldPanel("case")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("linked case")
+        verbose_name_plural = _("linked cases")
+        constraints = [
+            models.UniqueConstraint(fields=["story", "case"], name="stories_storycase_unique")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.case)
+
+
+class StoryTool(Orderable):
+    """A toolkit resource a story used, in the order the editor chose."""
+
+    story = ParentalKey("stories.StoryPage", on_delete=models.CASCADE, related_name="tool_links")
+    tool = models.ForeignKey(
+        "toolkit.ResourcePage",
+        verbose_name=_("tool"),
+        on_delete=models.CASCADE,
+        related_name="story_tool_links",
+    )
+
+    panels = [FieldPanel("tool")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("tool used")
+        verbose_name_plural = _("tools used")
+        constraints = [
+            models.UniqueConstraint(fields=["story", "tool"], name="stories_storytool_unique")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.tool)
+
+
+# (old key in revision JSON, child relation, foreign key of the link)
+_LEGACY_LINKS = (("cases", "case_links", "case"), ("tools", "tool_links", "tool"))
+
+
+def story_links_upgrade(data: dict) -> dict:
+    """Revision JSON of a story with its links as ordered link rows: revisions saved before
+    cases and tools were chosen in order hold lists of ids under "cases" and "tools"."""
+    if not any(old in data for old, _relation, _fk in _LEGACY_LINKS):
+        return data
+    data = dict(data)
+    for old, relation, fk in _LEGACY_LINKS:
+        ids = data.pop(old, None) or []
+        if relation not in data:
+            data[relation] = [
+                {"pk": None, "story": data.get("pk"), fk: pk, "sort_order": order}
+                for order, pk in enumerate(ids)
+            ]
+    return data
 
 
 class StoryIndexPage(RoutablePageMixin, Page):
@@ -183,12 +253,19 @@ class StoryPage(Page):
         _("what we would do differently"), features=STORY_TEXT_FEATURES, blank=True
     )
     body = StreamField(BaseStreamBlock(), blank=True, verbose_name=_("more"))
-    # links
-    cases = ParentalManyToManyField(
-        "cases.CasePage", blank=True, related_name="stories", verbose_name=_("linked cases")
+    # links: editors choose cases and tools in order (`case_links`, `tool_links`, edited
+    # with page choosers); these read the same rows as plain relations, so that
+    # `story.cases`, `case.stories` and lookups such as `cases__in` keep working
+    cases = models.ManyToManyField(
+        "cases.CasePage",
+        through="stories.StoryCase",
+        blank=True,
+        related_name="stories",
+        verbose_name=_("linked cases"),
     )
-    tools = ParentalManyToManyField(
+    tools = models.ManyToManyField(
         "toolkit.ResourcePage",
+        through="stories.StoryTool",
         blank=True,
         related_name="stories",
         verbose_name=_("tools used"),
@@ -258,8 +335,18 @@ class StoryPage(Page):
         FieldPanel("body"),
         MultiFieldPanel(
             [
-                FieldPanel("cases"),
-                FieldPanel("tools"),
+                MultipleChooserPanel(
+                    "case_links",
+                    chooser_field_name="case",
+                    heading=_("Linked cases"),
+                    label=_("Case"),
+                ),
+                MultipleChooserPanel(
+                    "tool_links",
+                    chooser_field_name="tool",
+                    heading=_("Tools used"),
+                    label=_("Tool"),
+                ),
                 FieldPanel("processes"),
                 FieldPanel("workshop"),
             ],
@@ -283,6 +370,13 @@ class StoryPage(Page):
     class Meta:
         verbose_name = _("story")
         verbose_name_plural = _("stories")
+
+    @classmethod
+    def from_serializable_data(cls, data, check_fks=True, strict_fks=False):
+        # revisions saved before the links became ordered hold "cases": [ids]
+        return super().from_serializable_data(
+            story_links_upgrade(data), check_fks=check_fks, strict_fks=strict_fks
+        )
 
     def clean(self) -> None:
         super().clean()
@@ -309,6 +403,20 @@ class StoryPage(Page):
         from stories.permissions import StoryPermissionTester
 
         return StoryPermissionTester(user, self)
+
+    def set_links(self, *, cases: Iterable | None = None, tools: Iterable | None = None) -> None:
+        """Link these case pages and toolkit resources, in this order (a repeat counts once),
+        replacing the links of that kind; None leaves them as they are. Saved with the page."""
+        if cases is not None:
+            self.case_links = [
+                StoryCase(case=case, sort_order=order)
+                for order, case in enumerate(dict.fromkeys(cases))
+            ]
+        if tools is not None:
+            self.tool_links = [
+                StoryTool(tool=tool, sort_order=order)
+                for order, tool in enumerate(dict.fromkeys(tools))
+            ]
 
     def narrative(self) -> list[tuple[str, str, str]]:
         """The narrative sections that have text: (field name, heading, HTML)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -21,6 +22,10 @@ from stories.models import StoryIndexPage, StoryPage, WorkshopPage
 from stories.permissions import story_reviewers_group
 from stories.selectors import story_shares_since
 from stories.vocabularies import Disclosure
+
+if TYPE_CHECKING:
+    from cases.models import CasePage
+    from toolkit.models import ResourcePage
 
 # The narrative fields of a story; their values are HTML, sanitised here.
 NARRATIVE_FIELDS = ("what_we_tried", "what_happened", "why", "what_we_learned", "do_differently")
@@ -51,14 +56,17 @@ def story_draft_create(
     summary: str = "",
     workshop: WorkshopPage | None = None,
     themes: Iterable[Theme] = (),
+    cases: Iterable[CasePage] = (),
+    tools: Iterable[ResourcePage] = (),
     **context,
 ) -> StoryPage:
     """Create an unpublished story under `index` for an editor to review, and return it.
 
     `narrative` maps fields of `NARRATIVE_FIELDS` to HTML (sanitised here); `context` sets
-    other plain fields of `StoryPage` (country, municipality, started_on, ...) and `themes`
-    its themes. The page is a draft with one revision, owned by the author's account, so it
-    shows in the admin's moderation lists and never in public until someone publishes it.
+    other plain fields of `StoryPage` (country, municipality, started_on, ...), `themes` its
+    themes and `cases` and `tools` the pages it links to, in that order. The page is a draft
+    with one revision, owned by the author's account, so it shows in the admin's moderation
+    lists and never in public until someone publishes it.
     """
     narrative = narrative or {}
     unknown = set(narrative) - set(NARRATIVE_FIELDS)
@@ -80,6 +88,7 @@ def story_draft_create(
         **context,
     )
     story.themes = list(themes)
+    story.set_links(cases=cases, tools=tools)
     index.add_child(instance=story)
     story.save_revision(user=author.user, log_action=True)
     return story

@@ -4,7 +4,12 @@ consent is required to publish; a site can require an editor's review first."""
 from django.utils.text import slugify
 
 from wagtail.models import Page, Site, WorkflowState
-from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
+from wagtail.test.utils.form_data import (
+    inline_formset,
+    nested_form_data,
+    rich_text,
+    streamfield,
+)
 
 import pytest
 
@@ -39,6 +44,8 @@ def _story_form(title: str, *, consent: bool, **extra) -> dict:
         "what_we_learned": rich_text(""),
         "do_differently": rich_text(""),
         "body": streamfield([]),
+        "case_links": inline_formset([]),
+        "tool_links": inline_formset([]),
         **extra,
     }
     if consent:
