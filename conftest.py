@@ -62,11 +62,11 @@ def home_page(db):
 def home(db):
     """A home page added beside whatever the tree holds, serving the default site, as the demo
     and production trees have (the content apps' tests build their areas under it)."""
-    from wagtail.models import Page, Site
+    from wagtail.models import Site
 
     from portal.models import HomePage
 
-    root = Page.get_first_root_node()
+    root = _page_tree_root()  # a transactional test before this one may have flushed it
     home = HomePage(title="Kokeilu", slug="kokeilu-home")
     root.add_child(instance=home)
     Site.objects.update_or_create(
