@@ -45,7 +45,7 @@ from budgeting.models import (
     Phase,
     UnexpectedEffect,
 )
-from budgeting.presenters import CODE_SESSION_KEY, indicator_rows, ledger_view, living_case
+from budgeting.presenters import indicator_rows, ledger_view, living_case, session_voting_code
 from budgeting.selectors import (
     ballot_for,
     criteria_of_ballot,
@@ -458,8 +458,7 @@ def criteria_vote(request, slug: str):
     if process.phase != Phase.VOTING:
         messages.info(request, _("Criteria are chosen while voting is open."))
         return redirect(process.get_absolute_url())
-    code_pk = request.session.get(CODE_SESSION_KEY.format(pk=process.pk))
-    voting_code = process.voting_codes.filter(pk=code_pk).first() if code_pk else None
+    voting_code = session_voting_code(request, process)
     voter = request.user if request.user.is_authenticated and voting_code is None else None
     ballot = ballot_for(process=process, voter=voter, voting_code=voting_code)
     if ballot is None:

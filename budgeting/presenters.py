@@ -31,6 +31,13 @@ from portal.rich_text import plain_text
 CODE_SESSION_KEY = "budgeting:code:{pk}"
 RECEIPT_SESSION_KEY = "budgeting:receipt:{pk}"
 
+
+def session_voting_code(request, process):
+    """The voting code this browser entered for `process` (kept in the session), or None."""
+    code_pk = request.session.get(CODE_SESSION_KEY.format(pk=process.pk))
+    return process.voting_codes.filter(pk=code_pk).first() if code_pk else None
+
+
 # Geometry of the bar charts (SVG user units; the SVG scales to its container).
 CHART_WIDTH = 640
 CHART_LABEL_WIDTH = 260
@@ -242,8 +249,7 @@ def phase_context(request, process: Process, *, embedded: bool = False) -> dict:
     elif phase == Phase.VOTING:
         get_token(request)  # the ballot form needs the CSRF cookie, also when embedded
         voter = user if user.is_authenticated else None
-        code_pk = request.session.get(CODE_SESSION_KEY.format(pk=process.pk))
-        voting_code = process.voting_codes.filter(pk=code_pk).first() if code_pk else None
+        voting_code = session_voting_code(request, process)
         ballot = ballot_for(process=process, voter=voter, voting_code=voting_code)
         chosen = {}
         if ballot is not None:

@@ -739,9 +739,16 @@ def implementation_team_set(*, implementation: Implementation, user, civil_serva
     implementation = _locked(implementation)
     _require_manager(implementation.project.process, user)
     servants = list(civil_servants)
-    if implementation.champion_id and any(s.pk == implementation.champion_id for s in servants):
-        raise ValidationError(_("The champion cannot also be one of the civil servants."))
+    implementation_team_check(implementation=implementation, civil_servants=servants)
     implementation.civil_servants.set(servants)
+
+
+def implementation_team_check(*, implementation: Implementation, civil_servants) -> None:
+    """The rule for a team (also asked by the admin's form): the champion is not a civil
+    servant too."""
+    champion_id = implementation.champion_id
+    if champion_id and any(servant.pk == champion_id for servant in civil_servants):
+        raise ValidationError(_("The champion cannot also be one of the civil servants."))
 
 
 @transaction.atomic
@@ -765,14 +772,19 @@ def implementation_status_set(
     _require_role(implementation, user, "champion", "servant", "organiser")
     if status not in ImplementationStatus.values:
         raise ValidationError({"status": _("Choose a status from the list.")})
-    if status == ImplementationStatus.STALLED and not note.strip():
-        raise ValidationError({"note": _("Say why the project is stalled.")})
+    implementation_status_note_check(status=status, note=note)
     if status == implementation.status:
         return implementation
     implementation.status = status
     implementation.save(update_fields=["status"])
     _event(implementation, EventKind.STATUS, user, status=status, note=note.strip()[:2000])
     return implementation
+
+
+def implementation_status_note_check(*, status: str, note: str) -> None:
+    """The rule for a status change (also asked by the admin's form): "stalled" says why."""
+    if status == ImplementationStatus.STALLED and not note.strip():
+        raise ValidationError({"note": _("Say why the project is stalled.")})
 
 
 @transaction.atomic

@@ -37,6 +37,7 @@ from budgeting.presenters import (
     ballot_view,
     phase_context,
     results_view,
+    session_voting_code,
 )
 from budgeting.selectors import (
     ballot_for,
@@ -235,8 +236,7 @@ def ballot(request, slug: str):
     if process.phase != Phase.VOTING:
         messages.info(request, _("Voting is not open in this process."))
         return redirect(process.get_absolute_url())
-    code_pk = request.session.get(CODE_SESSION_KEY.format(pk=process.pk))
-    voting_code = process.voting_codes.filter(pk=code_pk).first() if code_pk else None
+    voting_code = session_voting_code(request, process)
     voter = request.user if request.user.is_authenticated else None
     if voter is None and voting_code is None and not process.eligibility_codes:
         return redirect_to_login(request.get_full_path())

@@ -8,6 +8,7 @@ bonus decision) is shown and never edited here.
 """
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -22,9 +23,9 @@ from budgeting.models import (
     EventKind,
     Implementation,
     ImplementationEvent,
-    ImplementationStatus,
     Process,
 )
+from budgeting.services import implementation_status_note_check, implementation_team_check
 
 # Set by the services (implementation start, handover, assessment, bonus decision): read-only.
 IMPLEMENTATION_FROZEN_FIELDS: tuple[str, ...] = (
@@ -68,16 +69,20 @@ class ImplementationAdminForm(WagtailAdminModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        status = cleaned.get("status")
-        note = (cleaned.get("status_note") or "").strip()
-        if "status" in self.changed_data and status == ImplementationStatus.STALLED and not note:
-            self.add_error("status_note", _("Say why the project is stalled."))
-        champion_id = self.instance.champion_id
-        servants = cleaned.get("civil_servants") or []
-        if champion_id and any(servant.pk == champion_id for servant in servants):
-            self.add_error(
-                "civil_servants", _("The champion cannot also be one of the civil servants.")
+        # the rules of the implementation page's services, with each message on its field
+        if "status" in self.changed_data and cleaned.get("status"):
+            try:
+                implementation_status_note_check(
+                    status=cleaned["status"], note=cleaned.get("status_note") or ""
+                )
+            except ValidationError as error:
+                self.add_error("status_note", error.message_dict["note"])
+        try:
+            implementation_team_check(
+                implementation=self.instance, civil_servants=cleaned.get("civil_servants") or []
             )
+        except ValidationError as error:
+            self.add_error("civil_servants", error.messages)
         return cleaned
 
     def save(self, commit=True):

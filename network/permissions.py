@@ -12,7 +12,8 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from network.models import Member, MemberStatus
 
 
-def _member(user) -> Member | None:
+def member_of(user) -> Member | None:
+    """The signed-in, active account's member profile, or None."""
     if user is None or not user.is_authenticated or not user.is_active:
         return None
     try:
@@ -27,13 +28,13 @@ def is_network_editor(user) -> bool:
         return False
     if user.is_superuser:
         return True
-    member = _member(user)
+    member = member_of(user)
     return bool(member and member.is_editor and member.status == MemberStatus.ACTIVE)
 
 
 def ncp_country(user):
     """The country an active NCP manages, or None."""
-    member = _member(user)
+    member = member_of(user)
     if member is None or member.status != MemberStatus.ACTIVE:
         return None
     return member.ncp_country if member.ncp_country_id else None
@@ -41,7 +42,7 @@ def ncp_country(user):
 
 def is_active_member(user) -> bool:
     """Signed in with an approved membership: sees what members share with members."""
-    member = _member(user)
+    member = member_of(user)
     return bool(member and member.status == MemberStatus.ACTIVE) or is_network_editor(user)
 
 

@@ -21,13 +21,13 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet
 
 from search.engines import get_engine
-from search.outbox import outbox_drain, outbox_status
+from search.outbox import outbox_drain_all, outbox_status
 from search.selectors import kind_label
 from search.status import index_status
 
 VIEW_PERMISSION = "search.view_outboxentry"
 DRAIN_PERMISSION = "search.change_outboxentry"
-DRAIN_ROUNDS = 20  # batches per click: a large backlog is left to the task worker
+DRAIN_BATCHES = 20  # per click: a large backlog is left to the task worker
 
 
 class IndexStatusView(View):
@@ -54,27 +54,25 @@ class IndexStatusView(View):
         if not request.user.has_perm(DRAIN_PERMISSION):
             raise PermissionDenied
         engine = get_engine()
-        indexed = removed = 0
-        for _round in range(DRAIN_ROUNDS):
-            result = outbox_drain(engine=engine, force=True)
-            indexed += result.indexed
-            removed += result.deleted
-            if result.error:
-                messages.error(
-                    request,
-                    _("The %(engine)s search engine did not answer: %(error)s. The changes wait.")
-                    % {"engine": engine.name, "error": result.error},
-                )
-                return redirect("search_index:index")
-            if result.paused:
-                messages.warning(request, _("A rebuild is running; the changes wait for it."))
-                return redirect("search_index:index")
-            if not result.completed and not result.requeued:
-                break
+        result = outbox_drain_all(engine=engine, max_batches=DRAIN_BATCHES)
+        if result.error:
+            messages.error(
+                request,
+                _("The %(engine)s search engine did not answer: %(error)s. The changes wait.")
+                % {"engine": engine.name, "error": result.error},
+            )
+            return redirect("search_index:index")
+        if result.paused:
+            messages.warning(request, _("A rebuild is running; the changes wait for it."))
+            return redirect("search_index:index")
         messages.success(
             request,
             _("Sent: %(indexed)d documents indexed, %(removed)d removed; %(waiting)d wait.")
-            % {"indexed": indexed, "removed": removed, "waiting": outbox_status()["backlog"]},
+            % {
+                "indexed": result.indexed,
+                "removed": result.deleted,
+                "waiting": outbox_status()["backlog"],
+            },
         )
         return redirect("search_index:index")
 

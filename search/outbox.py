@@ -162,6 +162,30 @@ def outbox_drain(
     return result
 
 
+def outbox_drain_all(
+    *,
+    engine: SearchEngine | None = None,
+    batch_size: int | None = None,
+    max_batches: int | None = None,
+) -> DrainResult:
+    """Drain batch after batch now (ignoring the back-off) until nothing more is taken, the
+    engine fails, a rebuild runs or `max_batches` ran; the result adds the batches up."""
+    total = DrainResult()
+    batches = 0
+    while max_batches is None or batches < max_batches:
+        result = outbox_drain(batch_size, engine=engine, force=True)
+        batches += 1
+        for name in ("entries", "completed", "indexed", "deleted", "requeued"):
+            setattr(total, name, getattr(total, name) + getattr(result, name))
+        total.failed += result.failed
+        if result.error or result.paused:
+            total.error, total.paused = result.error, result.paused
+            break
+        if not result.completed and not result.requeued:
+            break
+    return total
+
+
 def outbox_retry_delay(attempts: int) -> float:
     """Seconds to wait after the `attempts`-th failure: doubling, up to a maximum."""
     base = settings.SEARCH_OUTBOX_RETRY_SECONDS

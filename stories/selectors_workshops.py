@@ -10,7 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from network.models import Member, MemberStatus
-from network.permissions import is_active_member, is_network_editor
+from network.permissions import is_active_member, is_network_editor, member_of
 from stories.models import (
     StoryDraft,
     StoryPage,
@@ -66,16 +66,6 @@ def workshop_places(*, workshop: WorkshopPage) -> Places:
         waiting=Count("pk", filter=Q(status=RegistrationStatus.WAITING)),
     )
     return Places(workshop.capacity, counts["registered"], counts["waiting"])
-
-
-def member_of(user) -> Member | None:
-    """The signed-in account's member profile, or None."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return None
-    try:
-        return user.member
-    except Member.DoesNotExist:
-        return None
 
 
 def workshop_registration_of(

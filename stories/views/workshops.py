@@ -21,13 +21,12 @@ from django.utils.translation import gettext as _
 
 from wagtail.models import Site
 
-from network.permissions import is_network_editor
+from network.permissions import is_network_editor, member_of
 from portal.models import SiteSettings
 from stories import calendar
 from stories.forms.workshops import SHARE, StoryDraftForm
 from stories.models import StoryDraft, WorkshopPage
 from stories.selectors_workshops import (
-    member_of,
     workshop_can_see_participants,
     workshop_drafts_of,
     workshop_facilitators,

@@ -16,7 +16,7 @@ from search.engines.base import SearchEngine, SearchEngineError
 from search.models import OutboxEntry
 from search.outbox import (
     SearchRebuildRunning,
-    outbox_drain,
+    outbox_drain_all,
     outbox_rebuild_lock,
     outbox_status,
 )
@@ -103,27 +103,21 @@ class Command(BaseCommand):
             raise SearchEngineError(status.error)
 
     def drain(self, engine: SearchEngine, *, batch_size: int | None, **options) -> None:
-        totals = {"completed": 0, "indexed": 0, "deleted": 0}
-        while True:
-            result = outbox_drain(batch_size=batch_size, engine=engine, force=True)
-            if result.error:
-                raise CommandError(
-                    f"The {engine.name} search engine failed: {result.error}; "
-                    f"{outbox_status()['backlog']} outbox entries wait."
-                )
-            for key in totals:
-                totals[key] += getattr(result, key)
-            if result.failed:
-                self.stderr.write(f"Could not index: {', '.join(result.failed)}")
-            if result.requeued:
-                self.stdout.write(f"The engine had no index: queued {result.requeued} documents.")
-            if result.paused:
-                raise CommandError("A rebuild is running: the outbox is drained after it.")
-            if not result.completed and not result.requeued:
-                break
+        result = outbox_drain_all(engine=engine, batch_size=batch_size)
+        if result.failed:
+            self.stderr.write(f"Could not index: {', '.join(result.failed)}")
+        if result.requeued:
+            self.stdout.write(f"The engine had no index: queued {result.requeued} documents.")
+        if result.error:
+            raise CommandError(
+                f"The {engine.name} search engine failed: {result.error}; "
+                f"{outbox_status()['backlog']} outbox entries wait."
+            )
+        if result.paused:
+            raise CommandError("A rebuild is running: the outbox is drained after it.")
         self.stdout.write(
             self.style.SUCCESS(
-                f"Drained {totals['completed']} outbox entries: {totals['indexed']} documents "
-                f"indexed, {totals['deleted']} removed; {outbox_status()['backlog']} wait."
+                f"Drained {result.completed} outbox entries: {result.indexed} documents "
+                f"indexed, {result.deleted} removed; {outbox_status()['backlog']} wait."
             )
         )
