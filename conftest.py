@@ -8,6 +8,15 @@ page, default locale and site.
 import pytest
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Every rate limit counts in the cache (portal.rate_limits, allauth): each test starts
+    with none used, whatever the tests before it did."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def _page_tree_root():
     from django.contrib.contenttypes.models import ContentType
 

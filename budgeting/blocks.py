@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from portal import text_limits
+
 
 class ProcessBlock(blocks.StructBlock):
     process = SnippetChooserBlock("budgeting.Process", label=_("Process"))
@@ -23,7 +25,7 @@ class ProcessBlock(blocks.StructBlock):
         max_length=200,
         help_text=_("The process's title if empty."),
     )
-    intro = blocks.TextBlock(label=_("Introduction"), required=False)
+    intro = blocks.TextBlock(label=_("Introduction"), required=False, max_length=text_limits.INTRO)
 
     class Meta:
         icon = "tasks"

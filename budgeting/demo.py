@@ -33,7 +33,13 @@ from budgeting.models import (
     Project,
     ProjectStatus,
 )
+from budgeting.permissions import (
+    comment_refusal,
+    implementation_acting_roles,
+    participation_refusal,
+)
 from budgeting.selectors import voter_eligible
+from portal.demo import demo_email_verify
 from portal.models import Theme
 
 DEMO_PASSWORD = "kokeilu-demo"  # published on purpose, as for the network's demo accounts
@@ -191,6 +197,7 @@ def _demo_users() -> dict:
             user = create(
                 username=username, email=f"{username}@example.org", password=DEMO_PASSWORD
             )
+            demo_email_verify(user)
         users[username] = user
     return users
 
@@ -335,10 +342,13 @@ def _after_the_vote(users: dict) -> None:
             implementation=implementation, user=admin, civil_servants=[servant]
         )
         other = users["member-se"] if champion == users["member-fi"] else users["member-fi"]
-        services.implementation_volunteer(implementation=implementation, user=other)
+        if participation_refusal(process=process, user=other) is None:
+            services.implementation_volunteer(implementation=implementation, user=other)
+        lead = _lead(implementation, admin)
+        champion_acts = lead == champion
         services.implementation_status_set(
             implementation=implementation,
-            user=champion,
+            user=lead,
             status=ImplementationStatus.IN_PROGRESS if index % 3 else ImplementationStatus.DONE,
             note=_("Work started with the town's technical services."),
         )
@@ -346,6 +356,8 @@ def _after_the_vote(users: dict) -> None:
             milestone = services.milestone_add(
                 implementation=implementation, user=servant, title=title
             )
+            if not champion_acts:
+                continue
             if step <= (1 if index % 3 == 0 else 0):
                 services.milestone_sign_off(milestone=milestone, user=champion)
                 services.milestone_sign_off(milestone=milestone, user=servant)
@@ -353,7 +365,7 @@ def _after_the_vote(users: dict) -> None:
                 services.milestone_sign_off(milestone=milestone, user=champion)
         services.progress_update_post(
             implementation=implementation,
-            user=champion,
+            user=lead,
             body=_("<p>We met the technical services and agreed the plan and the timetable.</p>"),
         )
         for number, indicator in enumerate(implementation.indicators.all()):
@@ -366,7 +378,7 @@ def _after_the_vote(users: dict) -> None:
                 share = (Decimal("0.9"), Decimal("0.3"))[index]
                 services.indicator_measure(
                     indicator=indicator,
-                    user=champion,
+                    user=lead,
                     measured=baseline + (target - baseline) * share,
                     evidence=_("Counts by the town's technical services, autumn 2025."),
                 )
@@ -374,7 +386,7 @@ def _after_the_vote(users: dict) -> None:
     if implementations:
         services.effect_record(
             implementation=implementations[0],
-            user=implementations[0].champion,
+            user=_lead(implementations[0], admin),
             description=_("Neighbours started a volunteer group that looks after the place."),
             good=True,
             evidence=_("The group's sign-up list (24 names)."),
@@ -390,6 +402,16 @@ def _after_the_vote(users: dict) -> None:
         if not implementation.assessment_votes.exists():
             continue  # no resident account to confirm it (demo without the network): left open
         services.implementation_bonus_decide(implementation=implementation, user=admin)
+
+
+def _lead(implementation: Implementation, admin):
+    """Who keeps the project's record in the demo: its champion while their membership is
+    active (only then do they act as champion); the organiser in a demo loaded without the
+    network, which has no memberships."""
+    champion = implementation.champion
+    if "champion" in implementation_acting_roles(implementation=implementation, user=champion):
+        return champion
+    return admin
 
 
 def _voting_process(users: dict) -> int:
@@ -436,9 +458,11 @@ def _proposals_process(users: dict) -> int:
         return 0
     process.organisers.add(users["admin"])
     projects = _projects(process, PROPOSAL_PROJECTS, users, feasible=False)
-    services.comment_add(
-        project=projects[0],
-        user=users["member-se"],
-        body=_("<p>Good idea: meadows also need less mowing.</p>"),
-    )
+    # a resident of the demo town comments (only those who take part in a process do)
+    if comment_refusal(process=process, user=users["member-fi"]) is None:
+        services.comment_add(
+            project=projects[1],
+            user=users["member-fi"],
+            body=_("<p>Good idea: the market square gets hot in summer.</p>"),
+        )
     return 1

@@ -30,10 +30,12 @@ from budgeting.pabulib import PabulibFile, pabulib_write
 from budgeting.selectors import (
     BallotGroup,
     ballot_groups,
+    process_rule,
     rule_canonical_json,
     rule_config,
     rule_hash,
 )
+from portal import text_limits
 from portal.rich_text import plain_text, sanitise_html
 
 VOTE_TYPES = {
@@ -60,13 +62,17 @@ def _group(process: Process, district: District | None) -> BallotGroup:
         ):
             return group
     if not groups:
-        return BallotGroup(district, district.budget if district else process.budget, [])
+        rule = process_rule(process)
+        return BallotGroup(
+            district, rule.district_budget(district) if district else rule.budget, []
+        )
     return groups[0]
 
 
 def process_to_pabulib(process: Process, *, district: District | None = None) -> str:
     """The process (or one district of it) as `.pb` text: META, PROJECTS and every ballot."""
     group = _group(process, district)
+    rule = process_rule(process)  # the published rule, as it was counted
     projects = group.projects
     by_pk = {project.pk: project for project in projects}
     choices = (
@@ -77,7 +83,7 @@ def process_to_pabulib(process: Process, *, district: District | None = None) ->
     ballots: dict[int, list[tuple[str, int, int | None]]] = defaultdict(list)
     for ballot_id, project_id, points, rank in choices:
         ballots[ballot_id].append((by_pk[project_id].election_id, points, rank))
-    vote_type = VOTE_TYPES[process.ballot_type]
+    vote_type = VOTE_TYPES[rule.ballot_type]
     results = process.results or {}
     result_group = next(
         (g for g in results.get("groups", []) if g.get("district", "") == group.name), None
@@ -90,15 +96,15 @@ def process_to_pabulib(process: Process, *, district: District | None = None) ->
 
     meta = {
         "description": process.title,
-        "country": process.country.upper(),
-        "unit": process.municipality or process.organiser_name,
+        "country": rule.country.upper(),
+        "unit": rule.municipality or process.organiser_name,
         "instance": str((process.voting_start or process.created_at or timezone.now()).year),
         "num_projects": str(len(projects)),
         "num_votes": str(len(ballots)),
         "budget": _number(group.budget),
         "vote_type": vote_type,
-        "rule": process.counting_rule,
-        "currency": process.currency,
+        "rule": rule.counting_rule,
+        "currency": rule.currency,
     }
     if group.district is not None:
         meta["subunit"] = group.district.name
@@ -106,18 +112,18 @@ def process_to_pabulib(process: Process, *, district: District | None = None) ->
         meta["date_begin"] = process.voting_start.isoformat()
     if process.voting_end:
         meta["date_end"] = process.voting_end.isoformat()
-    if process.ballot_type in (BallotType.K_APPROVAL, BallotType.RANKED):
-        meta["min_length"] = str(process.min_choices)
-    if process.max_choices and process.ballot_type != BallotType.KNAPSACK:
-        meta["max_length"] = str(process.max_choices)
-    elif process.ballot_type == BallotType.RANKED:
+    if rule.ballot_type in (BallotType.K_APPROVAL, BallotType.RANKED):
+        meta["min_length"] = str(rule.min_choices)
+    if rule.max_choices and rule.ballot_type != BallotType.KNAPSACK:
+        meta["max_length"] = str(rule.max_choices)
+    elif rule.ballot_type == BallotType.RANKED:
         meta["max_length"] = str(len(projects))
-    if process.ballot_type == BallotType.CUMULATIVE:
-        meta["max_sum_points"] = str(process.points_total)
-    if process.ballot_type == BallotType.KNAPSACK:
+    if rule.ballot_type == BallotType.CUMULATIVE:
+        meta["max_sum_points"] = str(rule.points_total)
+    if rule.ballot_type == BallotType.KNAPSACK:
         meta["max_sum_cost"] = _number(group.budget)
-    if process.counting_rule == CountingRule.GREEDY_THRESHOLD:
-        meta["min_project_score_threshold"] = str(process.threshold)
+    if rule.counting_rule == CountingRule.GREEDY_THRESHOLD:
+        meta["min_project_score_threshold"] = str(rule.threshold)
     if process.rule_hash:
         meta["comment"] = f"rule sha256 {process.rule_hash}"
 
@@ -225,7 +231,7 @@ def process_from_pabulib(
         slug=slug or _unique_slug(title),
         organiser_name=(meta.get("unit") or meta.get("country") or "pabulib")[:200],
         municipality=(meta.get("unit") or "")[:200],
-        summary=plain_text(meta.get("comment", ""))[:1000],
+        summary=plain_text(meta.get("comment", ""))[: text_limits.SUMMARY],
         currency=(meta.get("currency") or "EUR")[:3].upper(),
         budget_amount=Decimal(str(float(pb.budget))),
         phase=Phase.RESULTS,

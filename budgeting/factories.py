@@ -2,6 +2,8 @@
 
 from decimal import Decimal
 
+from django.utils import timezone
+
 import factory
 
 from budgeting.models import District, ImpactCriterion, Phase, Process, Project, ProjectStatus
@@ -14,7 +16,8 @@ DEMO_TOWN = "Kokeilu demo town"
 
 class UserFactory(network_factories.UserFactory):
     """A signed-up account; with `resident=True` (the default) also an active member profile in
-    the municipality the process factories use, so that it may vote with its account."""
+    the municipality the process factories use, its residence confirmed there (as approving the
+    membership does), so that it may vote with its account."""
 
     username = factory.Sequence(lambda n: f"pb-user-{n}")
 
@@ -22,14 +25,18 @@ class UserFactory(network_factories.UserFactory):
     def resident(user, create, extracted, **kwargs):
         if not create or extracted is False:
             return
+        # get_or_create: browser tests flush the seeded vocabularies
+        finland = CountryFactory(key="fi", name="Finland")
         Member.objects.get_or_create(
             user=user,
             defaults={
                 "display_name": user.username,
-                # get_or_create: browser tests flush the seeded vocabularies
-                "country": CountryFactory(key="fi", name="Finland"),
+                "country": finland,
                 "municipality": DEMO_TOWN,
                 "status": MemberStatus.ACTIVE,
+                "residence_country": finland,
+                "residence_municipality": DEMO_TOWN,
+                "residence_confirmed_at": timezone.now(),
             },
         )
 

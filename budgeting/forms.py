@@ -5,16 +5,17 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from wagtail.images.fields import WagtailImageField
-
 from budgeting.models import ImplementationStatus, Phase, Process, Project
+from portal import text_limits
 from portal.models import Theme
+from portal.uploaded_images import UploadedImageField
 
 
 class ProposalForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(
         label=_("Description"),
+        max_length=text_limits.DESCRIPTION,
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("What should be done, for whom and why. Simple formatting is kept."),
     )
@@ -32,6 +33,7 @@ class ProposalForm(forms.Form):
     )
     impact_criteria = forms.CharField(
         label=_("Impact criteria"),
+        max_length=text_limits.NOTE,
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         help_text=_("How would we know it worked? One criterion per line."),
@@ -51,7 +53,9 @@ class ProposalForm(forms.Form):
 
 class CommentForm(forms.Form):
     body = forms.CharField(
-        label=_("Your comment"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
+        label=_("Your comment"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=text_limits.COMMENT,
     )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
@@ -68,7 +72,9 @@ class ReviewForm(forms.Form):
         widget=forms.RadioSelect,
     )
     reason = forms.CharField(
-        label=_("Public reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+        label=_("Public reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=text_limits.NOTE,
     )
     reviewed_cost = forms.DecimalField(
         label=_("Reviewed cost"), min_value=0, max_digits=14, decimal_places=2, required=False
@@ -91,6 +97,18 @@ class PhaseForm(forms.Form):
 
 class VotingCodesForm(forms.Form):
     count = forms.IntegerField(label=_("How many codes"), min_value=1, max_value=5000, initial=100)
+
+
+class ResidentForm(forms.Form):
+    username = forms.CharField(
+        label=_("Account name of the resident"),
+        max_length=150,
+        help_text=_(
+            "The member's profile must already give this municipality; you confirm that they "
+            "live here, for example after seeing their papers."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
 
 
 class VotingCodeEntryForm(forms.Form):
@@ -195,7 +213,7 @@ class HandoverForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason, shown in the history"),
         widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=2000,
+        max_length=text_limits.NOTE,
     )
 
     def clean_new_champion(self):
@@ -210,7 +228,7 @@ class StatusForm(forms.Form):
     note = forms.CharField(
         label=_("Note for the timeline"),
         widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=2000,
+        max_length=text_limits.NOTE,
         required=False,
     )
 
@@ -223,7 +241,7 @@ class MilestoneForm(forms.Form):
     description = forms.CharField(
         label=_("Description"),
         required=False,
-        max_length=4000,
+        max_length=text_limits.DETAIL,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Optional: what is done when this milestone is reached."),
     )
@@ -231,9 +249,17 @@ class MilestoneForm(forms.Form):
 
 class ProgressUpdateForm(forms.Form):
     body = forms.CharField(
-        label=_("What happened"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
+        label=_("What happened"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=text_limits.COMMENT,
     )
-    photo = WagtailImageField(label=_("Photo"), required=False)
+    # stored re-encoded, without EXIF (no GPS position, camera or time taken)
+    photo = UploadedImageField(
+        label=_("Photo"),
+        required=False,
+        max_bytes=10 * 1024 * 1024,
+        help_text=_("JPEG, PNG or WebP, at most 10 MB."),
+    )
     photo_alt = forms.CharField(
         label=_("Describe the photo"),
         max_length=250,
@@ -266,7 +292,7 @@ class EffectForm(forms.Form):
     description = forms.CharField(
         label=_("What happened that nobody planned?"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=4000,
+        max_length=text_limits.DETAIL,
     )
     good = forms.TypedChoiceField(
         label=_("Was it good or bad?"),

@@ -6,7 +6,6 @@ role in the object; a refused form is shown again with what was typed and the re
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import zipfile
@@ -45,6 +44,11 @@ from budgeting.models import (
     Phase,
     UnexpectedEffect,
 )
+from budgeting.permissions import (
+    implementation_acting_roles,
+    implementation_role_require,
+    participation_refusal,
+)
 from budgeting.presenters import indicator_rows, ledger_view, living_case, session_voting_code
 from budgeting.selectors import (
     ballot_for,
@@ -53,10 +57,13 @@ from budgeting.selectors import (
     implementation_roles,
     implementation_score,
     process_can_manage,
+    process_rule,
     user_display,
     voter_eligible,
 )
 from budgeting.views import _messages_of, _process
+from portal.csv_export import CsvWriter
+from portal.ids import id_or_404
 
 TEAM_ROLES = {"champion", "servant", "organiser"}
 MILESTONE_ACTIONS = {"milestone", "milestone_edit", "milestone_remove"}
@@ -92,6 +99,9 @@ def _implementation_context(request, process, implementation, bound: dict | None
     bound = bound or {}
     user = request.user
     roles = implementation_roles(implementation=implementation, user=user)
+    # what the user may do: a champion or volunteer whose membership is not active holds the
+    # role but acts in it no longer (the page says why instead of offering the forms)
+    acting = implementation_acting_roles(implementation=implementation, user=user)
     indicators = list(
         implementation.indicators.select_related("criterion", "measured_by", "verified_by")
     )
@@ -114,15 +124,20 @@ def _implementation_context(request, process, implementation, bound: dict | None
     closed = implementation.closed_at is not None
     return {
         "process": process,
+        "rule": process_rule(process),
         "implementation": implementation,
         "project": implementation.project,
         "roles": roles,
         "role_names": sorted(roles),
-        "can_manage": "organiser" in roles,
-        "is_team": bool(roles & TEAM_ROLES),
-        "can_post": bool(roles & (TEAM_ROLES | {"volunteer"})),
-        "can_sign": bool(roles & {"champion", "servant"}) and not closed,
-        "can_verify": bool(roles & {"servant", "organiser"}) and not closed,
+        "roles_on_hold": bool(roles - acting),
+        "participation_refusal": (
+            participation_refusal(process=process, user=user) if user.is_authenticated else None
+        ),
+        "can_manage": "organiser" in acting,
+        "is_team": bool(acting & TEAM_ROLES),
+        "can_post": bool(acting & (TEAM_ROLES | {"volunteer"})),
+        "can_sign": bool(acting & {"champion", "servant"}) and not closed,
+        "can_verify": bool(acting & {"servant", "organiser"}) and not closed,
         "closed": closed,
         "champion_name": user_display(implementation.champion),
         "servants": [user_display(u) for u in implementation.civil_servants.order_by("pk")],
@@ -170,10 +185,7 @@ def implementation_detail(request, slug: str, pk: int):
 
 
 def _object_from_post(request, model, implementation, field: str):
-    try:
-        object_pk = int(request.POST.get(field, ""))
-    except ValueError:
-        raise Http404 from None
+    object_pk = id_or_404(request.POST.get(field))
     return get_object_or_404(model, implementation=implementation, pk=object_pk)
 
 
@@ -346,11 +358,11 @@ def implementation_action(request, slug: str, pk: int, action: str):
     implementation = _implementation(process, pk)
     bound, errors, status = None, [], 400
     try:
-        if action in MILESTONE_ACTIONS and not (
-            implementation_roles(implementation=implementation, user=request.user) & TEAM_ROLES
-        ):
+        if action in MILESTONE_ACTIONS:
             # refused before the input is even read (the services check again)
-            raise PermissionDenied(_("Only the project's team can do that."))
+            implementation_role_require(
+                implementation=implementation, user=request.user, allowed=TEAM_ROLES
+            )
         bound, message = _run_action(request, action, implementation)
     except ValidationError as error:
         errors = _messages_of(error)
@@ -410,7 +422,7 @@ def criteria(request, slug: str):
                 return redirect("budgeting:criteria", slug=slug)
             if "remove" in request.POST:
                 criterion = get_object_or_404(
-                    ImpactCriterion, process=process, pk=request.POST.get("remove")
+                    ImpactCriterion, process=process, pk=id_or_404(request.POST.get("remove"))
                 )
                 services.criterion_remove(criterion=criterion, user=request.user)
                 messages.success(request, _("The criterion was removed."))
@@ -440,6 +452,7 @@ def criteria(request, slug: str):
         "budgeting/criteria.html",
         {
             "process": process,
+            "rule": process_rule(process),
             "can_manage": can_manage,
             "editable": can_manage and not process.phase_reached(Phase.VOTING),
             "form": form,
@@ -459,7 +472,7 @@ def criteria_vote(request, slug: str):
         messages.info(request, _("Criteria are chosen while voting is open."))
         return redirect(process.get_absolute_url())
     voting_code = session_voting_code(request, process)
-    voter = request.user if request.user.is_authenticated and voting_code is None else None
+    voter = request.user if request.user.is_authenticated else None
     ballot = ballot_for(process=process, voter=voter, voting_code=voting_code)
     if ballot is None:
         messages.info(request, _("Cast your ballot first, then choose the criteria."))
@@ -485,7 +498,7 @@ def criteria_vote(request, slug: str):
     return render(
         request,
         "budgeting/criteria_vote.html",
-        {"process": process, "form": form},
+        {"process": process, "rule": process_rule(process), "form": form},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -522,7 +535,7 @@ LEDGER_COLUMNS = (
 
 def _ledger_csv(ledger_data: dict) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = CsvWriter(out, lineterminator="\n")
     writer.writerow(LEDGER_COLUMNS)
     for row in ledger_data["rows"]:
         writer.writerow(
@@ -690,5 +703,10 @@ def codebook(request, slug: str):
     return render(
         request,
         "budgeting/codebook.html",
-        {"process": process, "ledger_columns": LEDGER_COLUMNS, "zero": Decimal(0)},
+        {
+            "process": process,
+            "rule": process_rule(process),
+            "ledger_columns": LEDGER_COLUMNS,
+            "zero": Decimal(0),
+        },
     )

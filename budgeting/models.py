@@ -7,6 +7,7 @@ back those rules up.
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 from django.conf import settings
@@ -19,6 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+
+from portal import text_limits
 
 
 class Phase(models.TextChoices):
@@ -86,15 +89,34 @@ IMPACT_RULE_FIELDS: tuple[str, ...] = (
     "effect_weight",
 )
 
+# Everything else that decides the count, also frozen when voting opens: the budget (published
+# in the rule as one amount, with the districts' budgets) and who may vote.
+BUDGET_FIELDS: tuple[str, ...] = (
+    "currency",
+    "budget_amount",
+    "budget_percentage",
+    "municipal_budget",
+)
+ELIGIBILITY_FIELDS: tuple[str, ...] = (
+    "eligibility_accounts",
+    "eligibility_codes",
+    "country",
+    "municipality",
+)
+FROZEN_FIELDS: tuple[str, ...] = (
+    RULE_FIELDS + IMPACT_RULE_FIELDS + BUDGET_FIELDS + ELIGIBILITY_FIELDS
+)
+
 
 class Process(ClusterableModel):
     """A participatory budgeting process run by one organiser (a municipality or organisation)."""
 
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
-    summary = models.TextField(_("summary"), blank=True)
-    description = models.TextField(
+    summary = text_limits.PlainTextField(_("summary"), max_length=text_limits.SUMMARY, blank=True)
+    description = text_limits.PlainTextField(
         _("description"),
+        max_length=text_limits.DESCRIPTION,
         blank=True,
         help_text=_("Plain text; paragraphs separated by blank lines."),
     )
@@ -253,10 +275,12 @@ class Process(ClusterableModel):
                 FieldPanel("budget_percentage"),
                 FieldPanel("municipal_budget"),
             ],
-            heading=_("Budget"),
+            heading=_("Budget (frozen when voting opens)"),
         ),
         InlinePanel(
-            "districts", heading=_("Districts with their own budgets"), label=_("District")
+            "districts",
+            heading=_("Districts with their own budgets (frozen when voting opens)"),
+            label=_("District"),
         ),
         MultiFieldPanel(
             [
@@ -276,7 +300,7 @@ class Process(ClusterableModel):
         ),
         MultiFieldPanel(
             [FieldPanel("eligibility_accounts"), FieldPanel("eligibility_codes")],
-            heading=_("Who may vote"),
+            heading=_("Who may vote (frozen when voting opens)"),
         ),
         MultiFieldPanel(
             [FieldPanel(name) for name in IMPACT_RULE_FIELDS],
@@ -323,9 +347,8 @@ class Process(ClusterableModel):
                 {"bonus_pool_percentage": _("Give a percentage between 0 and 100.")}
             )
         if self.pk and self.rule_frozen_at:
-            frozen = RULE_FIELDS + IMPACT_RULE_FIELDS
-            stored = Process.objects.filter(pk=self.pk).values(*frozen).first() or {}
-            changed = [name for name in frozen if stored.get(name) != getattr(self, name)]
+            stored = Process.objects.filter(pk=self.pk).values(*FROZEN_FIELDS).first() or {}
+            changed = [name for name in FROZEN_FIELDS if stored.get(name) != getattr(self, name)]
             if changed:
                 raise ValidationError(
                     {
@@ -335,8 +358,30 @@ class Process(ClusterableModel):
                 )
 
     @property
+    def published_rule(self) -> dict | None:
+        """The rule configuration published when voting opened (`rule_json`), as data; None
+        before. Read it, never change it: `budgeting.selectors.process_rule` interprets it."""
+        if not (self.rule_frozen_at and self.rule_json):
+            return None
+        cached = self.__dict__.get("_published_rule")
+        if cached is None or cached[0] != self.rule_json:
+            cached = (self.rule_json, json.loads(self.rule_json))
+            self.__dict__["_published_rule"] = cached
+        return cached[1]
+
+    @property
     def budget(self) -> Decimal:
-        """The amount to share: the given amount, or the percentage of the municipal budget."""
+        """The amount the vote shares: the one published when voting opened; before that the
+        configured amount (`budget_configured`)."""
+        published = self.published_rule
+        if published is not None and "budget" in published:
+            return Decimal(published["budget"])
+        return self.budget_configured
+
+    @property
+    def budget_configured(self) -> Decimal:
+        """The budget as the fields give it: the amount, or the percentage of the municipal
+        budget (what is published when voting opens)."""
         if self.budget_amount is not None:
             return self.budget_amount
         if self.budget_percentage is not None and self.municipal_budget is not None:
@@ -345,11 +390,22 @@ class Process(ClusterableModel):
 
     @property
     def bonus_pool(self) -> Decimal:
-        """The impact bonus pool: the given amount, or the percentage of the budget."""
+        """The impact bonus pool: the one published when voting opened; before that the
+        configured pool (`bonus_pool_configured`)."""
+        published = (self.published_rule or {}).get("impact") or {}
+        if "bonus_pool" in published:
+            return Decimal(published["bonus_pool"])
+        return self.bonus_pool_configured
+
+    @property
+    def bonus_pool_configured(self) -> Decimal:
+        """The pool as the fields give it: the amount, or the percentage of the budget."""
         if self.bonus_pool_amount is not None:
             return self.bonus_pool_amount
         if self.bonus_pool_percentage is not None:
-            return (self.budget * self.bonus_pool_percentage / 100).quantize(Decimal("0.01"))
+            return (self.budget_configured * self.bonus_pool_percentage / 100).quantize(
+                Decimal("0.01")
+            )
         return Decimal(0)
 
     @property
@@ -409,7 +465,9 @@ class Project(models.Model):
         verbose_name=_("district"),
     )
     title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"))  # sanitised HTML (portal.rich_text)
+    description = text_limits.SanitisedHTMLField(
+        _("description"), max_length=text_limits.DESCRIPTION
+    )
     place = models.CharField(_("place"), max_length=200, blank=True)
     theme = models.ForeignKey(
         "portal.Theme",
@@ -423,8 +481,11 @@ class Project(models.Model):
     reviewed_cost = models.DecimalField(
         _("reviewed cost"), max_digits=14, decimal_places=2, null=True, blank=True
     )
-    impact_criteria = models.TextField(
-        _("impact criteria"), blank=True, help_text=_("One criterion per line.")
+    impact_criteria = text_limits.PlainTextField(
+        _("impact criteria"),
+        max_length=text_limits.NOTE,
+        blank=True,
+        help_text=_("One criterion per line."),
     )
     champion = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -437,7 +498,9 @@ class Project(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=ProjectStatus.choices, default=ProjectStatus.SUBMITTED
     )
-    review_reason = models.TextField(_("public reason"), blank=True)
+    review_reason = text_limits.PlainTextField(
+        _("public reason"), max_length=text_limits.NOTE, blank=True
+    )
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -507,7 +570,7 @@ class Comment(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    body = models.TextField(_("comment"))  # sanitised HTML
+    body = text_limits.SanitisedHTMLField(_("comment"), max_length=text_limits.COMMENT)
     created_at = models.DateTimeField(auto_now_add=True)
     hidden_at = models.DateTimeField(null=True, blank=True)
     hidden_by = models.ForeignKey(
@@ -527,22 +590,47 @@ class Comment(models.Model):
 
 
 class VotingCode(models.Model):
-    """A single-use voting code; only its SHA-256 hash is stored."""
+    """A single-use voting code; only its SHA-256 hash is stored.
+
+    A code entered while signed in is claimed by that account: from then on it votes only as
+    that account (one ballot per person, `services.ballot_submit`), never signed out.
+    """
 
     process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="voting_codes")
     code_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("claimed by"),
+    )
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("voting code")
         verbose_name_plural = _("voting codes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["process", "claimed_by"],
+                condition=Q(claimed_by__isnull=False),
+                name="budgeting_code_one_per_account",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.code_hash[:12]
 
 
 class Ballot(models.Model):
-    """One voter's ballot: cast by a signed-in member or with a voting code, never both."""
+    """One voter's ballot, cast with an account, a voting code, or both.
+
+    `voter` is the account that cast (or took over) the ballot, also when it voted with a code
+    it claimed: one ballot per account and process whatever the channel. A code used signed
+    out leaves `voter` empty.
+    """
 
     process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="ballots")
     voter = models.ForeignKey(
@@ -561,10 +649,6 @@ class Ballot(models.Model):
                 fields=["process", "voter"],
                 condition=Q(voter__isnull=False),
                 name="budgeting_ballot_one_per_voter",
-            ),
-            models.CheckConstraint(
-                condition=Q(voter__isnull=True) | Q(voting_code__isnull=True),
-                name="budgeting_ballot_voter_or_code",
             ),
         ]
 
@@ -737,7 +821,7 @@ class ImplementationEvent(models.Model):
     to_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    note = models.TextField(_("note"), blank=True)
+    note = text_limits.PlainTextField(_("note"), max_length=text_limits.NOTE, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -759,7 +843,9 @@ class Milestone(models.Model):
     )
     title = models.CharField(_("milestone"), max_length=200)
     due = models.DateField(_("due"), null=True, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = text_limits.PlainTextField(
+        _("description"), max_length=text_limits.DETAIL, blank=True
+    )
     sort_order = models.PositiveIntegerField(_("order"), default=0)
     champion_signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -804,7 +890,7 @@ class ProgressUpdate(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    body = models.TextField(_("update"))  # sanitised HTML
+    body = text_limits.SanitisedHTMLField(_("update"), max_length=text_limits.COMMENT)
     photo = models.ForeignKey(
         "wagtailimages.Image",
         on_delete=models.SET_NULL,
@@ -879,7 +965,7 @@ class UnexpectedEffect(models.Model):
     implementation = models.ForeignKey(
         Implementation, on_delete=models.CASCADE, related_name="effects"
     )
-    description = models.TextField(_("what happened"))
+    description = text_limits.PlainTextField(_("what happened"), max_length=text_limits.DETAIL)
     good = models.BooleanField(_("good effect"), default=True)
     evidence = models.CharField(_("evidence"), max_length=500)
     counts = models.BooleanField(_("counts in the assessment"), default=False)

@@ -15,16 +15,20 @@ from django.utils.translation import gettext as _
 from budgeting import impact
 from budgeting.forms import ProposalForm
 from budgeting.models import BallotType, BonusOutcome, CountingRule, Phase, Process, Project
+from budgeting.permissions import participation_refusal
 from budgeting.selectors import (
+    ProcessRule,
     ballot_for,
     ballot_groups,
     ballot_projects,
+    ballot_type_uses_points,
     criteria_tally,
     implementation_list,
     process_can_manage,
     process_ledger,
+    process_rule,
     project_list,
-    voter_eligible,
+    voter_can_vote,
 )
 from portal.rich_text import plain_text
 
@@ -72,6 +76,7 @@ class BallotSection:
 @dataclass
 class BallotView:
     process: Process
+    rule: ProcessRule  # the published limits and budgets
     sections: list[BallotSection]
     uses_checkboxes: bool
     uses_points: bool
@@ -98,13 +103,15 @@ def ballot_view(process: Process, *, chosen: dict[int, int] | None = None) -> Ba
                 )
             )
         sections.append(section)
-    ballot_type = process.ballot_type
+    rule = process_rule(process)
+    ballot_type = rule.ballot_type
     uses_points = ballot_type == BallotType.CUMULATIVE
     uses_ranks = ballot_type == BallotType.RANKED
     most = max((len(section.projects) for section in sections), default=0)
-    ranks_allowed = process.max_choices or most
+    ranks_allowed = rule.max_choices or most
     return BallotView(
         process=process,
+        rule=rule,
         sections=sections,
         uses_checkboxes=not (uses_points or uses_ranks),
         uses_points=uses_points,
@@ -116,26 +123,27 @@ def ballot_view(process: Process, *, chosen: dict[int, int] | None = None) -> Ba
 
 def ballot_limit_text(process: Process) -> str:
     """The ballot's limits in one sentence, shown above the ballot."""
-    ballot_type = process.ballot_type
+    rule = process_rule(process)
+    ballot_type = rule.ballot_type
     if ballot_type == BallotType.KNAPSACK:
         return _("Choose projects whose costs together fit within the budget.")
     if ballot_type == BallotType.CUMULATIVE:
         return _("Share up to %(points)d points between the projects you like.") % {
-            "points": process.points_total
+            "points": rule.points_total
         }
     if ballot_type == BallotType.RANKED:
         return _("Rank up to %(k)d projects: 1 is your favourite.") % {
-            "k": process.max_choices or len(ballot_projects(process=process))
+            "k": rule.max_choices or len(ballot_projects(process=process))
         }
     if ballot_type == BallotType.K_APPROVAL:
-        if process.max_choices:
+        if rule.max_choices:
             return _("Choose at least %(min)d and at most %(max)d projects.") % {
-                "min": process.min_choices,
-                "max": process.max_choices,
+                "min": rule.min_choices,
+                "max": rule.max_choices,
             }
-        return _("Choose at least %(min)d projects.") % {"min": process.min_choices}
-    if process.max_choices:
-        return _("Choose the projects you support, at most %(max)d.") % {"max": process.max_choices}
+        return _("Choose at least %(min)d projects.") % {"min": rule.min_choices}
+    if rule.max_choices:
+        return _("Choose the projects you support, at most %(max)d.") % {"max": rule.max_choices}
     return _("Choose every project you support.")
 
 
@@ -196,7 +204,7 @@ def results_view(process: Process) -> dict | None:
             }
             for row in group["projects"]
         ]
-        unit = _("points") if process.ballot_type in ("cumulative", "ranked") else _("votes")
+        unit = _("points") if ballot_type_uses_points(process) else _("votes")
         groups.append(
             {
                 **group,
@@ -237,6 +245,7 @@ def phase_context(request, process: Process, *, embedded: bool = False) -> dict:
     user = request.user
     context: dict = {
         "process": process,
+        "rule": process_rule(process),
         "embedded": embedded,
         "can_manage": process_can_manage(process=process, user=user),
         "next_url": request.get_full_path(),
@@ -245,11 +254,25 @@ def phase_context(request, process: Process, *, embedded: bool = False) -> dict:
     if phase in (Phase.PROPOSALS, Phase.REVIEW):
         context["projects"] = project_list(process=process)
         if phase == Phase.PROPOSALS and user.is_authenticated:
-            context["proposal_form"] = ProposalForm(process=process)
+            refusal = participation_refusal(process=process, user=user)
+            if refusal is None:
+                context["proposal_form"] = ProposalForm(process=process)
+            else:
+                context["participation_refusal"] = refusal
     elif phase == Phase.VOTING:
         get_token(request)  # the ballot form needs the CSRF cookie, also when embedded
         voter = user if user.is_authenticated else None
         voting_code = session_voting_code(request, process)
+        if (
+            voting_code is not None
+            and voter is not None
+            and voting_code.claimed_by_id
+            not in (
+                None,
+                voter.pk,
+            )
+        ):
+            voting_code = None  # another account's code, entered earlier in this browser
         ballot = ballot_for(process=process, voter=voter, voting_code=voting_code)
         chosen = {}
         if ballot is not None:
@@ -259,7 +282,7 @@ def phase_context(request, process: Process, *, embedded: bool = False) -> dict:
         context.update(
             ballot=ballot_view(process, chosen=chosen),
             existing_ballot=ballot,
-            can_vote=bool(voting_code) or (voter is not None and voter_eligible(process, voter)),
+            can_vote=voter_can_vote(process=process, voter=voter, voting_code=voting_code),
             voting_code=voting_code,
         )
     elif process.counts_visible:
@@ -319,10 +342,11 @@ def ledger_view(process: Process) -> dict:
         }
         for row in ledger.rows
     ]
+    rule = process_rule(process)
     return {
         "pool": impact.from_cents(ledger.pool),
-        "currency": process.currency,
-        "champion_share": process.bonus_champion_share,
+        "currency": rule.currency,
+        "champion_share": rule.bonus_champion_share,
         "rows": rows,
         "totals": {state: impact.from_cents(value) for state, value in ledger.totals.items()},
     }

@@ -21,6 +21,7 @@ from budgeting.models import (
     BallotType,
     BonusOutcome,
     Comment,
+    CountingRule,
     District,
     ImpactCriterion,
     Implementation,
@@ -45,32 +46,41 @@ def process_can_manage(*, process: Process, user) -> bool:
     return process.organisers.filter(pk=user.pk).exists()
 
 
-def voter_eligible(process: Process, user) -> bool:
-    """May this signed-in user vote in `process` with their account?
+def process_resident(process: Process, user) -> bool:
+    """Is this signed-in user a resident of `process`'s place, as the network confirmed it?
 
     THE place where "membership in the municipality" is decided: the account needs an active
-    network profile (approved by its country's NCP) in the process's country and, when the process
-    names a municipality, in that municipality (compared without case or surrounding spaces).
-    Voting codes are checked separately (`voting_code_find`).
+    network profile (approved by its country's NCP) whose *confirmed* residence (set when the
+    NCP approved the membership, or confirmed later by the NCP or an organiser; never what the
+    member typed) is in the process's country and, when the process names a municipality, in
+    that municipality (compared without case or surrounding spaces). The process's side is the
+    published rule once voting has opened.
     """
-    if not process.eligibility_accounts:
-        return False
     if not (getattr(user, "is_authenticated", False) and user.is_active):
         return False
     member = (
         Member.objects.filter(user=user, status=MemberStatus.ACTIVE)
-        .select_related("country")
+        .select_related("residence_country")
         .first()
     )
-    if member is None:
+    if member is None or member.residence_confirmed_at is None:
         return False
-    if process.country and (
-        member.country is None or member.country.key != process.country.lower()
+    rule = process_rule(process)
+    if rule.country and (
+        member.residence_country is None or member.residence_country.key != rule.country
     ):
         return False
-    if process.municipality:
-        return member.municipality.strip().casefold() == process.municipality.strip().casefold()
+    if rule.municipality:
+        confirmed = member.residence_municipality.strip().casefold()
+        return confirmed == rule.municipality.casefold()
     return True
+
+
+def voter_eligible(process: Process, user) -> bool:
+    """May this signed-in user vote in `process` with their account? A confirmed resident
+    (`process_resident`) of a process whose published rule lets accounts vote. Voting codes are
+    checked separately (`voting_code_find`)."""
+    return process_rule(process).eligibility_accounts and process_resident(process, user)
 
 
 def voting_code_normalise(code: str) -> str:
@@ -121,18 +131,40 @@ def ballot_projects(*, process: Process) -> list[Project]:
 
 
 def ballot_for(*, process: Process, voter=None, voting_code: VotingCode | None = None):
-    """The voter's current ballot with its choices, or None."""
-    if voter is not None and getattr(voter, "is_authenticated", False):
-        lookup = {"voter": voter}
-    elif voting_code is not None:
-        lookup = {"voting_code": voting_code}
-    else:
-        return None
-    return (
-        Ballot.objects.filter(process=process, **lookup)
-        .prefetch_related(Prefetch("choices", queryset=BallotChoice.objects.order_by("pk")))
-        .first()
+    """The ballot this person would change, with its choices, or None.
+
+    Signed in: the account's ballot (also one cast with a code it claimed), else the ballot the
+    entered code cast signed out (it becomes the account's on the next submission). Signed out:
+    the code's ballot, unless an account has taken it over.
+    """
+    ballots = Ballot.objects.filter(process=process).prefetch_related(
+        Prefetch("choices", queryset=BallotChoice.objects.order_by("pk"))
     )
+    if voter is not None and getattr(voter, "is_authenticated", False):
+        ballot = ballots.filter(voter=voter).first()
+        if ballot is not None or voting_code is None:
+            return ballot
+    elif voting_code is None:
+        return None
+    return ballots.filter(voting_code=voting_code, voter__isnull=True).first()
+
+
+def voter_can_vote(*, process: Process, voter=None, voting_code: VotingCode | None = None) -> bool:
+    """May this person cast a ballot in `process`: an eligible account, an account holding a
+    code it claimed, or a code of the process that no other account has claimed (the channels
+    of `services.ballot_submit`)."""
+    signed_in = voter is not None and getattr(voter, "is_authenticated", False)
+    if signed_in and voter_eligible(process, voter):
+        return True
+    if not process_rule(process).eligibility_codes:
+        return False
+    if signed_in and VotingCode.objects.filter(process=process, claimed_by=voter).exists():
+        return True
+    if voting_code is None or voting_code.process_id != process.pk:
+        return False
+    if voting_code.claimed_by_id is None:
+        return True
+    return signed_in and voting_code.claimed_by_id == voter.pk
 
 
 def project_supported_by(*, project: Project, user) -> bool:
@@ -167,16 +199,36 @@ def comment_threads(*, project: Project, show_hidden: bool = False) -> list[Comm
 
 
 def rule_config(process: Process) -> dict:
-    """The rule configuration as plain values (what is frozen and published)."""
+    """The configuration that decides the count, as plain values: what is frozen and published
+    when voting opens (the ballot and counting rule, the budget and the districts' budgets, who
+    may vote, the order that breaks ties, the assessment rules)."""
+    config = _rule_config_live(process)
+    config["tie_order"] = list(
+        tie_break_order(process=process, projects=ballot_projects(process=process))
+    )
+    return config
+
+
+def _rule_config_live(process: Process) -> dict:
     config = {name: getattr(process, name) for name in RULE_FIELDS}
-    config["budget"] = str(process.budget)
+    config["budget"] = str(process.budget_configured)
     config["currency"] = process.currency
     config["districts"] = [
-        {"name": district.name, "budget": str(district.budget)}
+        {"id": district.pk, "name": district.name, "budget": str(district.budget)}
         for district in process.districts.all()
     ]
+    config["eligibility"] = _eligibility_config(process)
     config["impact"] = impact_rule_config(process)
     return config
+
+
+def _eligibility_config(process: Process) -> dict:
+    return {
+        "accounts": process.eligibility_accounts,
+        "codes": process.eligibility_codes,
+        "country": process.country.strip().lower(),
+        "municipality": process.municipality.strip(),
+    }
 
 
 def impact_rule_config(process: Process) -> dict:
@@ -186,8 +238,113 @@ def impact_rule_config(process: Process) -> dict:
         name: None if getattr(process, name) is None else str(getattr(process, name))
         for name in IMPACT_RULE_FIELDS
     }
-    config["bonus_pool"] = str(process.bonus_pool)
+    config["bonus_pool"] = str(process.bonus_pool_configured)
     return config
+
+
+@dataclass(frozen=True)
+class ProcessRule:
+    """The configuration a process is counted by, typed.
+
+    Once voting has opened it is the published rule (`Process.rule_json`, whose SHA-256 is
+    shown), never the live fields: what is published is what is counted. Before that it is the
+    configuration as it stands.
+    """
+
+    ballot_type: str
+    min_choices: int
+    max_choices: int | None
+    points_total: int
+    counting_rule: str
+    threshold: int
+    tie_break: str
+    budget: Decimal
+    currency: str
+    districts: tuple[tuple[str, Decimal], ...]  # (name, budget) in the published order
+    # district pk -> budget (name -> budget in rules published before districts had ids)
+    district_budgets: dict[int | str, Decimal]
+    eligibility_accounts: bool
+    eligibility_codes: bool
+    country: str
+    municipality: str
+    # election ids in the order that wins ties, fixed when voting opened (None: compute it)
+    tie_order: tuple[str, ...] | None
+    bonus_pool: Decimal
+    bonus_champion_share: Decimal
+    criteria_top_n: int
+    criteria_min_share: Decimal
+    success_threshold: Decimal
+    effect_weight: Decimal
+
+    def district_budget(self, district: District) -> Decimal:
+        """A district's budget; a district the published rule does not name has none."""
+        if district.pk in self.district_budgets:
+            return self.district_budgets[district.pk]
+        return self.district_budgets.get(district.name, Decimal(0))
+
+    @property
+    def ballot_type_label(self) -> str:
+        return str(BallotType(self.ballot_type).label)
+
+    @property
+    def counting_rule_label(self) -> str:
+        return str(CountingRule(self.counting_rule).label)
+
+    @property
+    def tie_break_label(self) -> str:
+        return str(TieBreak(self.tie_break).label)
+
+
+def process_rule(process: Process) -> ProcessRule:
+    """The rule `process` is counted by: the published rule once voting has opened (rules
+    published before a key existed fall back to the field, which `Process.clean` has kept
+    frozen since), the live configuration before."""
+    published = process.published_rule
+    if published is None:
+        config = _rule_config_live(process)
+        config["tie_order"] = None
+    else:
+        config = published
+    eligibility = config.get("eligibility") or _eligibility_config(process)
+    impact_config = config.get("impact") or impact_rule_config(process)
+    if "districts" in config:
+        rows = [(row.get("id"), row["name"], Decimal(row["budget"])) for row in config["districts"]]
+    else:
+        rows = [(d.pk, d.name, d.budget) for d in process.districts.all()]
+    district_budgets = {pk if pk is not None else name: budget for pk, name, budget in rows}
+
+    def value(name: str):
+        return config[name] if name in config else getattr(process, name)
+
+    def decimal(name: str) -> Decimal:
+        raw = impact_config.get(name)
+        return Decimal(raw) if raw is not None else Decimal(getattr(process, name))
+
+    tie_order = config.get("tie_order")
+    return ProcessRule(
+        ballot_type=value("ballot_type"),
+        min_choices=value("min_choices"),
+        max_choices=value("max_choices"),
+        points_total=value("points_total"),
+        counting_rule=value("counting_rule"),
+        threshold=value("threshold"),
+        tie_break=value("tie_break"),
+        budget=Decimal(config["budget"]) if "budget" in config else process.budget_configured,
+        currency=value("currency"),
+        districts=tuple((name, budget) for _pk, name, budget in rows),
+        district_budgets=district_budgets,
+        eligibility_accounts=bool(eligibility["accounts"]),
+        eligibility_codes=bool(eligibility["codes"]),
+        country=eligibility["country"],
+        municipality=eligibility["municipality"],
+        tie_order=None if tie_order is None else tuple(tie_order),
+        bonus_pool=Decimal(impact_config.get("bonus_pool") or process.bonus_pool_configured),
+        bonus_champion_share=decimal("bonus_champion_share"),
+        criteria_top_n=int(decimal("criteria_top_n")),
+        criteria_min_share=decimal("criteria_min_share"),
+        success_threshold=decimal("success_threshold"),
+        effect_weight=decimal("effect_weight"),
+    )
 
 
 def rule_canonical_json(config: dict) -> str:
@@ -222,16 +379,17 @@ class BallotGroup:
 def ballot_groups(*, process: Process, projects: list[Project] | None = None) -> list[BallotGroup]:
     """The ballot's projects split by district (each district has its own budget and count)."""
     projects = ballot_projects(process=process) if projects is None else projects
+    rule = process_rule(process)
     districts = {district.pk: district for district in process.districts.all()}
     grouped: dict[int | None, list[Project]] = defaultdict(list)
     for project in projects:
         grouped[project.district_id].append(project)
     groups = []
     if grouped.get(None) or not districts:
-        groups.append(BallotGroup(None, process.budget, grouped.get(None, [])))
+        groups.append(BallotGroup(None, rule.budget, grouped.get(None, [])))
     for pk, district in districts.items():
         if grouped.get(pk):
-            groups.append(BallotGroup(district, district.budget, grouped[pk]))
+            groups.append(BallotGroup(district, rule.district_budget(district), grouped[pk]))
     return groups
 
 
@@ -241,8 +399,17 @@ def ranked_points(*, rank: int, ranks_allowed: int) -> int:
 
 
 def tie_break_order(*, process: Process, projects: list[Project]) -> tuple[str, ...]:
-    """Election ids in the order that wins ties, by the process's tie-break setting."""
-    if process.tie_break == TieBreak.MORE_SUPPORTS_FIRST:
+    """Election ids in the order that wins ties: the order published when voting opened (the
+    supports then), or by the process's tie-break setting before."""
+    rule = process_rule(process)
+    if rule.tie_order is not None:
+        position = {election_id: i for i, election_id in enumerate(rule.tie_order)}
+        ordered = sorted(
+            projects, key=lambda p: (position.get(p.election_id, len(position)), p.cost, p.pk)
+        )
+        return tuple(project.election_id for project in ordered)
+    tie_break = rule.tie_break
+    if tie_break == TieBreak.MORE_SUPPORTS_FIRST:
         supports = dict(
             Support.objects.filter(project__in=projects)
             .values_list("project")
@@ -250,7 +417,7 @@ def tie_break_order(*, process: Process, projects: list[Project]) -> tuple[str, 
             .values_list("project", "n")
         )
         ordered = sorted(projects, key=lambda p: (-supports.get(p.pk, 0), p.cost, p.pk))
-    elif process.tie_break == TieBreak.EARLIER_FIRST:
+    elif tie_break == TieBreak.EARLIER_FIRST:
         ordered = sorted(projects, key=lambda p: (p.created_at, p.pk))
     else:
         ordered = sorted(projects, key=lambda p: (p.cost, p.pk))
@@ -279,7 +446,7 @@ def election_build(*, process: Process, group: BallotGroup) -> tuple[rules.Elect
 
 
 def ballot_type_uses_points(process: Process) -> bool:
-    return process.ballot_type in (BallotType.CUMULATIVE, BallotType.RANKED)
+    return process_rule(process).ballot_type in (BallotType.CUMULATIVE, BallotType.RANKED)
 
 
 # After the vote: criteria, implementations, assessments and the ledger
@@ -349,7 +516,7 @@ def implementation_list(*, process: Process) -> QuerySet[Implementation]:
 
 def implementation_score(*, implementation: Implementation) -> impact.Score:
     """The success score by the published formula from the stored indicators and effects."""
-    process = implementation.project.process
+    rule = process_rule(implementation.project.process)
     indicators = [
         impact.IndicatorValue(
             baseline=float(i.baseline or 0),
@@ -365,8 +532,8 @@ def implementation_score(*, implementation: Implementation) -> impact.Score:
     return impact.success_score(
         indicators=indicators,
         effects=effects,
-        effect_weight=float(process.effect_weight),
-        threshold=float(process.success_threshold),
+        effect_weight=float(rule.effect_weight),
+        threshold=float(rule.success_threshold),
     )
 
 
@@ -399,10 +566,11 @@ def process_ledger(*, process: Process) -> impact.Ledger:
         )
         for item in implementations
     ]
+    rule = process_rule(process)
     return impact.ledger_build(
-        pool=impact.cents(process.bonus_pool),
+        pool=impact.cents(rule.bonus_pool),
         projects=projects,
-        champion_share=process.bonus_champion_share,
+        champion_share=rule.bonus_champion_share,
     )
 
 

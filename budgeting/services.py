@@ -11,15 +11,13 @@ import secrets
 from collections.abc import Mapping
 from decimal import Decimal
 
-from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from budgeting import impact, rules
+from budgeting import impact, permissions, rules
 from budgeting.models import (
     PHASE_ORDER,
     RULE_FIELDS,
@@ -49,14 +47,15 @@ from budgeting.models import (
     VotingCode,
 )
 from budgeting.selectors import (
+    ProcessRule,
     ballot_for,
     ballot_groups,
     ballot_projects,
     criteria_tally,
     election_build,
-    implementation_roles,
     implementation_score,
     process_can_manage,
+    process_rule,
     ranked_points,
     rule_canonical_json,
     rule_config,
@@ -65,12 +64,15 @@ from budgeting.selectors import (
     voter_eligible,
     voting_code_hash,
 )
+from network.models import Member, MemberStatus
+from network.permissions import member_write_refusal
+from network.services import member_residence_record
+from portal.rate_limits import RateLimitExceeded, rate_limit_consume
 from portal.rich_text import plain_text, sanitise_html
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are typed from paper
 CODE_LENGTH = 12
 RECEIPT_LENGTH = 10
-DEFAULT_COMMENT_RATE = (5, 300)  # at most 5 comments per user in 300 seconds
 MAX_CODES_PER_BATCH = 5000
 
 
@@ -125,7 +127,7 @@ def process_phase_set(*, process: Process, phase: str, user) -> Process:
     under the frozen rule and stores the outcome. Phases never go back once voting has opened.
     """
     _require_manager(process, user)
-    process = Process.objects.select_for_update().get(pk=process.pk)
+    process = _process_locked(process)  # waits for ballots in flight (see `ballot_submit`)
     if phase not in PHASE_ORDER:
         raise ValidationError(_("Unknown phase."))
     current, target = PHASE_ORDER.index(process.phase), PHASE_ORDER.index(phase)
@@ -167,9 +169,11 @@ def project_propose(
     district: District | None = None,
     impact_criteria: str = "",
 ) -> Project:
-    """A member proposes a project and becomes its champion (proposals phase only)."""
+    """A member proposes a project and becomes its champion (proposals phase only); only
+    those who take part in the process may (`permissions.participation_refusal`)."""
     if not getattr(user, "is_authenticated", False):
         raise PermissionDenied(_("Sign in to propose a project."))
+    permissions.participation_require(process=process, user=user)
     if process.phase != Phase.PROPOSALS:
         raise ValidationError(_("This process is not taking proposals now."))
     if district is not None and district.process_id != process.pk:
@@ -195,10 +199,15 @@ def project_propose(
 
 @transaction.atomic
 def project_support(*, project: Project, user, support: bool = True) -> bool:
-    """Add (or withdraw) a member's support for a proposal before the vote; True if supported."""
+    """Add (or withdraw) a member's support for a proposal before the vote; True if supported.
+
+    Supports feed the tie-break: only those who take part in the process add one; taking
+    one's own support back stays open."""
     if not getattr(user, "is_authenticated", False):
         raise PermissionDenied(_("Sign in to support a proposal."))
     process = Process.objects.get(pk=project.process_id)
+    if support:
+        permissions.participation_require(process=process, user=user)
     if process.phase_reached(Phase.VOTING):
         raise ValidationError(_("Supports are collected before the vote only."))
     if support:
@@ -209,36 +218,37 @@ def project_support(*, project: Project, user, support: bool = True) -> bool:
 
 
 def _comment_rate_check(user) -> None:
-    limit, seconds = getattr(settings, "BUDGETING_COMMENT_RATE", DEFAULT_COMMENT_RATE)
-    key = f"budgeting:comments:{user.pk}"
-    cache.add(key, 0, timeout=seconds)
+    """`SITE_RATE_LIMITS["pb_comment"]` per member, counted in the shared cache."""
     try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=seconds)
-        count = 1
-    if count > limit:
-        raise ValidationError(
-            _(
-                "You have posted %(limit)d comments in the last %(minutes)d minutes; "
-                "please wait a little before posting again."
-            )
-            % {"limit": limit, "minutes": max(seconds // 60, 1)}
-        )
+        rate_limit_consume(action="pb_comment", user=user)
+    except RateLimitExceeded as limited:
+        raise limited.explained(
+            _("You have posted %(limit)d comments in the last %(minutes)d minutes.")
+            % {"limit": limited.amount, "minutes": max(int(limited.window // 60), 1)}
+        ) from None
 
 
 @transaction.atomic
 def comment_add(*, project: Project, user, body: str, parent: Comment | None = None) -> Comment:
-    """A member comments on a proposal or replies to a comment (sanitised, rate-limited)."""
+    """A member comments on a proposal or replies to a comment (sanitised, rate-limited): those
+    who take part in the process, and its organisers."""
     if not getattr(user, "is_authenticated", False):
         raise PermissionDenied(_("Sign in to comment."))
+    refusal = permissions.comment_refusal(
+        process=Process.objects.get(pk=project.process_id), user=user
+    )
+    if refusal is not None:
+        raise PermissionDenied(refusal)
     if parent is not None and parent.project_id != project.pk:
         raise ValidationError(_("You can only reply to a comment on the same proposal."))
     body = sanitise_html(body)
     if not plain_text(body):
         raise ValidationError({"body": _("Write a comment first.")})
     _comment_rate_check(user)
-    return Comment.objects.create(project=project, author=user, body=body, parent=parent)
+    comment = Comment(project=project, author=user, body=body, parent=parent)
+    comment.full_clean()  # the length limit (portal.text_limits)
+    comment.save()
+    return comment
 
 
 @transaction.atomic
@@ -293,7 +303,7 @@ def voting_codes_issue(*, process: Process, user, count: int) -> list[str]:
     """Create `count` single-use voting codes; the plain codes are returned once, only hashes
     are stored. Print them straight away: they cannot be shown again."""
     _require_manager(process, user)
-    if not process.eligibility_codes:
+    if not process_rule(process).eligibility_codes:
         raise ValidationError(_("This process does not use voting codes."))
     if not 1 <= count <= MAX_CODES_PER_BATCH:
         raise ValidationError(
@@ -340,7 +350,9 @@ def ballot_validate(
             cleaned[pk] = int(value)
     if errors:
         raise ValidationError(errors)
-    ballot_type = process.ballot_type
+    rule = process_rule(process)  # the published limits once voting has opened
+    ballot_type = rule.ballot_type
+    has_districts = process.districts.exists()
     result: dict[int, tuple[int, int | None]] = {}
     for group in ballot_groups(process=process, projects=projects):
         chosen = [project for project in group.projects if project.pk in cleaned]
@@ -349,11 +361,11 @@ def ballot_validate(
         )
         count = len(chosen)
         if ballot_type in (BallotType.APPROVAL, BallotType.K_APPROVAL, BallotType.RANKED):
-            minimum = process.min_choices
-            maximum = process.max_choices
+            minimum = rule.min_choices
+            maximum = rule.max_choices
             if ballot_type == BallotType.APPROVAL:
                 minimum = min(minimum, 1)
-            if count < minimum and (count or not process.districts.exists()):
+            if count < minimum and (count or not has_districts):
                 errors.append(
                     _("Choose at least %(min)d projects%(where)s; you chose %(count)d.")
                     % {"min": minimum, "count": count, "where": where}
@@ -364,7 +376,7 @@ def ballot_validate(
                     % {"max": maximum, "count": count, "where": where}
                 )
         if ballot_type == BallotType.KNAPSACK:
-            if not count and not process.districts.exists():
+            if not count and not has_districts:
                 errors.append(_("Choose at least one project."))
             total = sum(project.cost for project in chosen)
             if total > group.budget:
@@ -377,20 +389,20 @@ def ballot_validate(
                         "where": where,
                         "total": _money(total),
                         "budget": _money(group.budget),
-                        "currency": process.currency,
+                        "currency": rule.currency,
                     }
                 )
         if ballot_type == BallotType.CUMULATIVE:
             used = sum(cleaned[project.pk] for project in chosen)
-            if used > process.points_total:
+            if used > rule.points_total:
                 errors.append(
                     _("You gave %(used)d points%(where)s; you have %(total)d points to give.")
-                    % {"used": used, "total": process.points_total, "where": where}
+                    % {"used": used, "total": rule.points_total, "where": where}
                 )
-            if not used and not process.districts.exists():
+            if not used and not has_districts:
                 errors.append(_("Give at least one point."))
         if ballot_type == BallotType.RANKED:
-            ranks_allowed = process.max_choices or len(group.projects)
+            ranks_allowed = rule.max_choices or len(group.projects)
             ranks = sorted(cleaned[project.pk] for project in chosen)
             if len(set(ranks)) != len(ranks):
                 errors.append(_("Give each rank%(where)s to one project only.") % {"where": where})
@@ -421,28 +433,45 @@ def ballot_submit(
     voter=None,
     voting_code: VotingCode | None = None,
 ) -> Ballot:
-    """Cast or change a ballot while voting is open; one ballot per voter or code.
+    """Cast or change a ballot while voting is open: one ballot per person, whatever the channel.
 
-    The database's unique constraints make simultaneous submissions by one voter end with one
-    ballot: the loser of the insert race finds the winner's ballot and changes it, under a row
-    lock so that choices are replaced whole.
+    - A signed-in voter votes as their account: with the account when it is eligible, or with
+      a voting code, which is then tied to the account (`voting_code_claim`). Either way the
+      account has one ballot (the database's unique constraint on process and voter), and a
+      code tied to an account never casts a ballot of its own.
+    - A voting code used signed out casts the code's ballot, unless an account has claimed it.
+
+    The process row is locked first, as `process_phase_set` locks it, so that closing the vote
+    waits for a ballot in flight and no ballot is stored after the count. The lock also makes
+    simultaneous submissions by one voter end with one ballot whose choices are one submission's,
+    whole.
     """
-    process = Process.objects.get(pk=process.pk)
+    process = _process_locked(process)
     if process.phase != Phase.VOTING:
         raise ValidationError(_("Voting is not open in this process."))
+    if voter is not None and not getattr(voter, "is_authenticated", False):
+        voter = None
     if voter is not None:
-        if not voter_eligible(process, voter):
+        if voting_code is not None:
+            code = _voting_code_claim(process, voting_code, voter)
+        else:
+            code = VotingCode.objects.filter(process=process, claimed_by=voter).first()
+        if code is None and not voter_eligible(process, voter):
             raise PermissionDenied(_("Your account is not eligible to vote in this process."))
         lookup = {"voter": voter}
+        defaults = {"voting_code": code}
     elif voting_code is not None:
-        if voting_code.process_id != process.pk or not process.eligibility_codes:
-            raise PermissionDenied(_("This voting code is not valid for this process."))
-        lookup = {"voting_code": voting_code}
+        code = _voting_code_usable(process, voting_code)
+        if code.claimed_by_id is not None:
+            raise PermissionDenied(
+                _("This voting code is tied to an account: sign in with it to vote.")
+            )
+        lookup, defaults = {"voting_code": code}, {}
     else:
         raise PermissionDenied(_("Sign in or enter a voting code to vote."))
     cleaned = ballot_validate(process=process, choices=choices)
     ballot, created = Ballot.objects.get_or_create(
-        process=process, **lookup, defaults={"receipt": _random_code(RECEIPT_LENGTH)}
+        process=process, **lookup, defaults={"receipt": _random_code(RECEIPT_LENGTH), **defaults}
     )
     ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
     ballot.choices.all().delete()
@@ -455,6 +484,119 @@ def ballot_submit(
     if not created:
         ballot.save(update_fields=["updated_at"])
     return ballot
+
+
+def _process_locked(process: Process) -> Process:
+    # Ballots, claims and phase changes of one process take this row lock first, in the same
+    # order, so that they happen one after another (and never deadlock).
+    return Process.objects.select_for_update().get(pk=process.pk)
+
+
+def _voting_code_usable(process: Process, voting_code: VotingCode) -> VotingCode:
+    code = VotingCode.objects.select_for_update().filter(pk=voting_code.pk).first()
+    if code is None or code.process_id != process.pk or not process_rule(process).eligibility_codes:
+        raise PermissionDenied(_("This voting code is not valid for this process."))
+    return code
+
+
+def _voting_code_claim(process: Process, voting_code: VotingCode, user) -> VotingCode:
+    # the caller holds the process lock and has checked that voting is open
+    code = _voting_code_usable(process, voting_code)
+    if code.claimed_by_id == user.pk:
+        return code
+    if code.claimed_by_id is not None:
+        raise PermissionDenied(_("This voting code is already tied to another account."))
+    if VotingCode.objects.filter(process=process, claimed_by=user).exists():
+        raise ValidationError(
+            _(
+                "Your account already holds another voting code of this process: one person "
+                "votes once."
+            )
+        )
+    code_ballot = Ballot.objects.select_for_update().filter(voting_code=code).first()
+    if code_ballot is not None and code_ballot.voter_id is None:
+        if Ballot.objects.filter(process=process, voter=user).exists():
+            # two ballots already, one from the account and one from the code signed out:
+            # tying them together cannot undo that, and neither is known to be the double
+            raise ValidationError(
+                _(
+                    "This voting code has already cast a ballot, and so has your account: one "
+                    "person votes once, so the code cannot be tied to your account."
+                )
+            )
+        # the ballot cast with the code signed out becomes the account's one ballot
+        code_ballot.voter = user
+        code_ballot.save(update_fields=["voter", "updated_at"])
+    code.claimed_by, code.claimed_at = user, timezone.now()
+    code.save(update_fields=["claimed_by", "claimed_at"])
+    return code
+
+
+@transaction.atomic
+def voting_code_claim(*, process: Process, voting_code: VotingCode, user) -> VotingCode:
+    """Tie a voting code entered while signed in to that account (voting phase only).
+
+    From then on the code votes only as that account, which keeps one ballot: a ballot the
+    code cast signed out becomes the account's ballot, and the code cannot cast another one
+    signed out. Refused when the code belongs to another account, when the account already
+    holds another code of the process, or when both the code and the account have voted.
+    """
+    if not getattr(user, "is_authenticated", False):
+        raise PermissionDenied(_("Sign in to tie a voting code to your account."))
+    process = _process_locked(process)
+    if process.phase != Phase.VOTING:
+        raise ValidationError(_("Voting is not open in this process."))
+    return _voting_code_claim(process, voting_code, user)
+
+
+@transaction.atomic
+def voter_residence_confirm(*, process: Process, user, username: str) -> Member:
+    """An organiser confirms that a member lives in the process's municipality, so that the
+    member may vote there with their account (`voter_eligible`).
+
+    Only for the process's own country and municipality, and only for a member whose profile
+    already gives them: the organiser confirms what the member said, as the NCP of the country
+    would (`network.services.member_residence_confirm`); the confirmation is audited there.
+    """
+    _require_manager(process, user)
+    rule = process_rule(process)
+    if not (rule.country and rule.municipality):
+        raise ValidationError(
+            _(
+                "This process names no country and municipality: the national contact point "
+                "confirms residences."
+            )
+        )
+    member = (
+        Member.objects.select_for_update(of=("self",))
+        .select_related("country")
+        .filter(user__username=username.strip(), status=MemberStatus.ACTIVE)
+        .first()
+    )
+    if member is None:
+        raise ValidationError({"username": _("No active member has this account name.")})
+    gave = (
+        member.country is not None
+        and member.country.key == rule.country
+        and member.municipality.strip().casefold() == rule.municipality.casefold()
+    )
+    if not gave:
+        raise ValidationError(
+            {
+                "username": _(
+                    "This member's profile does not give %(municipality)s as their "
+                    "municipality: they change their profile first."
+                )
+                % {"municipality": rule.municipality}
+            }
+        )
+    return member_residence_record(
+        actor=user,
+        member=member,
+        country=member.country,
+        municipality=member.municipality,
+        details={"process": process.slug},
+    )
 
 
 def receipt_display(receipt: str) -> str:
@@ -476,23 +618,28 @@ def _outcome_data(outcome: rules.Outcome) -> dict:
 
 
 def _results_compute(process: Process) -> dict:
-    """Count every ballot group under the frozen rule and, for comparison, the other rules."""
+    """Count every ballot group under the frozen rule and, for comparison, the other rules.
+
+    Everything comes from the published rule (`process_rule`): the budgets, the counting rule,
+    its minimum score and the order that breaks ties, so that what is published is what counts.
+    """
+    published = process_rule(process)
     groups = []
     for group in ballot_groups(process=process):
         election, voters = election_build(process=process, group=group)
         tie_break = tie_break_order(process=process, projects=group.projects)
         outcome = rules.tally(
             election,
-            process.counting_rule,
-            threshold=_threshold_for(process, process.counting_rule),
+            published.counting_rule,
+            threshold=_threshold_for(published, published.counting_rule),
             tie_break=tie_break,
         )
         comparison = []
         for rule in COMPARISON_RULES:
-            if rule == process.counting_rule:
+            if rule == published.counting_rule:
                 continue
             other = rules.tally(
-                election, rule, threshold=_threshold_for(process, rule), tie_break=tie_break
+                election, rule, threshold=_threshold_for(published, rule), tie_break=tie_break
             )
             comparison.append(_outcome_data(other))
         by_id = {project.election_id: project for project in group.projects}
@@ -527,16 +674,16 @@ def _results_compute(process: Process) -> dict:
         )
     return {
         "computed_at": timezone.now().isoformat(),
-        "rule": process.counting_rule,
+        "rule": published.counting_rule,
         "rule_hash": process.rule_hash,
         "ballots": Ballot.objects.filter(process=process).count(),
         "groups": groups,
     }
 
 
-def _threshold_for(process: Process, rule: str) -> float:
+def _threshold_for(published: ProcessRule, rule: str) -> float:
     # the minimum score belongs to the greedy-with-threshold rule only
-    return float(process.threshold) if rule == CountingRule.GREEDY_THRESHOLD else 0.0
+    return float(published.threshold) if rule == CountingRule.GREEDY_THRESHOLD else 0.0
 
 
 def _optional_float(explanation, name: str) -> float | None:
@@ -625,10 +772,15 @@ def criteria_choose(
     voting_code: VotingCode | None = None,
 ) -> list[ImpactCriterion]:
     """A voter who has cast a ballot chooses which criteria define success (the whole set is
-    replaced; an empty list withdraws the choice). Changeable until voting closes."""
-    process = Process.objects.get(pk=process.pk)
+    replaced; an empty list withdraws the choice). Changeable until voting closes (the process
+    row is locked as for a ballot, so that no choice arrives after the close)."""
+    process = _process_locked(process)
     if process.phase != Phase.VOTING:
         raise ValidationError(_("Criteria are chosen while voting is open."))
+    if voter is not None and not getattr(voter, "is_authenticated", False):
+        voter = None
+    if voter is not None and voting_code is not None:
+        _voting_code_claim(process, voting_code, voter)  # one person, one ballot: see above
     ballot = ballot_for(process=process, voter=voter, voting_code=voting_code)
     if ballot is None:
         raise PermissionDenied(_("Cast your ballot first, then choose the criteria."))
@@ -647,11 +799,12 @@ def criteria_select(*, process: Process) -> list[ImpactCriterion]:
     """Store the choice counts and mark the criteria that define success by the published rule
     (`impact.criteria_chosen` with the process's frozen top-N and minimum share)."""
     tally, voters = criteria_tally(process=process)
+    published = process_rule(process)
     keys = impact.criteria_chosen(
         counts=[(str(criterion.pk), count) for criterion, count in tally],
         voters=voters,
-        top_n=process.criteria_top_n,
-        min_share=process.criteria_min_share,
+        top_n=published.criteria_top_n,
+        min_share=published.criteria_min_share,
     )
     for criterion, count in tally:
         criterion.chosen_by = count
@@ -714,23 +867,39 @@ def implementation_start(*, process: Process, user) -> Process:
 
 
 def _locked(implementation: Implementation) -> Implementation:
+    return _implementation_locked(implementation.pk)
+
+
+def _implementation_locked(pk: int) -> Implementation:
     return (
         Implementation.objects.select_for_update(of=("self",))
         .select_related("project", "project__process")
-        .get(pk=implementation.pk)
+        .get(pk=pk)
     )
 
 
 def _require_role(implementation: Implementation, user, *allowed: str) -> set[str]:
-    roles = implementation_roles(implementation=implementation, user=user)
-    if not roles & set(allowed):
-        raise PermissionDenied(_("Only the project's team can do that."))
-    return roles
+    return permissions.implementation_role_require(
+        implementation=implementation, user=user, allowed=set(allowed)
+    )
 
 
 def _require_open(implementation: Implementation) -> None:
-    if implementation.closed_at is not None:
-        raise ValidationError(_("The bonus has been decided: the assessment is closed."))
+    implementation_open_check(implementation=implementation)
+
+
+def implementation_open_check(*, implementation: Implementation) -> None:
+    """The rule for every change of an implementation's record (also asked by the admin's
+    form): once the bonus is decided nothing reopens it: no status change, team change or
+    handover (the ledger pays the team), measurement, target, effect or milestone change.
+    Progress updates and offers of help stay open: they change no outcome."""
+    if implementation.closed_at is not None or implementation.bonus_outcome != BonusOutcome.PENDING:
+        raise ValidationError(
+            _(
+                "The bonus has been decided: the assessment is closed and what it was based on "
+                "can no longer change."
+            )
+        )
 
 
 @transaction.atomic
@@ -738,6 +907,7 @@ def implementation_team_set(*, implementation: Implementation, user, civil_serva
     """An organiser assigns the civil servants (accounts) who co-implement the project."""
     implementation = _locked(implementation)
     _require_manager(implementation.project.process, user)
+    _require_open(implementation)
     servants = list(civil_servants)
     implementation_team_check(implementation=implementation, civil_servants=servants)
     implementation.civil_servants.set(servants)
@@ -753,10 +923,12 @@ def implementation_team_check(*, implementation: Implementation, civil_servants)
 
 @transaction.atomic
 def implementation_volunteer(*, implementation: Implementation, user, offer: bool = True) -> bool:
-    """A signed-in member offers to help (or withdraws the offer); True if volunteering."""
+    """Someone who takes part in the process offers to help (or withdraws the offer, which
+    stays open to everyone); True if volunteering."""
     if not getattr(user, "is_authenticated", False):
         raise PermissionDenied(_("Sign in to offer your help."))
     if offer:
+        permissions.participation_require(process=implementation.project.process, user=user)
         implementation.volunteers.add(user)
     else:
         implementation.volunteers.remove(user)
@@ -770,6 +942,7 @@ def implementation_status_set(
     """The team or an organiser changes the status; the change joins the public timeline."""
     implementation = _locked(implementation)
     _require_role(implementation, user, "champion", "servant", "organiser")
+    _require_open(implementation)
     if status not in ImplementationStatus.values:
         raise ValidationError({"status": _("Choose a status from the list.")})
     implementation_status_note_check(status=status, note=note)
@@ -795,12 +968,17 @@ def champion_hand_over(
     the handover and its reason stay in the history."""
     implementation = _locked(implementation)
     _require_manager(implementation.project.process, user)
+    _require_open(implementation)
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the handover.")})
     if new_champion is None or not new_champion.is_active:
         raise ValidationError({"new_champion": _("Choose an active account.")})
     if new_champion.pk == implementation.champion_id:
         raise ValidationError({"new_champion": _("This member is already the champion.")})
+    if member_write_refusal(new_champion) is not None:
+        raise ValidationError(
+            {"new_champion": _("Choose an active member of the network: a champion acts as one.")}
+        )
     if implementation.civil_servants.filter(pk=new_champion.pk).exists():
         raise ValidationError(
             {"new_champion": _("A civil servant of the project cannot become its champion.")}
@@ -831,6 +1009,7 @@ def milestone_add(
     *, implementation: Implementation, user, title: str, due=None, description: str = ""
 ) -> Milestone:
     """The team or an organiser adds a milestone (title, optional due date and description)."""
+    implementation = _locked(implementation)
     _require_role(implementation, user, "champion", "servant", "organiser")
     _require_open(implementation)
     title, description = _milestone_fields(title, description)
@@ -844,10 +1023,9 @@ def milestone_add(
 
 
 def _milestone_locked(milestone: Milestone) -> tuple[Milestone, Implementation]:
+    # the implementation first, as every change of its record locks it (the bonus decision too)
+    implementation = _implementation_locked(milestone.implementation_id)
     milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
-    implementation = Implementation.objects.select_related("project__process").get(
-        pk=milestone.implementation_id
-    )
     return milestone, implementation
 
 
@@ -895,7 +1073,7 @@ def milestone_sign_off(*, milestone: Milestone, user) -> Milestone:
     """
     milestone, implementation = _milestone_locked(milestone)
     _require_open(implementation)
-    roles = implementation_roles(implementation=implementation, user=user)
+    roles = permissions.implementation_acting_roles(implementation=implementation, user=user)
     now = timezone.now()
     if "champion" in roles:
         if milestone.champion_signed_at is not None:
@@ -905,6 +1083,8 @@ def milestone_sign_off(*, milestone: Milestone, user) -> Milestone:
         if milestone.servant_signed_at is not None:
             raise ValidationError(_("A civil servant has already signed this milestone off."))
         milestone.servant_signed_by, milestone.servant_signed_at = user, now
+    elif implementation.champion_id == user.pk:  # a champion whose membership is not active
+        raise PermissionDenied(member_write_refusal(user))
     else:
         raise PermissionDenied(
             _("Only the champion and the project's civil servants sign milestones off.")
@@ -921,8 +1101,9 @@ def progress_update_post(
 ) -> ProgressUpdate:
     """The team posts a public progress update (sanitised) with an optional photo.
 
-    `photo` is an uploaded image file already checked by a `WagtailImageField` (format, size,
-    pixels); it becomes a Wagtail image whose title is the description the poster gave.
+    `photo` is an uploaded image already checked and re-encoded without metadata by the form's
+    `portal.uploaded_images.UploadedImageField` (format, size, pixels, a whole image, no EXIF);
+    it becomes a Wagtail image whose title is the description the poster gave.
     """
     _require_role(implementation, user, "champion", "servant", "volunteer", "organiser")
     body = sanitise_html(body)
@@ -939,17 +1120,24 @@ def progress_update_post(
 
         image = get_image_model()(title=photo_alt, file=photo, uploaded_by_user=user)
         image.save()
-    return ProgressUpdate.objects.create(
+    update = ProgressUpdate(
         implementation=implementation, author=user, body=body, photo=image, photo_alt=photo_alt
     )
+    update.full_clean()  # the length limit (portal.text_limits)
+    update.save()
+    return update
 
 
 def _indicator(indicator: Indicator) -> Indicator:
-    return (
+    # the implementation first, as every change of its record locks it (the bonus decision too)
+    implementation = _implementation_locked(indicator.implementation_id)
+    indicator = (
         Indicator.objects.select_for_update(of=("self",))
-        .select_related("implementation__project__process", "criterion")
+        .select_related("criterion")
         .get(pk=indicator.pk)
     )
+    indicator.implementation = implementation
+    return indicator
 
 
 @transaction.atomic
@@ -1010,6 +1198,7 @@ def effect_record(
     *, implementation: Implementation, user, description: str, good: bool, evidence: str
 ) -> UnexpectedEffect:
     """The team records an unexpected effect, good or bad, with its evidence."""
+    implementation = _locked(implementation)
     _require_role(implementation, user, "champion", "servant", "organiser")
     _require_open(implementation)
     errors = {}
@@ -1031,7 +1220,7 @@ def effect_record(
 @transaction.atomic
 def effect_count_set(*, effect: UnexpectedEffect, user, counts: bool) -> UnexpectedEffect:
     """An organiser decides whether an unexpected effect counts in the assessment."""
-    implementation = effect.implementation
+    implementation = _implementation_locked(effect.implementation_id)
     _require_manager(implementation.project.process, user)
     _require_open(implementation)
     effect.counts = counts

@@ -24,6 +24,7 @@ urlpatterns = [
     path("<slug:slug>/manage/phase/", views.manage_phase, name="manage_phase"),
     path("<slug:slug>/manage/review/<int:pk>/", views.manage_review, name="manage_review"),
     path("<slug:slug>/manage/codes/", views.manage_codes, name="manage_codes"),
+    path("<slug:slug>/manage/residents/", views.manage_resident, name="manage_resident"),
     path("<slug:slug>/manage/recount/", views.manage_recompute, name="manage_recompute"),
     # after the vote
     path("<slug:slug>/criteria/", implementation_views.criteria, name="criteria"),

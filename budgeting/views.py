@@ -25,12 +25,14 @@ from budgeting.forms import (
     HideCommentForm,
     PhaseForm,
     ProposalForm,
+    ResidentForm,
     ReviewForm,
     VotingCodeEntryForm,
     VotingCodesForm,
     ballot_choices_from_post,
 )
 from budgeting.models import Comment, Implementation, Phase, Process, Project, ProjectStatus
+from budgeting.permissions import comment_refusal, participation_refusal
 from budgeting.presenters import (
     CODE_SESSION_KEY,
     RECEIPT_SESSION_KEY,
@@ -44,12 +46,19 @@ from budgeting.selectors import (
     comment_threads,
     process_can_manage,
     process_list,
+    process_rule,
     project_list,
     project_supported_by,
-    voter_eligible,
+    voter_can_vote,
     voting_code_find,
 )
 from portal.models.mixins import _pagination_links
+from portal.rate_limits import (
+    RateLimitExceeded,
+    RateLimitUsage,
+    rate_limit_consume,
+    rate_limit_response,
+)
 
 PER_PAGE = 20
 
@@ -63,7 +72,8 @@ def _process(slug: str, user=None) -> Process:
 
 def _next(request, default: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
+    # a path on this site only: `redirect()` takes anything else for a view name (a 500)
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
@@ -109,15 +119,31 @@ def rule_json(request, slug: str):
     return response
 
 
+def _participation(process: Process, user) -> dict:
+    """Why the user may not support or comment here ("" when they may): pages show the
+    reason in place of a form the user cannot use."""
+    if not user.is_authenticated:
+        return {"participation_refusal": "", "comment_refusal": ""}
+    return {
+        "participation_refusal": participation_refusal(process=process, user=user) or "",
+        "comment_refusal": comment_refusal(process=process, user=user) or "",
+    }
+
+
 @login_required
 def proposal_create(request, slug: str):
     process = _process(slug, request.user)
     form = ProposalForm(request.POST or None, process=process)
-    if request.method == "POST" and form.is_valid():
+    refusal = None
+    if process.phase == Phase.PROPOSALS:
+        refusal = participation_refusal(process=process, user=request.user)
+    if request.method == "POST" and refusal is None and form.is_valid():
         try:
             project = services.project_propose(
                 process=process, user=request.user, **form.cleaned_data
             )
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
         except ValidationError as error:
             if hasattr(error, "error_dict"):
                 for name, errors in error.message_dict.items():
@@ -132,7 +158,13 @@ def proposal_create(request, slug: str):
     return render(
         request,
         "budgeting/proposal_form.html",
-        {"process": process, "form": form, "can_propose": process.phase == Phase.PROPOSALS},
+        {
+            "process": process,
+            "form": form,
+            "can_propose": process.phase == Phase.PROPOSALS,
+            "participation_refusal": refusal,
+        },
+        status=403 if refusal is not None and request.method == "POST" else 200,
     )
 
 
@@ -152,6 +184,7 @@ def project_detail(request, slug: str, pk: int):
             "supported": project_supported_by(project=project, user=request.user),
             "supports_open": not process.phase_reached(Phase.VOTING),
             "hide_form": HideCommentForm() if can_manage else None,
+            **_participation(process, request.user),
         },
     )
 
@@ -164,6 +197,8 @@ def project_support(request, slug: str, pk: int):
     support = request.POST.get("support") != "withdraw"
     try:
         services.project_support(project=project, user=request.user, support=support)
+    except PermissionDenied as error:
+        messages.error(request, str(error))
     except ValidationError as error:
         messages.error(request, " ".join(_messages_of(error)))
     else:
@@ -180,6 +215,8 @@ def comment_create(request, slug: str, pk: int):
     project = get_object_or_404(Project, process=process, pk=pk)
     form = CommentForm(request.POST)
     error_messages: list[str] = []
+    limited = None
+    status = 400
     if form.is_valid():
         parent = None
         if form.cleaned_data.get("parent"):
@@ -188,8 +225,11 @@ def comment_create(request, slug: str, pk: int):
             services.comment_add(
                 project=project, user=request.user, body=form.cleaned_data["body"], parent=parent
             )
+        except PermissionDenied as error:
+            error_messages, status = [str(error)], 403
         except ValidationError as error:
             error_messages = _messages_of(error)
+            limited = error if isinstance(error, RateLimitExceeded) else None
         else:
             messages.success(request, _("Your comment was posted."))
             return redirect(project.get_absolute_url() + "#comments")
@@ -198,7 +238,7 @@ def comment_create(request, slug: str, pk: int):
     # the comment stays in the form, with the reason it was not posted
     can_manage = process_can_manage(process=process, user=request.user)
     project = project_list(process=process).get(pk=project.pk)
-    return render(
+    response = render(
         request,
         "budgeting/project_detail.html",
         {
@@ -211,9 +251,11 @@ def comment_create(request, slug: str, pk: int):
             "supported": project_supported_by(project=project, user=request.user),
             "supports_open": not process.phase_reached(Phase.VOTING),
             "hide_form": HideCommentForm() if can_manage else None,
+            **_participation(process, request.user),
         },
-        status=400,
+        status=status,
     )
+    return rate_limit_response(response, limited)
 
 
 @login_required
@@ -236,11 +278,21 @@ def ballot(request, slug: str):
     if process.phase != Phase.VOTING:
         messages.info(request, _("Voting is not open in this process."))
         return redirect(process.get_absolute_url())
+    rule = process_rule(process)
     voting_code = session_voting_code(request, process)
     voter = request.user if request.user.is_authenticated else None
-    if voter is None and voting_code is None and not process.eligibility_codes:
+    if voting_code is not None and voting_code.claimed_by_id not in (None, getattr(voter, "pk", 0)):
+        if voter is not None:
+            # a code another account claimed, entered earlier in this browser: not this voter's
+            del request.session[CODE_SESSION_KEY.format(pk=process.pk)]
+            voting_code = None
+        else:
+            messages.error(
+                request, _("This voting code is tied to an account: sign in with it to vote.")
+            )
+    if voter is None and voting_code is None and not rule.eligibility_codes:
         return redirect_to_login(request.get_full_path())
-    if voting_code is None and (voter is None or not voter_eligible(process, voter)):
+    if not voter_can_vote(process=process, voter=voter, voting_code=voting_code):
         if voter is not None:
             messages.error(request, _("Your account is not eligible to vote in this process."))
         return render(
@@ -248,6 +300,7 @@ def ballot(request, slug: str):
             "budgeting/ballot_sign_in.html",
             {
                 "process": process,
+                "rule": rule,
                 "code_form": VotingCodeEntryForm(),
                 "login_url": _login_url(request),
             },
@@ -260,15 +313,12 @@ def ballot(request, slug: str):
             for project in section.projects
         ]
         choices, errors = ballot_choices_from_post(
-            request.POST, ballot_type=process.ballot_type, project_pks=project_pks
+            request.POST, ballot_type=rule.ballot_type, project_pks=project_pks
         )
         if not errors:
             try:
                 submitted = services.ballot_submit(
-                    process=process,
-                    choices=choices,
-                    voter=None if voting_code else voter,
-                    voting_code=voting_code,
+                    process=process, choices=choices, voter=voter, voting_code=voting_code
                 )
             except ValidationError as error:
                 errors = _messages_of(error)
@@ -281,9 +331,7 @@ def ballot(request, slug: str):
         view = ballot_view(process, chosen=choices)
         existing = ballot_for(process=process, voter=voter, voting_code=voting_code)
     else:
-        existing = ballot_for(
-            process=process, voter=None if voting_code else voter, voting_code=voting_code
-        )
+        existing = ballot_for(process=process, voter=voter, voting_code=voting_code)
         chosen = {}
         if existing is not None:
             chosen = {c.project_id: (c.rank or c.points) for c in existing.choices.all()}
@@ -293,6 +341,7 @@ def ballot(request, slug: str):
         "budgeting/ballot.html",
         {
             "process": process,
+            "rule": rule,
             "ballot": view,
             "existing_ballot": existing,
             "ballot_errors": errors,
@@ -304,22 +353,76 @@ def ballot(request, slug: str):
 
 
 def ballot_code(request, slug: str):
-    """A voter without an account enters a voting code; it is remembered for this session."""
+    """A voter enters a voting code; it is remembered for this session. Entered while signed
+    in, the code is tied to the account (one ballot per person: `services.ballot_submit`)."""
     process = _process(slug, request.user)
-    if not process.eligibility_codes:
+    rule = process_rule(process)
+    if not rule.eligibility_codes:
         raise Http404
+    if process.phase != Phase.VOTING:
+        messages.info(request, _("Voting is not open in this process."))
+        return redirect(process.get_absolute_url())
     form = VotingCodeEntryForm(request.POST or None)
+    guess, limited = RateLimitUsage(), None
+    if request.method == "POST" and form.is_valid():
+        try:
+            guess = _voting_code_guess_count(request)
+        except RateLimitExceeded as error:
+            limited = error.explained(
+                _("Too many wrong voting codes were entered from this connection or browser.")
+            )
+            form.add_error("code", limited)
     if request.method == "POST" and form.is_valid():
         code = voting_code_find(process=process, code=form.cleaned_data["code"])
+        if code is not None:
+            guess.rollback()  # only wrong codes count
         if code is None:
             form.add_error("code", _("This code is not valid for this process. Check its letters."))
+        elif request.user.is_authenticated:
+            try:
+                services.voting_code_claim(process=process, voting_code=code, user=request.user)
+            except ValidationError as error:
+                form.add_error("code", _messages_of(error))
+            except PermissionDenied as error:
+                form.add_error("code", str(error))
+            else:
+                request.session[CODE_SESSION_KEY.format(pk=process.pk)] = code.pk
+                messages.info(
+                    request,
+                    _(
+                        "The code is now tied to your account: you vote once, as this account, "
+                        "and the code cannot vote on its own."
+                    ),
+                )
+                return redirect("budgeting:ballot", slug=process.slug)
+        elif code.claimed_by_id is not None:
+            form.add_error(
+                "code", _("This voting code is tied to an account: sign in with it to vote.")
+            )
         else:
             request.session[CODE_SESSION_KEY.format(pk=process.pk)] = code.pk
             return redirect("budgeting:ballot", slug=process.slug)
-    return render(
+    response = render(
         request,
         "budgeting/ballot_sign_in.html",
-        {"process": process, "code_form": form, "login_url": _login_url(request)},
+        {
+            "process": process,
+            "rule": rule,
+            "code_form": form,
+            "login_url": _login_url(request),
+        },
+    )
+    return rate_limit_response(response, limited)
+
+
+def _voting_code_guess_count(request) -> RateLimitUsage:
+    """Count a voting-code guess per client address and per browser session
+    (`SITE_RATE_LIMITS["pb_voting_code"]`), or raise `RateLimitExceeded`: past the limit every
+    guess is refused, a right one too, so codes cannot be found by trying."""
+    if request.session.session_key is None:
+        request.session.save()
+    return rate_limit_consume(
+        action="pb_voting_code", request=request, key=f"session:{request.session.session_key}"
     )
 
 
@@ -384,9 +487,11 @@ def manage(request, slug: str):
 def _manage_context(process: Process, reviews: list) -> dict:
     return {
         "process": process,
+        "rule": process_rule(process),
         "phase_form": PhaseForm(initial={"phase": process.phase}),
         "reviews": reviews,
         "codes_form": VotingCodesForm(),
+        "resident_form": ResidentForm(),
         "code_count": process.voting_codes.count(),
         "ballot_count": process.ballots.count(),
         "review_open": not process.phase_reached(Phase.VOTING),
@@ -460,6 +565,30 @@ def manage_codes(request, slug: str):
     response = render(request, "budgeting/voting_codes.html", {"process": process, "codes": codes})
     response["Cache-Control"] = "no-store"
     return response
+
+
+@login_required
+@require_POST
+def manage_resident(request, slug: str):
+    """An organiser confirms that a member lives in the process's municipality."""
+    process = _managed(request, slug)
+    form = ResidentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(m for e in form.errors.values() for m in e))
+        return redirect(reverse("budgeting:manage", kwargs={"slug": slug}) + "#manage-residents")
+    try:
+        member = services.voter_residence_confirm(
+            process=process, user=request.user, username=form.cleaned_data["username"]
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(_messages_of(error)))
+    else:
+        messages.success(
+            request,
+            _("%(name)s is confirmed as a resident: they can vote with their account.")
+            % {"name": member.display_name},
+        )
+    return redirect(reverse("budgeting:manage", kwargs={"slug": slug}) + "#manage-residents")
 
 
 @login_required

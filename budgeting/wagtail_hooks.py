@@ -20,12 +20,18 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from budgeting.models import (
+    FROZEN_FIELDS,
     EventKind,
     Implementation,
     ImplementationEvent,
     Process,
 )
-from budgeting.services import implementation_status_note_check, implementation_team_check
+from budgeting.services import (
+    implementation_open_check,
+    implementation_status_note_check,
+    implementation_team_check,
+)
+from portal import text_limits
 
 # Set by the services (implementation start, handover, assessment, bonus decision): read-only.
 IMPLEMENTATION_FROZEN_FIELDS: tuple[str, ...] = (
@@ -62,7 +68,7 @@ class ImplementationAdminForm(WagtailAdminModelForm):
     status_note = forms.CharField(
         label=_("Note for the timeline"),
         required=False,
-        max_length=2000,
+        max_length=text_limits.NOTE,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Shown with a status change in the public timeline; needed for “stalled”."),
     )
@@ -70,6 +76,12 @@ class ImplementationAdminForm(WagtailAdminModelForm):
     def clean(self):
         cleaned = super().clean()
         # the rules of the implementation page's services, with each message on its field
+        for name in ("status", "civil_servants"):
+            if name in self.changed_data:
+                try:
+                    implementation_open_check(implementation=self.instance)
+                except ValidationError as error:
+                    self.add_error(name, error.messages)
         if "status" in self.changed_data and cleaned.get("status"):
             try:
                 implementation_status_note_check(
@@ -92,8 +104,11 @@ class ImplementationAdminForm(WagtailAdminModelForm):
             frozen = Implementation.objects.select_for_update().get(pk=self.instance.pk)
             for name in IMPLEMENTATION_FROZEN_FIELDS:  # whatever the request held
                 setattr(self.instance, name, getattr(frozen, name))
+            if frozen.closed_at is not None:  # decided since the form was checked: no change
+                self.instance.status = frozen.status
+                self.cleaned_data["civil_servants"] = list(frozen.civil_servants.all())
             instance = super().save(commit=True)
-            if "status" in self.changed_data:
+            if instance.status != frozen.status:
                 ImplementationEvent.objects.create(
                     implementation=instance,
                     kind=EventKind.STATUS,
@@ -104,6 +119,46 @@ class ImplementationAdminForm(WagtailAdminModelForm):
         return instance
 
 
+# Set by the services (phases, the rule frozen when voting opens, the results): never written
+# back by an admin form that loaded the process a moment before a phase change.
+PROCESS_SERVICE_FIELDS: tuple[str, ...] = (
+    "phase",
+    "rule_frozen_at",
+    "rule_json",
+    "rule_hash",
+    "results",
+)
+
+
+class ProcessAdminForm(WagtailAdminModelForm):
+    """The process editor: once voting has opened, what decides the count stays as it was
+    published (`Process.clean` refuses a changed field, this form a changed district)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        districts = self.formsets.get("districts")
+        frozen = bool(self.instance.pk and self.instance.rule_frozen)
+        if frozen and districts is not None and districts.has_changed():
+            self.add_error(
+                None,
+                _(
+                    "The districts and their budgets were frozen when voting opened: they "
+                    "cannot be added, removed or changed."
+                ),
+            )
+        return cleaned
+
+    def save(self, commit=True):
+        if not commit or self.instance.pk is None:
+            return super().save(commit=commit)
+        with transaction.atomic():
+            stored = Process.objects.select_for_update().get(pk=self.instance.pk)
+            names = PROCESS_SERVICE_FIELDS + (FROZEN_FIELDS if stored.rule_frozen else ())
+            for name in names:  # voting may have opened since the form was checked
+                setattr(self.instance, name, getattr(stored, name))
+            return super().save(commit=True)
+
+
 class ProcessViewSet(SnippetViewSet):
     model = Process
     icon = "tasks"
@@ -111,6 +166,7 @@ class ProcessViewSet(SnippetViewSet):
     list_display = ["title", "organiser_name", "phase", "counting_rule", "rule_frozen_at"]
     list_filter = ["phase", "counting_rule"]
     search_fields = ["title", "organiser_name", "municipality"]
+    edit_handler = ObjectList(Process.panels, base_form_class=ProcessAdminForm)
 
 
 class ImplementationViewSet(SnippetViewSet):

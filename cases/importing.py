@@ -447,8 +447,7 @@ _WHITESPACE_RUN = re.compile(r"\s+")
 
 
 def _sanitised(value) -> str:
-    # Runs of spaces and no-break spaces collapse first: HTML renders them as one space, and
-    # long runs make the sanitiser's empty-block pattern backtrack for minutes (reported).
+    # Runs of spaces and no-break spaces collapse first: HTML renders them as one space.
     return sanitise_html(_WHITESPACE_RUN.sub(" ", str(value))) if value else ""
 
 

@@ -14,6 +14,7 @@ from cases.models import CaseIndexPage, CaseLineage, CasePage
 from cases.models.pages import NARRATIVE_SECTIONS
 from cases.search import KIND, case_experiment_outcomes
 from cases.vocabularies import experiment_outcome_labels
+from portal.ids import id_parse
 from search import selectors as search_selectors
 from search.engines import get_database_engine, get_engine
 from search.engines.base import SearchEngineError
@@ -91,9 +92,8 @@ def cases_for_compare(
     messages: list[str] = []
     ids: list[int] = []
     for raw in raw_ids:
-        try:
-            value = int(raw)
-        except (TypeError, ValueError):
+        value = id_parse(raw)
+        if value is None:
             messages.append(_("“%(id)s” is not a case id.") % {"id": raw[:20]})
             continue
         if value not in ids:

@@ -7,7 +7,6 @@ cases the listing shows, in the same order.
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterator
 
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_GET
 from cases import exports
 from cases.models.pages import CASES_PER_PAGE, CaseIndexPage
 from cases.selectors import case_compare_rows, cases_for_compare
+from portal.csv_export import CsvWriter
 from search.forms import InvalidSearch, listing_query_from_params
 from search.listing import Listing, listing_run
 from search.query import SearchQuery, Sort
@@ -195,7 +195,7 @@ class _Echo:
 
 
 def _csv_lines(rows: Iterator[dict]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
+    writer = CsvWriter(_Echo())
     names = [column.name for column in exports.COLUMNS]
     yield "\ufeff"  # spreadsheet programs then read the file as UTF-8
     yield writer.writerow(names)

@@ -8,6 +8,7 @@ class NetworkConfig(AppConfig):
 
     def ready(self) -> None:
         from network.models import Group, Member, Role
+        from network.permissions import is_active_member
         from network.search import (
             GROUP_KIND,
             MEMBER_KIND,
@@ -17,7 +18,7 @@ class NetworkConfig(AppConfig):
             member_to_document,
         )
         from network.vocabularies import exchange_labels, skill_labels
-        from search.registry import register_kind, register_labels
+        from search.registry import register_kind, register_labels, register_members_reader
 
         register_kind(
             MEMBER_KIND,
@@ -40,3 +41,5 @@ class NetworkConfig(AppConfig):
         register_labels(
             "roles", lambda keys: {k: str(Role(k).label) for k in keys if k in Role.values}
         )
+        # the one rule for members-only content reaches search without search importing us
+        register_members_reader(is_active_member)

@@ -19,8 +19,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from allauth.account.models import EmailAddress
-
 from network.models import Group, GroupMembership, GroupPolicy, GroupRole, Member, MemberStatus
 from network.vocabularies import EXCHANGE, SKILLS
 from portal.demo_records import demo_records_read, vocabulary_terms
@@ -240,17 +238,25 @@ def _user_ensure(username: str, password: str):
         username=username,
         defaults={"email": f"{username}@example.org", "password": password},
     )
+    from portal.demo import demo_email_verify
+
     if not user.email:
         user.email = f"{username}@example.org"
         user.save(update_fields=["email"])
-    EmailAddress.objects.get_or_create(
-        user=user, email=user.email, defaults={"verified": True, "primary": True}
-    )
+    demo_email_verify(user)
     return user
 
 
 def _profile_ensure(user, spec: dict, terms: dict, rng: random.Random) -> int:
-    if Member.objects.filter(user=user).exists():
+    existing = Member.objects.filter(user=user).first()
+    if existing is not None:
+        if existing.status == MemberStatus.ACTIVE and existing.residence_confirmed_at is None:
+            # a demo loaded before residences were confirmed: as if approved with it
+            Member.objects.filter(pk=existing.pk).update(
+                residence_country=existing.country,
+                residence_municipality=existing.municipality,
+                residence_confirmed_at=timezone.now(),
+            )
         return 0
     countries = terms["countries"]
     country = countries.get(spec["country"])
@@ -264,11 +270,18 @@ def _profile_ensure(user, spec: dict, terms: dict, rng: random.Random) -> int:
     exchange = sorted(EXCHANGE)
     looking_for = sorted(rng.sample(exchange, k=2))
     offering = sorted(rng.sample([key for key in exchange if key not in looking_for], k=2))
+    status = spec.get("status", MemberStatus.ACTIVE)
+    active = status == MemberStatus.ACTIVE
     member = Member.objects.create(
         user=user,
         display_name=spec["name"],
         country=country,
         municipality=spec.get("city", ""),
+        # approved members: their residence was confirmed with the approval (member-fi lives in
+        # the demo town of budgeting.demo, so votes there with the account)
+        residence_country=country if active else None,
+        residence_municipality=spec.get("city", "") if active else "",
+        residence_confirmed_at=timezone.now() if active else None,
         organisation=spec.get("organisation", ""),
         organisation_type=terms["organisation_types"].get(spec.get("organisation_type", "")),
         skills=skills,
@@ -276,7 +289,7 @@ def _profile_ensure(user, spec: dict, terms: dict, rng: random.Random) -> int:
         offering=offering,
         bio=DEMO_NOTE,
         contact_email=user.email,
-        status=spec.get("status", MemberStatus.ACTIVE),
+        status=status,
         status_changed_at=timezone.now(),
         is_ambassador=spec.get("ambassador", False),
         is_editor=spec.get("editor", False),

@@ -1,6 +1,7 @@
 """Factories for accounts, member profiles, groups and invitations."""
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 import factory
 from allauth.account.models import EmailAddress
@@ -37,6 +38,18 @@ class MemberFactory(factory.django.DjangoModelFactory):
     country = factory.SubFactory(CountryFactory)
     status = MemberStatus.ACTIVE
     contact_email = factory.LazyAttribute(lambda member: member.user.email)
+    # an active member was approved, which confirms the residence they gave (network.services)
+    residence_country = factory.LazyAttribute(
+        lambda member: member.country if member.status == MemberStatus.ACTIVE else None
+    )
+    residence_municipality = factory.LazyAttribute(
+        lambda member: (
+            getattr(member, "municipality", "") if member.status == MemberStatus.ACTIVE else ""
+        )
+    )
+    residence_confirmed_at = factory.LazyAttribute(
+        lambda member: timezone.now() if member.status == MemberStatus.ACTIVE else None
+    )
 
     class Meta:
         model = Member

@@ -5,10 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.validators import URLValidator
+from django.core.validators import MaxLengthValidator, URLValidator
 from django.utils.translation import gettext_lazy as _
-
-from PIL import Image, UnidentifiedImageError
 
 from network.models import (
     NEVER_PUBLIC,
@@ -18,11 +16,12 @@ from network.models import (
     Visibility,
 )
 from network.vocabularies import EXCHANGE, SKILLS
+from portal import text_limits
 from portal.models.taxonomy import Country, Method, OrganisationType, Theme
+from portal.uploaded_images import UploadedImageField
 
 PHOTO_MAX_BYTES = 2 * 1024 * 1024
 PHOTO_MAX_PIXELS = 12_000_000
-PHOTO_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 MAX_LINKS = 5
 
 VISIBILITY_LABELS = {
@@ -39,29 +38,6 @@ VISIBILITY_LABELS = {
     "links": _("Who sees your links"),
     "contact": _("Who sees your contact details"),
 }
-
-
-def photo_validate(upload) -> None:
-    """A photo must be a real JPEG, PNG or WebP image of at most 2 MB and 12 megapixels."""
-    if upload.size > PHOTO_MAX_BYTES:
-        raise ValidationError(_("The photo is larger than 2 MB. Choose a smaller file."))
-    try:
-        upload.seek(0)
-        with Image.open(upload) as image:
-            image_format = image.format
-            width, height = image.size
-            if width * height > PHOTO_MAX_PIXELS:
-                raise ValidationError(
-                    _("The photo has more than 12 megapixels (%(w)d × %(h)d). Resize it first."),
-                    params={"w": width, "h": height},
-                )
-            image.verify()
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
-        raise ValidationError(_("The file is not an image that can be read.")) from error
-    finally:
-        upload.seek(0)
-    if image_format not in PHOTO_FORMATS:
-        raise ValidationError(_("Use a JPEG, PNG or WebP image."))
 
 
 class SignupProfileForm(forms.Form):
@@ -104,6 +80,7 @@ class LinksField(forms.CharField):
 
     def to_python(self, value) -> list[str]:
         text = super().to_python(value) or ""
+        MaxLengthValidator(text_limits.LINKS)(text)  # what was typed, before it is split
         return [line.strip() for line in text.splitlines() if line.strip()]
 
     def validate(self, value) -> None:
@@ -166,17 +143,18 @@ class MemberProfileForm(forms.ModelForm):
         required=False,
         help_text=_("Web addresses, one per line (at most 5)."),
     )
-    photo = forms.ImageField(
+    # stored re-encoded, without EXIF (no GPS position leaves the member's camera)
+    photo = UploadedImageField(
         label=_("Photo"),
         required=False,
-        validators=[photo_validate],
+        max_bytes=PHOTO_MAX_BYTES,
+        max_pixels=PHOTO_MAX_PIXELS,
         help_text=_("JPEG, PNG or WebP, at most 2 MB and 12 megapixels."),
-        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
     )
     bio = forms.CharField(
         label=_("Short bio"),
         required=False,
-        max_length=3000,
+        max_length=text_limits.BIO,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Plain text or simple HTML (paragraphs, bold, italic, links, lists)."),
     )
@@ -198,6 +176,10 @@ class MemberProfileForm(forms.ModelForm):
 
     def __init__(self, *args, can_change_country: bool = True, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["municipality"].help_text = _(
+            "Participatory budgets let you vote where your national contact point confirmed you "
+            "live: a change of country or municipality waits for their confirmation."
+        )
         if not can_change_country:
             self.fields["country"].disabled = True
             self.fields["country"].help_text = _("Only editors move members to another country.")
@@ -254,13 +236,13 @@ class MemberProfileForm(forms.ModelForm):
 class RejectForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason (the applicant sees it)"),
-        max_length=1000,
+        max_length=text_limits.REASON,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
 class DeactivateForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=1000, required=False)
+    reason = forms.CharField(label=_("Reason"), max_length=text_limits.REASON, required=False)
 
 
 class GroupForm(forms.Form):
@@ -268,7 +250,7 @@ class GroupForm(forms.Form):
     description = forms.CharField(
         label=_("What the group is about"),
         required=False,
-        max_length=5000,
+        max_length=text_limits.GROUP_DESCRIPTION,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
     policy = forms.ChoiceField(label=_("Who can join"), choices=GroupPolicy.choices)

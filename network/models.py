@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from network.vocabularies import EXCHANGE, SKILLS
+from portal import text_limits
 
 
 class Visibility(models.TextChoices):
@@ -83,6 +84,33 @@ class Member(models.Model):
         related_name="members",
     )
     municipality = models.CharField(_("municipality"), max_length=120, blank=True)
+    # The residence an NCP of the member's country or an organiser of a participatory budget
+    # confirmed (at approval, or later): account voting trusts this, never what the member typed
+    # above, which waits here until someone confirms it (`network.services`).
+    residence_country = models.ForeignKey(
+        "portal.Country",
+        verbose_name=_("confirmed country of residence"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    residence_municipality = models.CharField(
+        _("confirmed municipality"), max_length=120, blank=True, editable=False
+    )
+    residence_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("residence confirmed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    residence_confirmed_at = models.DateTimeField(
+        _("residence confirmed"), null=True, blank=True, editable=False
+    )
     methods = models.ManyToManyField(
         "portal.Method", verbose_name=_("methods"), blank=True, related_name="+"
     )
@@ -93,7 +121,9 @@ class Member(models.Model):
     skills = models.JSONField(_("core skills"), default=list, blank=True)
     looking_for = models.JSONField(_("looking for"), default=list, blank=True)
     offering = models.JSONField(_("offering"), default=list, blank=True)
-    bio = models.TextField(_("short bio"), blank=True, help_text=_("Sanitised HTML."))
+    bio = text_limits.SanitisedHTMLField(
+        _("short bio"), max_length=text_limits.BIO, blank=True, help_text=_("Sanitised HTML.")
+    )
     photo = models.ImageField(_("photo"), upload_to="network/photos/", blank=True)
     links = models.JSONField(_("links"), default=list, blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
@@ -103,7 +133,9 @@ class Member(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=MemberStatus.choices, default=MemberStatus.PENDING
     )
-    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    rejection_reason = text_limits.PlainTextField(
+        _("reason for rejection"), max_length=text_limits.REASON, blank=True
+    )
     status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True)
     is_ambassador = models.BooleanField(_("ambassador"), default=False)
     is_editor = models.BooleanField(_("editor"), default=False)
@@ -140,6 +172,16 @@ class Member(models.Model):
     @property
     def is_active_member(self) -> bool:
         return self.status == MemberStatus.ACTIVE
+
+    @property
+    def residence_pending(self) -> bool:
+        """Does the country or municipality the member typed differ from the confirmed one?"""
+        if self.country_id is None and not self.municipality:
+            return False
+        return (
+            self.country_id != self.residence_country_id
+            or self.municipality != self.residence_municipality
+        )
 
     @property
     def roles(self) -> list[str]:
@@ -185,6 +227,7 @@ class AuditAction(models.TextChoices):
     AMBASSADOR_NAME = "ambassador_name", _("named as ambassador")
     AMBASSADOR_REMOVE = "ambassador_remove", _("removed as ambassador")
     ROLES = "roles", _("changed the roles")
+    RESIDENCE = "residence", _("confirmed the residence")
 
 
 class AuditLogEntry(models.Model):
@@ -237,7 +280,12 @@ class Group(models.Model):
 
     name = models.CharField(_("name"), max_length=150)
     slug = models.SlugField(_("slug"), max_length=160, unique=True)
-    description = models.TextField(_("description"), blank=True, help_text=_("Sanitised HTML."))
+    description = text_limits.SanitisedHTMLField(
+        _("description"),
+        max_length=text_limits.GROUP_DESCRIPTION,
+        blank=True,
+        help_text=_("Sanitised HTML."),
+    )
     policy = models.CharField(
         _("who can join"), max_length=20, choices=GroupPolicy.choices, default=GroupPolicy.OPEN
     )

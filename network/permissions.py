@@ -3,9 +3,15 @@
 - An NCP manages the members of their own country only (`ncp_country(user)`).
 - Editors and administrators (staff with `is_editor` or superusers) manage every country.
 - A member edits their own profile.
+- Members-only content is read, and the network's content written, by active members only
+  (`is_active_member`, `member_write_refusal`): pending, rejected, deactivated and deleted
+  accounts read what visitors read and write nothing but their own profile.
 """
 
 from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
 
 from wagtail.permission_policies import ModelPermissionPolicy
 
@@ -41,9 +47,64 @@ def ncp_country(user):
 
 
 def is_active_member(user) -> bool:
-    """Signed in with an approved membership: sees what members share with members."""
+    """THE rule for members-only content, everywhere: signed in with an approved membership
+    (or a network editor or administrator), so reads what members share with members and
+    writes as a member.
+
+    Pending, rejected, deactivated and deleted accounts are not: they read what visitors read,
+    on pages, in search, listings, feeds, exports and e-mail alike. Search cannot import this
+    app, so `network.apps` registers this function as the index's reader rule
+    (`search.registry.register_members_reader`).
+    """
     member = member_of(user)
     return bool(member and member.status == MemberStatus.ACTIVE) or is_network_editor(user)
+
+
+# Why an account may not write as a member, by the status of its membership: each message
+# says what the person can do about it.
+_WRITE_REFUSALS = {
+    None: _(
+        "This is open to active members of the network. Join the network, and once your "
+        "national contact point has approved your membership you can take part."
+    ),
+    MemberStatus.PENDING: _(
+        "Your membership is waiting for approval by your national contact point. You can take "
+        "part once it is approved; until then you can read what visitors read."
+    ),
+    MemberStatus.REJECTED: _(
+        "Your request to join the network was not approved, so you cannot take part. Contact "
+        "your national contact point if you think this is a mistake."
+    ),
+    MemberStatus.DEACTIVATED: _(
+        "Your membership has been deactivated by your national contact point, so you cannot "
+        "take part any more. Contact them to have it reactivated."
+    ),
+    MemberStatus.DELETED: _("This account has been deleted."),
+}
+
+
+def member_write_refusal(user) -> str | None:
+    """Why `user` may not write as a member (propose, comment, support, share, register,
+    join, invite, save...), or None when they may: THE rule for every write of a member,
+    asked by each service and by each page before it offers a form.
+
+    Writing needs what reading members-only content needs (`is_active_member`). A member's own
+    profile, data export and account deletion stay open whatever the status: they are about
+    the account itself, not the network's content.
+    """
+    if user is None or not user.is_authenticated:
+        return str(_("Sign in as a member of the network to do this."))
+    if is_active_member(user):
+        return None
+    member = member_of(user)
+    return str(_WRITE_REFUSALS[member.status if member is not None else None])
+
+
+def active_member_require(user) -> None:
+    """Raise PermissionDenied with the reason when `user` may not write as a member."""
+    refusal = member_write_refusal(user)
+    if refusal is not None:
+        raise PermissionDenied(refusal)
 
 
 def member_can_manage(actor, member: Member) -> bool:
@@ -63,6 +124,14 @@ def member_can_edit(actor, member: Member) -> bool:
     if actor is not None and actor.is_authenticated and member.user_id == actor.pk:
         return True
     return member_can_manage(actor, member)
+
+
+def member_can_confirm_residence(actor, member: Member) -> bool:
+    """May `actor` confirm the country and municipality `member` gave as their residence (what
+    account voting in participatory budgets trusts)? The NCP of that country, editors and
+    administrators: an NCP never confirms a residence in another country. (Organisers of a
+    participatory budget confirm residents of its municipality: `budgeting.services`.)"""
+    return member.status == MemberStatus.ACTIVE and member_can_manage(actor, member)
 
 
 def member_can_see_private(actor, member: Member) -> bool:

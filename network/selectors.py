@@ -77,6 +77,22 @@ def members_managed(*, countries, status: str = "") -> models.QuerySet[Member]:
     return queryset.order_by("display_name", "pk")
 
 
+def members_residence_pending(*, countries) -> models.QuerySet[Member]:
+    """Active members whose country or municipality differs from their confirmed residence
+    (a change they made, or never confirmed): the NCP's list to confirm, oldest change first."""
+    unconfirmed = (
+        models.Q(residence_confirmed_at__isnull=True)
+        | ~models.Q(residence_country=models.F("country"))
+        | ~models.Q(residence_municipality=models.F("municipality"))
+    )
+    return (
+        _scoped(member_queryset(), countries)
+        .select_related("residence_country")
+        .filter(unconfirmed, status=MemberStatus.ACTIVE, country__isnull=False)
+        .order_by("updated_at", "pk")
+    )
+
+
 def audit_entries(*, countries) -> models.QuerySet[AuditLogEntry]:
     queryset = AuditLogEntry.objects.select_related("country")
     if countries is not None:
@@ -138,6 +154,13 @@ def member_export(*, member: Member) -> dict:
             "organisation_type": member.organisation_type.key if member.organisation_type else None,
             "country": member.country.key if member.country else None,
             "municipality": member.municipality,
+            "confirmed_residence": {
+                "country": member.residence_country.key if member.residence_country else None,
+                "municipality": member.residence_municipality,
+                "confirmed_at": member.residence_confirmed_at.isoformat()
+                if member.residence_confirmed_at
+                else None,
+            },
             "methods": sorted(member.methods.values_list("key", flat=True)),
             "themes": sorted(member.themes.values_list("key", flat=True)),
             "skills": list(member.skills),

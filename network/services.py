@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import logging
 import secrets
 from typing import Any
 
@@ -36,8 +35,6 @@ from network.models import (
     MemberStatus,
 )
 from portal.rich_text import sanitise_html
-
-logger = logging.getLogger(__name__)
 
 INVITATION_LIFETIME = datetime.timedelta(days=7)
 
@@ -87,18 +84,15 @@ def _audit(*, actor, action: str, member: Member, details: dict | None = None) -
 
 
 def _notify(*, to: str, subject: str, message: str) -> None:
-    """Send an e-mail once the transaction has committed (nothing is sent for a rollback)."""
+    """Send an e-mail once the transaction has committed (nothing is sent for a rollback).
+
+    A mail server that is down does not undo the decision: the site's mailer keeps the message
+    for `mail_retry` (portal.outgoing_mail)."""
     if not to:
         return
-
-    def send() -> None:
-        try:
-            send_mail(f"[Kokeilu] {subject}", message, settings.DEFAULT_FROM_EMAIL, [to])
-        except OSError:
-            # the decision is made and saved; a mail server that is down must not undo it
-            logger.exception("Could not send “%s” to a member", subject)
-
-    transaction.on_commit(send)
+    # one line: a group's or member's name may hold a line break, which a header cannot
+    subject = " ".join(f"[Kokeilu] {subject}".split())
+    transaction.on_commit(lambda: send_mail(subject, message, settings.DEFAULT_FROM_EMAIL, [to]))
 
 
 def _require_manage(actor, member: Member) -> None:
@@ -157,6 +151,8 @@ def member_update(
     ):
         # an NCP cannot move a member out of their own country (and so out of their reach)
         raise PermissionDenied(_("Only editors can move a member to another country."))
+    # the changed fields' own checks (lengths above all), whatever form or script sent them
+    member.clean_fields(exclude={field.name for field in Member._meta.fields} - set(changed))
     member.save()
     for name, terms in (("methods", methods), ("themes", themes)):
         if terms is None:
@@ -181,8 +177,15 @@ def member_approve(*, actor, member: Member) -> Member:
     member.status = MemberStatus.ACTIVE
     member.rejection_reason = ""
     member.status_changed_at = timezone.now()
+    # the NCP approves the member as they presented themselves, residence included
+    _residence_set(member, actor=actor, country=member.country, municipality=member.municipality)
     member.save()
-    _audit(actor=actor, action=AuditAction.APPROVE, member=member)
+    _audit(
+        actor=actor,
+        action=AuditAction.APPROVE,
+        member=member,
+        details={"residence": _residence_details(member)},
+    )
     _notify(
         to=member.user.email,
         subject=_("Welcome to the network"),
@@ -203,6 +206,9 @@ def member_reject(*, actor, member: Member, reason: str) -> Member:
     member.status = MemberStatus.REJECTED
     member.rejection_reason = reason
     member.status_changed_at = timezone.now()
+    member.clean_fields(
+        exclude={field.name for field in Member._meta.fields} - {"rejection_reason"}
+    )
     member.save()
     _audit(actor=actor, action=AuditAction.REJECT, member=member, details={"reason": reason})
     _notify(
@@ -258,6 +264,68 @@ def member_ambassador_set(*, actor, member: Member, ambassador: bool) -> Member:
         actor=actor,
         action=AuditAction.AMBASSADOR_NAME if ambassador else AuditAction.AMBASSADOR_REMOVE,
         member=member,
+    )
+    return member
+
+
+def _residence_set(member: Member, *, actor, country, municipality: str) -> None:
+    member.residence_country = country
+    member.residence_municipality = municipality.strip()
+    member.residence_confirmed_by = actor
+    member.residence_confirmed_at = timezone.now()
+
+
+def _residence_details(member: Member) -> dict[str, str]:
+    return {
+        "country": member.residence_country.key if member.residence_country else "",
+        "municipality": member.residence_municipality,
+    }
+
+
+@transaction.atomic
+def member_residence_confirm(*, actor, member: Member) -> Member:
+    """The NCP of the member's country (or an editor) confirms the country and municipality the
+    member gave: from then on account voting trusts them. A member's own change of either waits
+    for this; the confirmation is audited."""
+    member = (
+        Member.objects.select_for_update(of=("self",)).select_related("country").get(pk=member.pk)
+    )
+    if not permissions.member_can_confirm_residence(actor, member):
+        raise PermissionDenied(_("You do not manage members of this country."))
+    if member.country is None:
+        raise ValidationError(_("The member has not given a country to confirm."))
+    return member_residence_record(
+        actor=actor, member=member, country=member.country, municipality=member.municipality
+    )
+
+
+def member_residence_record(
+    *, actor, member: Member, country, municipality: str, details: dict | None = None
+) -> Member:
+    """Store a confirmed residence and audit it, in the caller's transaction.
+
+    The caller has checked who may confirm: `member_residence_confirm` (NCPs and editors) or
+    `budgeting.services.voter_residence_confirm` (organisers of a participatory budget, for
+    its municipality)."""
+    if member.status != MemberStatus.ACTIVE:
+        raise ValidationError(
+            _("Only active members' residence is confirmed: approving the membership does it.")
+        )
+    _residence_set(member, actor=actor, country=country, municipality=municipality)
+    member.save(
+        update_fields=[
+            "residence_country",
+            "residence_municipality",
+            "residence_confirmed_by",
+            "residence_confirmed_at",
+            "updated_at",
+        ]
+    )
+    _audit(
+        actor=actor,
+        action=AuditAction.RESIDENCE,
+        member=member,
+        details={**_residence_details(member), **(details or {})},
     )
     return member
 
@@ -318,6 +386,8 @@ def member_delete(*, member: Member) -> None:
         setattr(member, name, "")
     member.organisation_type = None
     member.country = None
+    member.residence_country = member.residence_confirmed_by = member.residence_confirmed_at = None
+    member.residence_municipality = ""
     member.skills, member.looking_for, member.offering, member.links = [], [], [], []
     member.visibility = {}
     member.is_ambassador = member.is_editor = False
@@ -368,16 +438,19 @@ def group_create(
     *, actor, name: str, description: str = "", policy: str = GroupPolicy.OPEN, themes=()
 ) -> Group:
     """Create a group; its creator is its first facilitator."""
-    if not permissions.is_active_member(actor):
+    permissions.active_member_require(actor)
+    if not hasattr(actor, "member"):
         raise PermissionDenied(_("Only active members can create groups."))
     base = slugify(name)[:150] or "group"
     slug, n = base, 1
     while Group.objects.filter(slug=slug).exists():
         n += 1
         slug = f"{base}-{n}"
-    group = Group.objects.create(
+    group = Group(
         name=name.strip(), slug=slug, description=sanitise_html(description), policy=policy
     )
+    group.full_clean()
+    group.save()
     group.themes.set(themes)
     GroupMembership.objects.create(
         group=group, member=actor.member, role=GroupRole.FACILITATOR, status=MembershipStatus.ACTIVE
@@ -388,7 +461,8 @@ def group_create(
 @transaction.atomic
 def group_join(*, actor, group: Group) -> GroupMembership:
     """Join an open group, or ask to join a group by request; invitation-only groups refuse."""
-    if not permissions.is_active_member(actor) or not hasattr(actor, "member"):
+    permissions.active_member_require(actor)
+    if not hasattr(actor, "member"):
         raise PermissionDenied(_("Only active members can join groups."))
     existing = GroupMembership.objects.filter(group=group, member=actor.member).first()
     if existing is not None:
@@ -403,14 +477,18 @@ def group_join(*, actor, group: Group) -> GroupMembership:
 
 @transaction.atomic
 def group_leave(*, actor, group: Group) -> None:
+    """Leave a group (or take back a request). Open whatever the membership's status: it only
+    takes the account's own data out, like deleting the account."""
     GroupMembership.objects.filter(group=group, member__user=actor).delete()
 
 
 def group_is_facilitator(actor, group: Group) -> bool:
+    """Does `actor` act as a facilitator of `group`: a network editor, or an active member
+    facilitating it (a deactivated facilitator no longer decides or invites)?"""
     if permissions.is_network_editor(actor):
         return True
     return (
-        actor.is_authenticated
+        permissions.is_active_member(actor)
         and GroupMembership.objects.filter(
             group=group,
             member__user=actor,
@@ -421,8 +499,9 @@ def group_is_facilitator(actor, group: Group) -> bool:
 
 
 def group_is_member(actor, group: Group) -> bool:
+    """Does `actor` act as a member of `group`: an active member whose place in it is active?"""
     return (
-        actor.is_authenticated
+        permissions.is_active_member(actor)
         and GroupMembership.objects.filter(
             group=group, member__user=actor, status=MembershipStatus.ACTIVE
         ).exists()
@@ -432,6 +511,7 @@ def group_is_member(actor, group: Group) -> bool:
 @transaction.atomic
 def group_request_decide(*, actor, membership: GroupMembership, accept: bool) -> None:
     """A facilitator accepts or declines a request to join."""
+    permissions.active_member_require(actor)
     if not group_is_facilitator(actor, membership.group):
         raise PermissionDenied(_("Only the group's facilitators decide on requests."))
     if membership.status != MembershipStatus.REQUESTED:
@@ -445,6 +525,7 @@ def group_request_decide(*, actor, membership: GroupMembership, accept: bool) ->
 
 @transaction.atomic
 def group_facilitator_set(*, actor, membership: GroupMembership, facilitator: bool) -> None:
+    permissions.active_member_require(actor)
     if not group_is_facilitator(actor, membership.group):
         raise PermissionDenied(_("Only the group's facilitators change roles."))
     membership.role = GroupRole.FACILITATOR if facilitator else GroupRole.MEMBER
@@ -459,7 +540,9 @@ def _token_hash(token: str) -> str:
 def invitation_create(*, actor, group: Group, email: str, base_url: str = "") -> str:
     """Invite someone by e-mail; returns the token (only its hash is stored).
 
-    Group members may invite; in invitation-only groups only facilitators may."""
+    Group members may invite; in invitation-only groups only facilitators may. Either needs
+    an active membership of the network."""
+    permissions.active_member_require(actor)
     is_facilitator = group_is_facilitator(actor, group)
     if not (is_facilitator or group_is_member(actor, group)):
         raise PermissionDenied(_("Only members of the group can invite."))
@@ -503,7 +586,8 @@ def invitation_find(token: str) -> Invitation:
 @transaction.atomic
 def invitation_accept(*, actor, token: str) -> GroupMembership:
     """Use an invitation: the signed-in active member joins the group. Works once."""
-    if not permissions.is_active_member(actor) or not hasattr(actor, "member"):
+    permissions.active_member_require(actor)
+    if not hasattr(actor, "member"):
         raise PermissionDenied(_("Only active members can accept invitations."))
     invitation = invitation_find(token)
     # lock the row so that two simultaneous uses cannot both succeed

@@ -20,6 +20,7 @@ urlpatterns = [
     path("members/<int:pk>/deactivate/", views.member_deactivate, name="member_deactivate"),
     path("members/<int:pk>/reactivate/", views.member_reactivate, name="member_reactivate"),
     path("members/<int:pk>/ambassador/", views.member_ambassador, name="member_ambassador"),
+    path("members/<int:pk>/residence/", views.member_residence, name="member_residence"),
     path("groups/new/", views.group_create, name="group_create"),
     path("groups/<slug:slug>/", views.group_detail, name="group"),
     path("groups/<slug:slug>/join/", views.group_join, name="group_join"),

@@ -146,6 +146,16 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
             themes=form.cleaned_data["themes"],
         )
         messages.success(request, _("The profile was saved."))
+        if stored.residence_pending and stored.status == MemberStatus.ACTIVE:
+            messages.info(
+                request,
+                _(
+                    "Your country and municipality for voting in participatory budgets stay as "
+                    "they were confirmed until the national contact point confirms the change."
+                )
+                if stored.user_id == request.user.pk
+                else _("The new residence counts for voting once it is confirmed."),
+            )
         return redirect(stored.get_absolute_url())
     if request.method == "POST":
         messages.error(request, _("The profile was not saved: check the fields marked below."))
@@ -274,6 +284,19 @@ def member_ambassador(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def member_residence(request: HttpRequest, pk: int) -> HttpResponse:
+    """The NCP confirms the country and municipality a member gave (account voting trusts it)."""
+    member = _managed_member(request, pk)
+    return _run(
+        request,
+        services.member_residence_confirm,
+        _("The residence of %(name)s is confirmed.") % {"name": member.display_name},
+        member=member,
+    )
+
+
+@login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     """An NCP's own country (editors: every country): requests, members, recent decisions."""
@@ -289,6 +312,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context = {
         "countries": countries,
         "pending": list(selectors.members_pending(countries=countries)[:200]),
+        "residence_pending": list(selectors.members_residence_pending(countries=countries)[:200]),
         "members_page": members_page,
         "status": status,
         "statuses": [
@@ -366,7 +390,10 @@ def account_delete(request: HttpRequest) -> HttpResponse:
 @login_required
 def group_create(request: HttpRequest) -> HttpResponse:
     if not permissions.is_active_member(request.user) or _own_member(request) is None:
-        raise PermissionDenied(_("Only active members can create groups."))
+        raise PermissionDenied(
+            permissions.member_write_refusal(request.user)
+            or _("Only active members can create groups.")
+        )
     form = GroupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         group = services.group_create(
@@ -397,7 +424,7 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
         request.user, group
     )
     can_invite = is_facilitator or (
-        own is not None and own.status == "active" and group.policy != GroupPolicy.INVITATION
+        services.group_is_member(request.user, group) and group.policy != GroupPolicy.INVITATION
     )
     context = {
         "group": group,

@@ -4,18 +4,24 @@ Administrators name national contact points and editors here (Network > Members)
 of roles writes an audit row. Everyday decisions (approve, reject, deactivate, ambassadors) are
 made on the NCP dashboard at /network/ncp/, where they are audited too. The audit log is
 append-only: nobody edits or deletes an entry in the admin, superusers included.
+
+Pages and document collections that editors make "private, accessible to logged-in users"
+follow the network's rule for members-only content (the serve hooks at the end).
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.models import BaseViewRestriction
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import EditView, SnippetViewSet, SnippetViewSetGroup
 
 from network.models import AuditLogEntry, Member
-from network.permissions import AuditLogPermissionPolicy
+from network.permissions import AuditLogPermissionPolicy, is_active_member, member_write_refusal
 from network.services import member_roles_audit, member_roles_snapshot
 
 
@@ -75,3 +81,28 @@ class NetworkViewSetGroup(SnippetViewSetGroup):
 
 register_permission_policy(AuditLogEntry, AuditLogPermissionPolicy(AuditLogEntry))
 register_snippet(NetworkViewSetGroup)
+
+
+def _members_only_refusal(request, restrictions) -> None:  # restrictions: a callable
+    """Wagtail's "private, accessible to logged-in users" lets any signed-in account in; on this
+    site signed in means a member, so it follows the network's one rule for members-only
+    content: accounts without an active membership are refused with the reason (visitors are
+    still sent to sign in by Wagtail's own check)."""
+    user = request.user
+    if not user.is_authenticated or is_active_member(user):
+        return
+    # asked only now: finding a page's restrictions reads its ancestors
+    if any(r.restriction_type == BaseViewRestriction.LOGIN for r in restrictions()):
+        raise PermissionDenied(
+            " ".join((str(_("This is for members of the network.")), member_write_refusal(user)))
+        )
+
+
+@hooks.register("before_serve_page")
+def login_restricted_pages_are_for_members(page, request, serve_args, serve_kwargs):
+    _members_only_refusal(request, page.get_view_restrictions)
+
+
+@hooks.register("before_serve_document")
+def login_restricted_documents_are_for_members(document, request):
+    _members_only_refusal(request, document.collection.get_view_restrictions)

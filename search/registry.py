@@ -18,6 +18,16 @@ every change is queued in the same transaction as the change itself.
 Label providers turn facet values (vocabulary keys) into names people read:
 
     register_labels("countries", country_names)  # keys -> {key: name}, in one query
+
+Who may find members-only documents is the network's rule, registered the same way:
+
+    register_members_reader(is_active_member)  # user -> bool
+
+Why a hook here rather than a neutral module that both apps import: the rule reads the
+network's data (membership status, editor role), so a neutral module would have to import
+the network app itself or hold a hook anyway; this registry is already the one seam through
+which content apps tell search what it needs, and a site without the network registers no
+reader, so members-only documents then stay hidden from everyone (it fails closed).
 """
 
 from __future__ import annotations
@@ -47,6 +57,7 @@ class KindRegistration:
 
 _kinds: dict[str, KindRegistration] = {}
 _labels: dict[str, LabelProvider] = {}
+_members_reader: list[Callable[[object], bool]] = []
 
 
 def register_kind(
@@ -75,6 +86,17 @@ def unregister_kind(kind: str) -> None:
 def register_labels(vocabulary: str, provider: LabelProvider) -> None:
     """Register the function that names the values of a vocabulary (see search.facets)."""
     _labels[vocabulary] = provider
+
+
+def register_members_reader(rule: Callable[[object], bool]) -> None:
+    """Register THE rule for "may this user read members-only content" (one per site; a new
+    registration replaces the old)."""
+    _members_reader[:] = [rule]
+
+
+def reads_members_only(user) -> bool:
+    """May `user` find members-only documents? The registered rule says; without one, no."""
+    return bool(_members_reader) and bool(_members_reader[0](user))
 
 
 def kinds() -> dict[str, KindRegistration]:

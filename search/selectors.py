@@ -119,8 +119,10 @@ def search_label_facets(results: SearchResults) -> SearchResults:
 
 
 def search_visibility_for(user) -> tuple[str, ...]:
-    """Which documents a visitor may find: members-only documents need a signed-in member."""
-    if user is not None and user.is_authenticated and user.is_active:
+    """Which documents `user` may find: members-only documents only for those the network's
+    rule lets read them (`registry.reads_members_only`); everyone else, pending and
+    deactivated accounts included, finds what a visitor finds."""
+    if registry.reads_members_only(user):
         return (Visibility.PUBLIC, Visibility.MEMBERS)
     return (Visibility.PUBLIC,)
 

@@ -11,6 +11,12 @@ class PortalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from portal import (
+            deployment,  # noqa: F401  (registers the system checks)
+            lookups,  # noqa: F401  (integer `__in` ignores out-of-range ids)
+        )
+        from portal.csv_export import wagtail_exports_neutralise
         from portal.vocabulary_labels import register_label_providers
 
         register_label_providers()
+        wagtail_exports_neutralise()

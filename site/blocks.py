@@ -6,6 +6,7 @@ from wagtail import blocks
 from wagtail.images.blocks import ImageBlock
 
 from budgeting.blocks import ProcessBlock
+from portal import text_limits
 
 RICH_TEXT_FEATURES = ["h2", "h3", "h4", "bold", "italic", "link", "ol", "ul", "hr", "blockquote"]
 
@@ -37,7 +38,7 @@ class FigureBlock(blocks.StructBlock):
 
 
 class QuoteBlock(blocks.StructBlock):
-    text = blocks.TextBlock(label=_("Quote"))
+    text = blocks.TextBlock(label=_("Quote"), max_length=text_limits.NOTE)
     attribution = blocks.CharBlock(label=_("Who said it"), required=False, max_length=200)
 
     class Meta:
@@ -52,7 +53,7 @@ class QuoteBlock(blocks.StructBlock):
 
 class CallToActionBlock(blocks.StructBlock):
     title = blocks.CharBlock(label=_("Title"), max_length=120)
-    text = blocks.TextBlock(label=_("Text"), required=False)
+    text = blocks.TextBlock(label=_("Text"), required=False, max_length=text_limits.SUMMARY)
     page = blocks.PageChooserBlock(label=_("Page"), required=False)
     url = blocks.URLBlock(label=_("Or a web address"), required=False)
     link_text = blocks.CharBlock(label=_("Link text"), max_length=60)
@@ -76,6 +77,7 @@ class BaseStreamBlock(blocks.StreamBlock):
     heading = HeadingBlock()
     paragraph = blocks.RichTextBlock(
         features=RICH_TEXT_FEATURES,
+        max_length=text_limits.EDITORIAL,  # characters of text
         icon="pilcrow",
         template="blocks/paragraph_block.html",
         description=_("Formatted text: paragraphs, lists, links."),

@@ -26,9 +26,10 @@ from django.utils.translation import gettext as _
 
 from wagtail.models import Page, Site
 
-from portal.models import HomePage, NavigationSettings, SiteSettings, StandardPage
+from allauth.account.models import EmailAddress
 
-PRODUCTION_SETTINGS_SUFFIX = ".production"
+from portal.deployment import production_settings_active
+from portal.models import HomePage, NavigationSettings, SiteSettings, StandardPage
 
 ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD = "kokeilu-demo"  # published on purpose: demo content only, never in production
@@ -62,8 +63,15 @@ class DemoReport:
 
 def demo_allowed() -> bool:
     """False under the production settings module, where a published password has no place."""
-    module = getattr(settings, "SETTINGS_MODULE", None) or ""
-    return not module.endswith(PRODUCTION_SETTINGS_SUFFIX)
+    return not production_settings_active()
+
+
+def demo_email_verify(user) -> None:
+    """Mark the demo account's e-mail address verified and primary, so that it can log in by
+    e-mail address although the site asks every new address to be confirmed first."""
+    EmailAddress.objects.get_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
 
 
 def demo_load(*, limit: int | None = None, stdout: TextIO | None = None) -> DemoReport:
@@ -107,6 +115,7 @@ def demo_admin_ensure(report: DemoReport):
     user = user_model.objects.create_superuser(
         username=ADMIN_USERNAME, email="admin@example.org", password=ADMIN_PASSWORD
     )
+    demo_email_verify(user)
     report.created.append(_("superuser %(username)s") % {"username": ADMIN_USERNAME})
     return user
 

@@ -3,6 +3,11 @@
 The one sanitiser configuration for rich-text fields: the allow-list matches the rich text
 features of `portal.blocks.BaseStreamBlock`'s paragraph block, so what an import stores is what
 an editor could have typed.
+
+Every step takes time linear in the length of the input (anyone who may write a comment may
+send the worst case): the text is tokenized once, the tree is built by `portal.html_fragment`
+with bounded work per token, and the rules below work on that tree, not with regular
+expressions on the text.
 """
 
 from __future__ import annotations
@@ -15,29 +20,38 @@ from django.utils.html import strip_tags
 from wagtail import blocks
 from wagtail.rich_text import RichText
 
-import bleach
+from portal.html_fragment import (
+    CHARACTERS,
+    END_TAG,
+    START_TAG,
+    Element,
+    FragmentBuilder,
+    elements_bottom_up,
+    fragment_tokens,
+    sanitizer_filter,
+    serialise,
+)
 
 ALLOWED_TAGS = frozenset(
     {"p", "br", "h2", "h3", "h4", "b", "i", "a", "ul", "ol", "li", "hr", "blockquote"}
 )
 ALLOWED_ATTRIBUTES = {"a": ["href"]}
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+SANITIZER = {
+    "allowed_tags": ALLOWED_TAGS,
+    "attributes": ALLOWED_ATTRIBUTES,
+    "allowed_protocols": ALLOWED_PROTOCOLS,
+    "strip_disallowed_tags": True,
+    "strip_html_comments": True,
+}
 
-# Content that must go with its tags, not be kept as text the way bleach keeps it.
-_DROP_WITH_CONTENT = re.compile(
-    r"<(script|style|iframe|object|noscript|template)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL
-)
+# Elements that go with their content, not kept as text the way bleach keeps it.
+DROPPED_WITH_CONTENT = frozenset({"script", "style", "iframe", "object", "noscript", "template"})
 # The editor's own tags for bold and italic are <b> and <i>.
-_RENAMES = (
-    (re.compile(r"<(/?)strong\b", re.IGNORECASE), r"<\1b"),
-    (re.compile(r"<(/?)em\b", re.IGNORECASE), r"<\1i"),
-)
-_HEADING = re.compile(r"<(/?)h([1-6])\b", re.IGNORECASE)
-_ANCHOR_WITHOUT_HREF = re.compile(r"<a>(.*?)</a>", re.DOTALL)
-_FORMATTED_HEADING = re.compile(r"<(h[2-4])>\s*<([bi])>(.*?)</\2>\s*</\1>", re.DOTALL)
-# `\s` already covers the no-break space; listing it again made the pattern backtrack for
-# minutes on long runs of them.
-_EMPTY_BLOCK = re.compile(r"<(p|li|h[2-4]|blockquote)>(?:\s|<br>|&nbsp;)*</\1>")
+RENAMED = {"strong": "b", "em": "i"}
+HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+# Blocks that say nothing when they hold only white space and line breaks.
+EMPTY_WHEN_BLANK = frozenset({"p", "li", "h2", "h3", "h4", "blockquote"})
 _SPACE = re.compile(r"\s+")
 _BLOCK_TAG = re.compile(r"<(?=/?(?:p|h[1-6]|li|br|hr|div|blockquote|ul|ol|tr|td|th)\b)", re.I)
 
@@ -46,31 +60,137 @@ def sanitise_html(value: str) -> str:
     """Reduce imported HTML to the tags and attributes the site's rich text allows.
 
     Headings are shifted so that the highest level in the text becomes <h2> (the page title is
-    the only <h1>), and nothing goes deeper than <h4>.
+    the only <h1>), and nothing goes deeper than <h4>. <script>, <style>, <iframe>, <object>,
+    <noscript> and <template> go with their content up to their end tag; without an end tag only
+    the tag goes, so that a word typed in angle brackets loses nothing after it.
     """
-    value = _DROP_WITH_CONTENT.sub("", value or "")
-    for pattern, replacement in _RENAMES:
-        value = pattern.sub(replacement, value)
-    levels = [int(level) for _, level in _HEADING.findall(value)]
-    if levels:
-        shift = 2 - min(levels)
-        value = _HEADING.sub(
-            lambda m: f"<{m.group(1)}h{min(max(int(m.group(2)) + shift, 2), 4)}", value
-        )
-    value = bleach.clean(
-        value,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        protocols=ALLOWED_PROTOCOLS,
-        strip=True,
-        strip_comments=True,
+    tags = ALLOWED_TAGS | DROPPED_WITH_CONTENT | HEADINGS | RENAMED.keys()
+    tokens = _outside_dropped_elements(list(fragment_tokens(value or "", tags=tags)))
+    _normalise_tags(tokens)
+    root = FragmentBuilder(attribute_budget=len(value or "")).build(tokens)
+    for element in elements_bottom_up(root):  # each after its descendants: one pass
+        _unwrap_anchors_without_href(element)
+        _plain_heading(element)
+        _drop_empty_blocks(element)
+    return serialise(root, sanitizer=SANITIZER).strip()
+
+
+def _is_tag(token: dict) -> bool:
+    return token["type"] in (START_TAG, END_TAG)
+
+
+def _outside_dropped_elements(tokens: list[dict]) -> list[dict]:
+    # such an element goes up to its first end tag; without one only its tags go
+    last_end = {
+        token["name"]: index
+        for index, token in enumerate(tokens)
+        if token["type"] == END_TAG and token["name"] in DROPPED_WITH_CONTENT
+    }
+    kept, inside = [], None
+    for index, token in enumerate(tokens):
+        if inside is not None:
+            if token["type"] == END_TAG and token["name"] == inside:
+                inside = None
+        elif _is_tag(token) and token["name"] in DROPPED_WITH_CONTENT:
+            if token["type"] == START_TAG and last_end.get(token["name"], -1) > index:
+                inside = token["name"]
+            else:  # stripped, as bleach strips a tag it does not allow: empty text
+                kept.append({"type": CHARACTERS, "data": ""})
+        else:
+            kept.append(token)
+    return kept
+
+
+def _normalise_tags(tokens: list[dict]) -> None:
+    """<strong> and <em> become <b> and <i>; headings shift to start at <h2>, end at <h4>; start
+    tags keep only the attributes the sanitiser allows."""
+    levels = [int(t["name"][1]) for t in tokens if _is_tag(t) and t["name"] in HEADINGS]
+    shift = 2 - min(levels) if levels else 0
+    sanitizer = sanitizer_filter(SANITIZER)
+    for token in tokens:
+        if not _is_tag(token):
+            continue
+        name = RENAMED.get(token["name"], token["name"])
+        if name in HEADINGS:
+            name = f"h{min(max(int(name[1]) + shift, 2), 4)}"
+        token["name"] = name
+        if token["type"] == START_TAG:
+            attributes = {(None, key): item for key, item in token["data"].items()}
+            try:
+                token["data"] = sanitizer.allow_token({"name": name, "data": attributes})["data"]
+            except ValueError:  # bleach cannot read a character reference of 4,300+ digits
+                token["data"] = {}
+
+
+def _unwrap_anchors_without_href(element: Element) -> None:
+    # a link whose address was not allowed is its text
+    if any(_is_element(child, "a") and not child.attributes for child in element.children):
+        _replace_children(element, _unwrapped(element.children))
+
+
+def _unwrapped(children: list) -> list:
+    result = []
+    for child in children:
+        if _is_element(child, "a") and not child.attributes:
+            result.extend(child.children)
+        else:
+            result.append(child)
+    return result
+
+
+def _plain_heading(element: Element) -> None:
+    # a heading is bold enough: <h2><b>Aim</b></h2> becomes <h2>Aim</h2>
+    if element.name not in ("h2", "h3", "h4"):
+        return
+    inner = [child for child in element.children if isinstance(child, Element)]
+    if (
+        len(inner) == 1
+        and inner[0].name in ("b", "i")
+        and all(text.isspace() for text in _texts(element.children))
+    ):
+        _replace_children(element, inner[0].children)
+
+
+def _drop_empty_blocks(element: Element) -> None:
+    if any(_is_empty_block(child) for child in element.children):
+        element.children = [c for c in element.children if not _is_empty_block(c)]
+
+
+def _is_empty_block(node) -> bool:
+    return (
+        isinstance(node, Element)
+        and node.name in EMPTY_WHEN_BLANK
+        and all(_is_element(child, "br") for child in node.children if isinstance(child, Element))
+        and all(_is_blank(text.replace("&nbsp;", "")) for text in _texts(node.children))
     )
-    value = _ANCHOR_WITHOUT_HREF.sub(r"\1", value)
-    value = _FORMATTED_HEADING.sub(r"<\1>\3</\1>", value)  # a heading is bold enough
-    previous = None
-    while previous != value:
-        previous, value = value, _EMPTY_BLOCK.sub("", value)
-    return value.strip()
+
+
+def _is_blank(text: str) -> bool:
+    return not text or text.isspace()
+
+
+def _texts(children: list) -> list[str]:
+    """The runs of text between the elements (the tokenizer gives "&" and "nbsp;" apart)."""
+    runs, run = [], []
+    for child in children:
+        if isinstance(child, str):
+            run.append(child)
+        elif run:
+            runs.append("".join(run))
+            run = []
+    if run:
+        runs.append("".join(run))
+    return runs
+
+
+def _is_element(node, name: str) -> bool:
+    return isinstance(node, Element) and node.name == name
+
+
+def _replace_children(element: Element, children: list) -> None:
+    element.children = []
+    for child in children:
+        element.append(child)
 
 
 def body_from_html(value: str) -> list[tuple[str, RichText]]:

@@ -4,6 +4,7 @@ review workflow follows the site's `StorySettings` (see `stories.permissions`)."
 from __future__ import annotations
 
 from wagtail import hooks
+from wagtail.admin.auth import permission_denied
 from wagtail.admin.views.pages import listing
 from wagtail.admin.views.reports import audit_logging, locked_pages, workflows
 from wagtail.models import Page
@@ -76,10 +77,31 @@ _site_history_users = audit_logging.SiteHistoryReportFilterSet.get_users_queryse
 
 
 def _site_history_users_for(self):
-    users = _site_history_users(self)
+    """The site history's user filter lists every account that ever changed a page, to anyone
+    who opens the report; offer only the authors of entries the viewer may see (so an admin
+    account without rights on the stories learns no story's author from it)."""
+    users = _site_history_users(self).filter(
+        pk__in=audit_logging.get_users_for_filter(self.request.user).values("pk")
+    )
     if _is_story_author_only(self.request.user):
         return users.filter(pk=self.request.user.pk)
     return users
 
 
 audit_logging.SiteHistoryReportFilterSet.get_users_queryset = _site_history_users_for
+
+_explore = listing.ExplorableIndexView.get
+
+
+def _explore_for(self, request, parent_page_id=None):
+    """The explorer lists a page's children under a header that names who last published
+    the page: a story author opens only their own stories there (another author's story,
+    anonymised or not, is refused like its edit view)."""
+    if parent_page_id is not None and _is_story_author_only(request.user):
+        pages = Page.objects.filter(pk=parent_page_id)
+        if pages.exists() and not pages.filter(story_author_pages(request.user)).exists():
+            return permission_denied(request)
+    return _explore(self, request, parent_page_id)
+
+
+listing.ExplorableIndexView.get = _explore_for

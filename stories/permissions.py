@@ -1,7 +1,8 @@
 """Who may read and write stories: the one place for these rules. Views, the admin and the
 page tree ask here.
 
-- Members-only stories (`Disclosure.MEMBERS`) answer only to signed-in active members.
+- Members-only stories (`Disclosure.MEMBERS`) answer only to those the network's one rule lets
+  read members-only content (`network.permissions.is_active_member`).
 - Ambassadors (`network.Member.is_ambassador`, active) are put in the “Story authors” group
   (`ambassador_group_sync`): admin access and "add" on the stories area. Wagtail's ownership
   model then lets them edit their own pages; `StoryPermissionTester` and
@@ -36,10 +37,12 @@ ADMIN_ACCESS = ("wagtailadmin", "access_admin")
 
 
 def story_can_read(user, page) -> bool:
-    """May `user` read the story `page`? Members-only stories need an active member."""
+    """May `user` read the story `page`? Members-only stories follow the network's one rule
+    (`is_active_member`: active members, network editors and administrators), as search,
+    listings and the feed do."""
     if not page.members_only:
         return True
-    return is_active_member(user) or bool(user and user.is_authenticated and user.is_superuser)
+    return is_active_member(user)
 
 
 def is_story_author_only(user, permissions: set[str]) -> bool:

@@ -2,44 +2,18 @@
 
 from __future__ import annotations
 
-import datetime
 import json
 
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, OuterRef, Subquery
-from django.db.models.functions import Cast
 from django.utils.safestring import SafeString, mark_safe
 
-from wagtail.models import Page, Revision
+from wagtail.models import Page
 
-from network.models import Member, MemberStatus
+from network.models import MemberStatus
 from search.selectors import kind_label, search_related
 from stories.models import StoryIndexPage, StoryPage, WorkshopIndexPage
 from stories.search import KIND
 
 RELATED_LIMIT = 6
-
-
-def story_shares_since(*, member: Member, since: datetime.datetime) -> list[datetime.datetime]:
-    """When `member` shared each of the stories they started at or after `since`, oldest
-    first: the stories they are the author of, not from a workshop, whose first revision (the
-    moment the story was written down) is that recent. Read from the database, so every app
-    server counts the same."""
-    first_revision = (
-        Revision.objects.filter(
-            base_content_type=ContentType.objects.get_for_model(Page),
-            object_id=Cast(OuterRef("pk"), output_field=CharField()),
-        )
-        .order_by("created_at", "pk")
-        .values("created_at")[:1]
-    )
-    return list(
-        StoryPage.objects.filter(author=member, workshop__isnull=True)
-        .annotate(shared_at=Subquery(first_revision))
-        .filter(shared_at__gte=since)
-        .order_by("shared_at")
-        .values_list("shared_at", flat=True)
-    )
 
 
 def story_author_link(*, page: StoryPage) -> dict | None:

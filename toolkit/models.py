@@ -12,6 +12,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from portal import text_limits
 from portal.blocks import BaseStreamBlock
 from toolkit.fields import ChoiceListField
 from toolkit.vocabularies import (
@@ -41,7 +42,7 @@ class ToolkitIndexPage(RoutablePageMixin, Page):
     """The toolkit: a faceted listing of its resources (through the knowledge index) and the
     navigator, which recommends resources from a few answers (`navigator/`)."""
 
-    intro = models.TextField(_("introduction"), blank=True)
+    intro = text_limits.PlainTextField(_("introduction"), max_length=text_limits.INTRO, blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     search_fields = Page.search_fields + [index.SearchField("intro")]
@@ -81,9 +82,9 @@ class ResourcePage(RoutablePageMixin, Page):
     Members save it to their profile and mark that their team used it (POST routes below).
     """
 
-    summary = models.TextField(
+    summary = text_limits.PlainTextField(
         _("summary"),
-        max_length=500,
+        max_length=text_limits.SUMMARY,
         blank=True,
         help_text=_("Plain text, about 300 characters: shown on cards and in search results."),
     )

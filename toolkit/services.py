@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from network.permissions import member_write_refusal
 from portal.demo_records import vocabulary_terms
 from portal.rich_text import body_from_html, plain_text
 from toolkit.classification import LIST_FIELDS, resource_classify
@@ -161,14 +162,15 @@ def _error_text(error: Exception) -> str:
 # page shows only the number of members who used a resource.
 
 
-MEMBERS_ONLY_MESSAGE = gettext_lazy(
-    "Only active members can save resources and mark them used. Your membership is not active yet."
-)
+MEMBERS_ONLY_MESSAGE = gettext_lazy("Only active members can save resources and mark them used.")
+NO_PROFILE_MESSAGE = gettext_lazy("Join the network first: your account has no membership.")
 
 
 def _require_active(member: Member | None) -> None:
-    if member is None or not member.is_active_member:
-        raise PermissionDenied(MEMBERS_ONLY_MESSAGE)
+    # the network's one rule for members' writes, with its reason for this account
+    refusal = NO_PROFILE_MESSAGE if member is None else member_write_refusal(member.user)
+    if refusal is not None:
+        raise PermissionDenied(f"{MEMBERS_ONLY_MESSAGE} {refusal}")
 
 
 def _bookmark_set(

@@ -40,16 +40,33 @@ def process(db, organiser):
 
 
 @pytest.fixture
-def voting_process(process, organiser):
+def open_vote(process, organiser):
+    """Open the vote of `process` with four feasible projects (costs 60k, 40k, 30k, 20k) under
+    the rule given as field values (`open_vote(ballot_type="knapsack")`). Everything that
+    decides the count is frozen when voting opens, so it is configured before."""
+
+    def open_(**fields):
+        for name, value in fields.items():
+            setattr(process, name, value)
+        process.save()
+        for title, cost in (
+            ("Skate park", 60000),
+            ("Library hours", 40000),
+            ("Trees", 30000),
+            ("Benches", 20000),
+        ):
+            ProjectFactory(
+                process=process, title=title, estimated_cost=Decimal(cost), feasible=True
+            )
+        return services.process_phase_set(process=process, phase=Phase.VOTING, user=organiser)
+
+    return open_
+
+
+@pytest.fixture
+def voting_process(open_vote):
     """A process in its voting phase with four feasible projects (costs 60k, 40k, 30k, 20k)."""
-    for title, cost in (
-        ("Skate park", 60000),
-        ("Library hours", 40000),
-        ("Trees", 30000),
-        ("Benches", 20000),
-    ):
-        ProjectFactory(process=process, title=title, estimated_cost=Decimal(cost), feasible=True)
-    return services.process_phase_set(process=process, phase=Phase.VOTING, user=organiser)
+    return open_vote()
 
 
 @pytest.fixture

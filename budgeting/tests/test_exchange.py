@@ -85,9 +85,8 @@ def test_export_round_trips_through_pabulib_and_recounts_the_same(db, tmp_path):
     )
 
 
-def test_a_process_made_on_the_site_exports_ranked_ballots_best_first(voting_process, organiser):
-    voting_process.ballot_type, voting_process.max_choices = BallotType.RANKED, 3
-    voting_process.save()
+def test_a_process_made_on_the_site_exports_ranked_ballots_best_first(open_vote, organiser):
+    voting_process = open_vote(ballot_type=BallotType.RANKED, max_choices=3)
     from budgeting import services
 
     pks = {p.title: p.pk for p in voting_process.projects.all()}

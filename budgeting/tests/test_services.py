@@ -139,10 +139,8 @@ def test_ballots_are_refused_when_voting_is_closed(voting_process, organiser, ci
         cast(voting_process, citizen, "Trees")
 
 
-def test_k_approval_limits_name_the_limit(voting_process, citizen):
-    voting_process.ballot_type = BallotType.K_APPROVAL
-    voting_process.min_choices, voting_process.max_choices = 2, 3
-    voting_process.save()
+def test_k_approval_limits_name_the_limit(open_vote, citizen):
+    voting_process = open_vote(ballot_type=BallotType.K_APPROVAL, min_choices=2, max_choices=3)
     with pytest.raises(ValidationError, match="at least 2 projects; you chose 1"):
         cast(voting_process, citizen, "Trees")
     with pytest.raises(ValidationError, match="at most 3 projects; you chose 4"):
@@ -150,9 +148,8 @@ def test_k_approval_limits_name_the_limit(voting_process, citizen):
     assert not Ballot.objects.exists()
 
 
-def test_knapsack_ballot_over_the_budget_is_refused_with_the_amounts(voting_process, citizen):
-    voting_process.ballot_type = BallotType.KNAPSACK
-    voting_process.save()
+def test_knapsack_ballot_over_the_budget_is_refused_with_the_amounts(open_vote, citizen):
+    voting_process = open_vote(ballot_type=BallotType.KNAPSACK)
     with pytest.raises(ValidationError) as error:
         cast(voting_process, citizen, "Skate park", "Library hours", "Trees")
     assert "cost 130,000 EUR, more than the budget of 100,000 EUR" in error.value.messages[0]
@@ -160,9 +157,8 @@ def test_knapsack_ballot_over_the_budget_is_refused_with_the_amounts(voting_proc
     assert Ballot.objects.count() == 1
 
 
-def test_cumulative_ballot_cannot_give_more_points_than_it_has(voting_process, citizen):
-    voting_process.ballot_type, voting_process.points_total = BallotType.CUMULATIVE, 10
-    voting_process.save()
+def test_cumulative_ballot_cannot_give_more_points_than_it_has(open_vote, citizen):
+    voting_process = open_vote(ballot_type=BallotType.CUMULATIVE, points_total=10)
     a, b = _pks(voting_process, "Trees", "Benches")
     with pytest.raises(ValidationError, match="You gave 12 points; you have 10"):
         services.ballot_submit(process=voting_process, voter=citizen, choices={a: 7, b: 5})
@@ -170,9 +166,8 @@ def test_cumulative_ballot_cannot_give_more_points_than_it_has(voting_process, c
     assert sorted(ballot.choices.values_list("points", flat=True)) == [3, 7]
 
 
-def test_ranked_ballot_scores_by_rank_and_refuses_shared_ranks(voting_process, citizen):
-    voting_process.ballot_type, voting_process.max_choices = BallotType.RANKED, 3
-    voting_process.save()
+def test_ranked_ballot_scores_by_rank_and_refuses_shared_ranks(open_vote, citizen):
+    voting_process = open_vote(ballot_type=BallotType.RANKED, max_choices=3)
     a, b, c = _pks(voting_process, "Trees", "Benches", "Skate park")
     with pytest.raises(ValidationError, match="each rank to one project"):
         services.ballot_submit(process=voting_process, voter=citizen, choices={a: 1, b: 1})
@@ -210,9 +205,8 @@ def test_district_budgets_apply_per_district(process, organiser, citizen):
     assert process.results["groups"][1]["budget"] == 50000
 
 
-def test_voting_codes_are_stored_only_as_hashes_and_cast_one_ballot_each(voting_process, organiser):
-    voting_process.eligibility_codes = True
-    voting_process.save()
+def test_voting_codes_are_stored_only_as_hashes_and_cast_one_ballot_each(open_vote, organiser):
+    voting_process = open_vote(eligibility_codes=True)
     codes = services.voting_codes_issue(process=voting_process, user=organiser, count=3)
 
     assert len(set(codes)) == 3 and all(len(code) == 14 for code in codes)
@@ -235,12 +229,12 @@ def test_only_organisers_issue_codes(voting_process, citizen):
 
 
 def test_comments_are_sanitised_threaded_and_rate_limited(process, citizen, settings):
-    settings.BUDGETING_COMMENT_RATE = (2, 60)
+    settings.SITE_RATE_LIMITS = {**settings.SITE_RATE_LIMITS, "pb_comment": "2/m/user"}
     project = ProjectFactory(process=process)
     first = services.comment_add(project=project, user=citizen, body="<p>Yes<img src=x></p>")
     reply = services.comment_add(project=project, user=citizen, body="Agreed", parent=first)
     assert first.body == "<p>Yes</p>" and reply.parent == first
-    with pytest.raises(ValidationError, match="please wait"):
+    with pytest.raises(ValidationError, match="Please try again in 1 minute"):
         services.comment_add(project=project, user=citizen, body="A third one")
     other = UserFactory()
     services.comment_add(project=project, user=other, body="Another member may still post")

@@ -107,10 +107,9 @@ def test_the_ballot_works_without_javascript_and_shows_a_receipt(client, voting_
 
 
 def test_a_ballot_over_a_limit_is_refused_with_the_limit_and_keeps_the_choices(
-    client, voting_process, citizen
+    client, open_vote, citizen
 ):
-    voting_process.ballot_type, voting_process.max_choices = BallotType.K_APPROVAL, 2
-    voting_process.save()
+    voting_process = open_vote(ballot_type=BallotType.K_APPROVAL, max_choices=2)
     client.force_login(citizen)
     pks = list(voting_process.projects.values_list("pk", flat=True))
     response = client.post(f"/pb/{voting_process.slug}/vote/", {"project": pks[:3]})
@@ -122,9 +121,8 @@ def test_a_ballot_over_a_limit_is_refused_with_the_limit_and_keeps_the_choices(
     assert not Ballot.objects.exists()
 
 
-def test_a_voter_with_a_code_votes_without_an_account(client, voting_process, organiser):
-    voting_process.eligibility_codes = True
-    voting_process.save()
+def test_a_voter_with_a_code_votes_without_an_account(client, open_vote, organiser):
+    voting_process = open_vote(eligibility_codes=True)
     code = services.voting_codes_issue(process=voting_process, user=organiser, count=1)[0]
     response = client.post(f"/pb/{voting_process.slug}/vote/code/", {"code": "WRONG-CODE"})
     assert "not valid for this process" in response.content.decode()
@@ -205,12 +203,12 @@ def test_comments_show_threads_and_hidden_ones_say_so(client, process, organiser
 
 
 def test_a_rejected_comment_keeps_its_text(client, process, citizen, settings):
-    settings.BUDGETING_COMMENT_RATE = (0, 60)
+    settings.SITE_RATE_LIMITS = {**settings.SITE_RATE_LIMITS, "pb_comment": "0/m/user"}
     project = ProjectFactory(process=process)
     client.force_login(citizen)
     response = client.post(f"{project.get_absolute_url()}comment/", {"body": "My careful words"})
     page = response.content.decode()
-    assert response.status_code == 400 and "please wait" in page and "My careful words" in page
+    assert response.status_code == 429 and "closed for now" in page and "My careful words" in page
 
 
 @pytest.mark.parametrize("phase", [Phase.PROPOSALS, Phase.VOTING])
@@ -223,14 +221,12 @@ def test_support_button_only_before_voting(client, process, organiser, citizen, 
     assert ("Support this proposal" in page) == (phase == Phase.PROPOSALS)
 
 
-def test_visitors_are_sent_to_sign_in_and_ineligible_accounts_are_told(
-    client, voting_process, citizen
-):
-    response = client.get(f"/pb/{voting_process.slug}/vote/")
+def test_visitors_are_sent_to_sign_in_and_ineligible_accounts_are_told(client, open_vote, citizen):
+    other = ProcessFactory(phase=Phase.VOTING)
+    response = client.get(f"/pb/{other.slug}/vote/")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
-    voting_process.eligibility_accounts, voting_process.eligibility_codes = False, True
-    voting_process.save()
+    voting_process = open_vote(eligibility_accounts=False, eligibility_codes=True)
     client.force_login(citizen)
     page = client.get(f"/pb/{voting_process.slug}/vote/").content.decode()
     assert "Your account is not eligible to vote in this process." in page

@@ -10,11 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
-from wagtail.fields import RichTextField, StreamField
+from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
 from cases.models.choices import Assignment, CaseStatus, ControlGroup, ExperimentOutcome
+from portal import text_limits
 from portal.blocks import RICH_TEXT_FEATURES, BaseStreamBlock
 
 CASES_PER_PAGE = 20
@@ -40,7 +41,7 @@ class CaseIndexPage(RoutablePageMixin, Page):
     (`<library>/export.csv`, `.json`) are served by cases.urls: Wagtail's page URLs cannot end
     in a file name."""
 
-    intro = models.TextField(_("introduction"), blank=True)
+    intro = text_limits.PlainTextField(_("introduction"), max_length=text_limits.INTRO, blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     search_fields = Page.search_fields + [index.SearchField("intro")]
@@ -70,16 +71,18 @@ class CaseIndexPage(RoutablePageMixin, Page):
         return codebook_page(request, self)
 
 
-def _rich_text(label) -> RichTextField:
-    return RichTextField(label, blank=True, features=RICH_TEXT_FEATURES)
+def _rich_text(label) -> text_limits.LimitedRichTextField:
+    return text_limits.LimitedRichTextField(
+        label, max_length=text_limits.EDITORIAL, blank=True, features=RICH_TEXT_FEATURES
+    )
 
 
 class CasePage(Page):
     """One case study (OPSI's fields and narrative), optionally with an experiment card."""
 
-    summary = models.TextField(
+    summary = text_limits.PlainTextField(
         _("summary"),
-        max_length=500,
+        max_length=text_limits.SUMMARY,
         blank=True,
         help_text=_("Plain text, about 300 characters: shown on cards and in search results."),
     )
@@ -100,8 +103,11 @@ class CasePage(Page):
         related_name="cases",
         verbose_name=_("levels of government"),
     )
-    organisations = models.TextField(
-        _("organisations involved"), blank=True, help_text=_("One organisation per line.")
+    organisations = text_limits.PlainTextField(
+        _("organisations involved"),
+        max_length=text_limits.EDITORIAL,
+        blank=True,
+        help_text=_("One organisation per line."),
     )
     innovation_types = ParentalManyToManyField(
         "portal.InnovationType",
@@ -148,8 +154,12 @@ class CasePage(Page):
         default=False,
         help_text=_("Shows the experiment card: learning question, hypothesis, design, outcome."),
     )
-    learning_question = models.TextField(_("learning question"), blank=True)
-    hypothesis = models.TextField(_("hypothesis"), blank=True, help_text=_("If …, then …"))
+    learning_question = text_limits.PlainTextField(
+        _("learning question"), max_length=text_limits.EDITORIAL, blank=True
+    )
+    hypothesis = text_limits.PlainTextField(
+        _("hypothesis"), max_length=text_limits.EDITORIAL, blank=True, help_text=_("If …, then …")
+    )
     control_group = models.CharField(
         _("control group"), max_length=20, choices=ControlGroup.choices, blank=True
     )
@@ -166,7 +176,9 @@ class CasePage(Page):
         blank=True,
         help_text=_("The overall verdict; leave empty while the experiment runs."),
     )
-    hypothesis_result = models.TextField(_("what the results said"), blank=True)
+    hypothesis_result = text_limits.PlainTextField(
+        _("what the results said"), max_length=text_limits.EDITORIAL, blank=True
+    )
     contact = models.ForeignKey(
         "network.Member",
         verbose_name=_("contact person"),

@@ -8,6 +8,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.models import Orderable
 
 from cases.models.choices import LINEAGE_INVERSE_LABELS, ExperimentOutcome, LineageRelation
+from portal import text_limits
 
 
 class CaseLink(Orderable):
@@ -60,7 +61,9 @@ class SuccessCriterion(Orderable):
     indicator = models.CharField(_("indicator"), max_length=500)
     baseline = models.CharField(_("baseline"), max_length=255, blank=True)
     target = models.CharField(_("target"), max_length=255, blank=True)
-    result = models.TextField(_("measured result"), blank=True)
+    result = text_limits.PlainTextField(
+        _("measured result"), max_length=text_limits.EDITORIAL, blank=True
+    )
     outcome = models.CharField(
         _("outcome"),
         max_length=20,

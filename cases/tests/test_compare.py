@@ -55,3 +55,14 @@ def test_compare_without_cases_says_how_to_pick_them(client, index):
 
     assert response.status_code == 400
     assert "Pick two or three cases" in response.content.decode()
+
+
+@pytest.mark.parametrize("raw", ["99999999999999999999", str(2**63), "-12345", "1_0", "٣", "0"])
+def test_oversize_and_odd_ids_are_named_not_a_server_error(client, index, raw):
+    case = CasePageFactory(parent=index)
+
+    response = client.get(index.url + "compare/", {"case": [case.pk, raw]})
+
+    assert response.status_code == 200
+    assert [c.pk for c in response.context["cases"]] == [case.pk]
+    assert f"“{raw}” is not a case id" in response.content.decode()

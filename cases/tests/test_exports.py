@@ -99,3 +99,23 @@ def test_codebook_explains_every_column_and_vocabulary(client, index, cases):
         assert f"<code>{column.name}</code>" in html
     assert "<code>fi</code>" in html and "Finland" in html
     assert "hypothesis-not-met" in html and "Hypothesis did not hold" in html
+
+
+def test_export_csv_writes_formula_text_as_text(client, index, reindex):
+    CasePageFactory(
+        parent=index,
+        title='=HYPERLINK("http://evil.example","Click")',
+        summary="@SUM(1+1)*cmd|' /C calc'!A0",
+        organisations="-2+3\n+Oulu",
+        source_id="participedia:formula",
+    )
+    reindex()
+
+    response = client.get(index.url + "export.csv")
+
+    row = next(csv.DictReader(io.StringIO(_stream(response).lstrip("\ufeff"))))
+    assert row["title"] == '\'=HYPERLINK("http://evil.example","Click")'
+    assert row["summary"] == "'@SUM(1+1)*cmd|' /C calc'!A0"
+    assert row["organisations"] == "'-2+3;+Oulu"
+    for value in row.values():
+        assert not value.startswith(("=", "+", "-", "@", "\t", "\r"))

@@ -13,6 +13,7 @@ ACTIONS = [
     ("deactivate", {"reason": "Left"}),
     ("reactivate", {}),
     ("ambassador", {"ambassador": "1"}),
+    ("residence", {}),
 ]
 
 

@@ -102,11 +102,41 @@ def test_api_refuses_post(client):
     assert client.post("/api/search/").status_code == 405
 
 
-def test_api_shows_members_only_documents_to_signed_in_users(client, django_user_model):
-    user = django_user_model.objects.create_user("member", password="secret-123")
-    client.force_login(user)
+@pytest.fixture
+def members_rule():
+    """Stand in for the network's rule of who reads members-only content (registered from its
+    `ready()`): the accounts named here, and nobody else."""
+    from search import registry
 
+    registered = list(registry._members_reader)
+    readers: set[int] = set()
+    registry.register_members_reader(lambda user: user.pk in readers)
+    yield readers
+    registry._members_reader[:] = registered
+
+
+def test_api_shows_members_only_documents_to_those_the_members_rule_accepts(
+    client, django_user_model, members_rule
+):
+    member = django_user_model.objects.create_user("member", password="secret-123")
+    applicant = django_user_model.objects.create_user("applicant", password="secret-123")
+    members_rule.add(member.pk)
+
+    client.force_login(applicant)  # signed in, but not a member the rule accepts
+    assert client.get("/api/search/?q=grants").json()["total"] == 0
+    client.force_login(member)
     assert client.get("/api/search/?q=grants").json()["total"] == 1
+
+
+def test_without_a_members_rule_nobody_finds_members_only_documents(
+    client, django_user_model, members_rule
+):
+    from search import registry
+
+    registry._members_reader.clear()
+    client.force_login(django_user_model.objects.create_superuser("root", password="x-123"))
+
+    assert client.get("/api/search/?q=grants").json()["total"] == 0
 
 
 def test_api_hides_members_only_documents_from_visitors(client):

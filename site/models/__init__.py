@@ -1,4 +1,5 @@
 from portal.models.navigation import NavigationSettings, SiteSettings
+from portal.models.outgoing_mail import OutgoingMail
 from portal.models.pages import HomePage, StandardPage
 from portal.models.taxonomy import (
     SDG,
@@ -19,6 +20,7 @@ __all__ = [
     "InnovationType",
     "Method",
     "NavigationSettings",
+    "OutgoingMail",
     "OrganisationType",
     "SiteSettings",
     "Stage",

@@ -8,6 +8,8 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
 
+from portal import text_limits
+
 
 class LinkBlock(blocks.StructBlock):
     label = blocks.CharBlock(label=_("Label"), max_length=60)
@@ -28,8 +30,9 @@ class LinkBlock(blocks.StructBlock):
 class SiteSettings(BaseSiteSetting):
     tagline = models.CharField(_("tagline"), max_length=200, blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
-    footer_text = models.TextField(
+    footer_text = text_limits.PlainTextField(
         _("footer text"),
+        max_length=text_limits.INTRO,
         blank=True,
         help_text=_(
             "Shown in the footer of every page, e.g. who runs the portal and the content licence."

@@ -1,6 +1,5 @@
 """Site-wide pages: the home page and standard content pages."""
 
-from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel
@@ -8,14 +7,16 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from portal import text_limits
 from portal.blocks import BaseStreamBlock
 
 
 class HomePage(Page):
     """The portal's front page: what it holds, what is new and what comes next."""
 
-    intro = models.TextField(
+    intro = text_limits.PlainTextField(
         _("introduction"),
+        max_length=text_limits.INTRO,
         blank=True,
         help_text=_("One or two sentences under the site name that say what the portal is for."),
     )
@@ -40,7 +41,7 @@ class HomePage(Page):
 class StandardPage(Page):
     """A content page (about, guidance, licences) with the shared StreamField body."""
 
-    intro = models.TextField(_("introduction"), blank=True)
+    intro = text_limits.PlainTextField(_("introduction"), max_length=text_limits.INTRO, blank=True)
     body = StreamField(BaseStreamBlock(), blank=True, verbose_name=_("body"))
 
     content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]

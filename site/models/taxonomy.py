@@ -8,6 +8,8 @@ and editable in the admin (Snippets > Vocabularies).
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal import text_limits
+
 
 class VocabularyTerm(models.Model):
     key = models.SlugField(
@@ -19,7 +21,9 @@ class VocabularyTerm(models.Model):
         ),
     )
     name = models.CharField(_("name"), max_length=255)
-    description = models.TextField(_("description"), blank=True)
+    description = text_limits.PlainTextField(
+        _("description"), max_length=text_limits.SUMMARY, blank=True
+    )
     sort_order = models.PositiveIntegerField(_("sort order"), default=0)
 
     class Meta:

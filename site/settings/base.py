@@ -90,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "portal.context_processors.navigation",
+                "network.context_processors.membership",
             ],
         },
     },
@@ -105,11 +106,31 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Wagtail's admin search index uses PostgreSQL's search fields there, which need this app.
     INSTALLED_APPS.append("django.contrib.postgres")
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Development only (production settings refuse SQLite, see portal.deployment). Every
+    # transaction takes the write lock when it begins, and waits up to `timeout` seconds for
+    # it, so concurrent writes queue instead of failing with "database is locked"; in WAL mode
+    # readers do not wait for a writer.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 # A request's changes and the search-outbox rows they write commit together or not at all.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", "locmem://"))}
+# Every rate limit counts in this cache: production settings refuse one that app server
+# processes do not share (locmem, dummy, file; see portal.deployment). Use redis:// there.
+CACHES = {
+    "default": {
+        **cache_from_url(os.environ.get("CACHE_URL", "locmem://")),
+        # several sites (or test runs) may share one Redis: each keeps its keys apart
+        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", ""),
+    }
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -136,13 +157,30 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_SIGNUP_FORM_CLASS = "network.forms.SignupProfileForm"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Kokeilu] "
 ACCOUNT_SESSION_REMEMBER = None
+ACCOUNT_ADAPTER = "portal.accounts.AccountAdapter"
 ACCOUNT_RATE_LIMITS = {
-    # failed log-ins: 10 a minute per address, 5 per 5 minutes per account
+    # failed log-ins: 10 a minute per address, and 5 per 5 minutes per account *from one
+    # address* (portal.accounts keys them so): wrong passwords typed elsewhere never lock the
+    # owner out of their own account
     "login_failed": "10/m/ip,5/5m/key",
     "login": "30/m/ip",
     "signup": "10/h/ip",
     "reset_password": "10/h/ip,3/h/key",
     "confirm_email": "1/3m/key",
+}
+# The client address of every rate limit (allauth's and portal.rate_limits'): behind N proxies
+# of your own, the N-th address from the right of X-Forwarded-For; 0 (no proxy) takes the
+# connection's address and ignores the header, which clients can forge.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+# Or a header that your proxy sets to the client address alone (e.g. X-Real-IP); it wins.
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("TRUSTED_CLIENT_IP_HEADER") or None
+# The site's own rate limits (portal.rate_limits), written like ACCOUNT_RATE_LIMITS:
+# amount / window (s, m, h, d) / counted per "user", per client address ("ip") or per "key".
+SITE_RATE_LIMITS = {
+    "pb_comment": "5/5m/user",
+    "story_share": "5/d/user",
+    # wrong voting codes, per address and per browser session
+    "pb_voting_code": "10/10m/ip,10/10m/key",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Kokeilu"
@@ -162,7 +200,15 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# Request bodies: form data (everything but uploaded files) of at most this many bytes; a larger
+# body is refused with 400 before anything reads it (portal.views.bad_request says why). Forms
+# stay far below it (the longest demo case saved in the admin posts about 45 KB; a shared story
+# at its text limits, about 60 KB); files have their own limits (photos, images, documents).
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(1024 * 1024)))
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# Uploaded files up to this size stay in memory, larger ones go to a temporary file (Django's
+# default; it is where an upload is held, not a limit).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # Security: production values; dev.py relaxes them for http://127.0.0.1.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
@@ -209,7 +255,13 @@ LOGGING = {
 }
 
 MAILERS = {
+    # Every message goes through portal.outgoing_mail: what the mail server does not take now
+    # is logged and kept, never an error page, and `manage.py mail_retry` sends it later.
     "default": {
+        "BACKEND": "portal.outgoing_mail.RetryingEmailBackend",
+        "OPTIONS": {"mailer": "smtp"},
+    },
+    "smtp": {
         "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "OPTIONS": {
             "host": os.environ.get("EMAIL_HOST", "localhost"),
@@ -217,8 +269,10 @@ MAILERS = {
             "username": os.environ.get("EMAIL_HOST_USER", ""),
             "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
             "use_tls": env_bool("EMAIL_USE_TLS", default=False),
+            # seconds: a mail server that hangs must not hold a request (the message is kept)
+            "timeout": float(os.environ.get("EMAIL_TIMEOUT", "10")),
         },
-    }
+    },
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "kokeilu@localhost")
 
@@ -230,6 +284,12 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+# Every uploaded image (the admin's, member photos, PB progress updates): at most this many
+# pixels, checked from the file's header before anything decodes it (portal.uploaded_images).
+# Decoding takes about 4 bytes a pixel: 40 megapixels is 160 MB.
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = int(os.environ.get("IMAGE_MAX_PIXELS", "40000000"))
+# New JPEG, PNG and WebP files are stored re-encoded, without EXIF (GPS positions)
+WAGTAILIMAGES_IMAGE_FORM_BASE = "portal.admin_images.AdminImageForm"
 # Wagtail's own admin search (pages, images, snippets in the admin). The public knowledge index
 # is the project's search/ package, configured with SEARCH_URL below.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}

@@ -114,6 +114,28 @@ def test_demo_admin_can_log_in(client, loaded):
     assert client.get("/admin/").status_code == 200
 
 
+def test_every_demo_account_logs_in_by_its_e_mail_address(client, loaded):
+    """The site asks every new address to be confirmed; the demo accounts' are, so the README's
+    accounts log in by e-mail address too, without a confirmation mail."""
+    from django.conf import settings
+    from django.core import mail
+
+    usernames = ["admin", "ncp-fi", "member-fi", "member-se", "servant-fi", "applicant-fi"]
+    for username in usernames:
+        response = client.post(
+            "/accounts/login/",
+            {"login": f"{username}@example.org", "password": "kokeilu-demo"},
+        )
+
+        assert response.status_code == 302, username
+        assert response["Location"] == settings.LOGIN_REDIRECT_URL, username
+        assert client.session["_auth_user_id"] == str(
+            get_user_model().objects.get(username=username).pk
+        )
+        client.logout()
+    assert mail.outbox == []
+
+
 def test_home_page_answers_at_the_site_root(client, loaded):
     try:
         get_template("portal/home_page.html")

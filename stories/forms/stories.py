@@ -5,18 +5,17 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal import text_limits
 from portal.models import Country
 from stories.services.stories import NARRATIVE_FIELDS
 from stories.vocabularies import Disclosure, RootCause, StoryKind
-
-TEXT_MAX_LENGTH = 10_000
 
 
 def _narrative_field(label, help_text="") -> forms.CharField:
     return forms.CharField(
         label=label,
         required=False,
-        max_length=TEXT_MAX_LENGTH,
+        max_length=text_limits.STORY_PART,
         help_text=help_text,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
@@ -32,7 +31,7 @@ class StoryShareForm(forms.Form):
     summary = forms.CharField(
         label=_("Summary"),
         required=False,
-        max_length=500,
+        max_length=text_limits.SUMMARY,
         help_text=_("One or two sentences, shown in listings."),
         widget=forms.Textarea(attrs={"rows": 2}),
     )

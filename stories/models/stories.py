@@ -19,9 +19,10 @@ from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, MultipleChooserPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
-from wagtail.fields import RichTextField, StreamField
+from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 
+from portal import text_limits
 from portal.blocks import BaseStreamBlock
 from stories.vocabularies import Disclosure, RootCause, StoryKind
 from toolkit.fields import ChoiceListField
@@ -155,7 +156,7 @@ class StoryIndexPage(RoutablePageMixin, Page):
     """The stories: a faceted listing (through the knowledge index), the Atom feed and the share
     form live on routes of this page; the workshops are its child `WorkshopIndexPage`."""
 
-    intro = models.TextField(_("introduction"), blank=True)
+    intro = text_limits.PlainTextField(_("introduction"), max_length=text_limits.INTRO, blank=True)
 
     parent_page_types = ["portal.HomePage"]
     subpage_types = ["stories.StoryPage", "stories.WorkshopIndexPage"]
@@ -193,13 +194,20 @@ class StoryIndexPage(RoutablePageMixin, Page):
         return story_share(request, self)
 
 
+def _story_text(label) -> text_limits.LimitedRichTextField:
+    # editors and importers write these (the share form takes at most STORY_PART each)
+    return text_limits.LimitedRichTextField(
+        label, max_length=text_limits.EDITORIAL, features=STORY_TEXT_FEATURES, blank=True
+    )
+
+
 class StoryPage(Page):
     """One Courage to Experiment story."""
 
     kind = models.CharField(_("kind of story"), max_length=20, choices=StoryKind.choices)
-    summary = models.TextField(
+    summary = text_limits.PlainTextField(
         _("summary"),
-        max_length=500,
+        max_length=text_limits.SUMMARY,
         blank=True,
         help_text=_("Plain text, about 300 characters: shown on cards and in search results."),
     )
@@ -244,14 +252,12 @@ class StoryPage(Page):
         "portal.Theme", blank=True, related_name="stories", verbose_name=_("themes")
     )
     # the story
-    what_we_tried = RichTextField(_("what we tried"), features=STORY_TEXT_FEATURES, blank=True)
-    what_happened = RichTextField(_("what happened"), features=STORY_TEXT_FEATURES, blank=True)
+    what_we_tried = _story_text(_("what we tried"))
+    what_happened = _story_text(_("what happened"))
     root_causes = ChoiceListField(_("root causes"), item_choices=RootCause.choices)
-    why = RichTextField(_("why it went this way"), features=STORY_TEXT_FEATURES, blank=True)
-    what_we_learned = RichTextField(_("what we learned"), features=STORY_TEXT_FEATURES, blank=True)
-    do_differently = RichTextField(
-        _("what we would do differently"), features=STORY_TEXT_FEATURES, blank=True
-    )
+    why = _story_text(_("why it went this way"))
+    what_we_learned = _story_text(_("what we learned"))
+    do_differently = _story_text(_("what we would do differently"))
     body = StreamField(BaseStreamBlock(), blank=True, verbose_name=_("more"))
     # links: editors choose cases and tools in order (`case_links`, `tool_links`, edited
     # with page choosers); these read the same rows as plain relations, so that

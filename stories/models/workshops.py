@@ -14,6 +14,7 @@ import zoneinfo
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -22,10 +23,10 @@ from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
-from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from portal import text_limits
 from stories.vocabularies import (
     Disclosure,
     DraftStatus,
@@ -67,6 +68,7 @@ class PromptLinesField(forms.CharField):
         if isinstance(value, list | tuple):
             return [str(item).strip() for item in value if str(item).strip()]
         text = super().to_python(value) or ""
+        MaxLengthValidator(text_limits.NOTE)(text)  # what was typed, before it is split
         return [line.strip() for line in text.splitlines() if line.strip()]
 
 
@@ -121,7 +123,7 @@ def _zone_or_default(name: str) -> zoneinfo.ZoneInfo:
 class WorkshopIndexPage(RoutablePageMixin, Page):
     """Upcoming and past story workshops."""
 
-    intro = models.TextField(_("introduction"), blank=True)
+    intro = text_limits.PlainTextField(_("introduction"), max_length=text_limits.INTRO, blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     parent_page_types = ["stories.StoryIndexPage"]
@@ -150,7 +152,7 @@ class WorkshopPage(RoutablePageMixin, Page):
     """One story workshop. Registration, the iCalendar file, the participant list and the
     capture session are routes of this page."""
 
-    summary = models.TextField(_("summary"), max_length=500, blank=True)
+    summary = text_limits.PlainTextField(_("summary"), max_length=text_limits.SUMMARY, blank=True)
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
     time_zone = models.CharField(
@@ -170,7 +172,12 @@ class WorkshopPage(RoutablePageMixin, Page):
         verbose_name=_("facilitators"),
     )
     capacity = models.PositiveIntegerField(_("places"), default=20)
-    agenda = RichTextField(_("agenda"), features=["bold", "italic", "ol", "ul", "link"], blank=True)
+    agenda = text_limits.LimitedRichTextField(
+        _("agenda"),
+        max_length=text_limits.DESCRIPTION,
+        features=["bold", "italic", "ol", "ul", "link"],
+        blank=True,
+    )
     prompts = models.JSONField(
         _("story prompts used"),
         default=list,
@@ -373,6 +380,10 @@ class WorkshopRegistration(models.Model):
         return f"{self.member} @ {self.workshop}: {self.status}"
 
 
+def _prompt_answer(label) -> text_limits.PlainTextField:
+    return text_limits.PlainTextField(label, max_length=text_limits.STORY_PART, blank=True)
+
+
 class StoryDraft(models.Model):
     """A story drafted from the prompt cards during a workshop's capture session."""
 
@@ -393,12 +404,12 @@ class StoryDraft(models.Model):
         _("kind of story"), max_length=20, choices=StoryKind.choices, blank=True
     )
     # the prompt cards
-    project = models.TextField(_("the project"), blank=True)
-    what_went_wrong = models.TextField(_("what went wrong (or right)"), blank=True)
-    why = models.TextField(_("why"), blank=True)
+    project = _prompt_answer(_("the project"))
+    what_went_wrong = _prompt_answer(_("what went wrong (or right)"))
+    why = _prompt_answer(_("why"))
     root_causes = ChoiceListField(_("root causes"), item_choices=RootCause.choices)
-    lesson = models.TextField(_("the lesson"), blank=True)
-    do_differently = models.TextField(_("what I would do differently"), blank=True)
+    lesson = _prompt_answer(_("the lesson"))
+    do_differently = _prompt_answer(_("what I would do differently"))
     # consent and review
     disclosure = models.CharField(
         _("who may read it"),
@@ -411,8 +422,9 @@ class StoryDraft(models.Model):
         _("status"), max_length=20, choices=DraftStatus.choices, default=DraftStatus.PRIVATE
     )
     submitted_at = models.DateTimeField(_("shared for review"), null=True, blank=True)
-    review_note = models.TextField(
+    review_note = text_limits.PlainTextField(
         _("note to the author"),
+        max_length=text_limits.REASON,
         blank=True,
         help_text=_("Shown to the author with the decision."),
     )

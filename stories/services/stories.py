@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
-from django.utils import timezone
 from django.utils.html import escape
 from django.utils.text import slugify
 
 from wagtail.models import GroupApprovalTask, Page, Workflow, WorkflowPage, WorkflowTask
 
 from network.models import Member
+from network.permissions import active_member_require
 from portal.models import Theme
+from portal.rate_limits import rate_limit_consume
 from portal.rich_text import sanitise_html
 from stories.models import StoryIndexPage, StoryPage, WorkshopPage
 from stories.permissions import story_reviewers_group
-from stories.selectors import story_shares_since
 from stories.vocabularies import Disclosure
 
 if TYPE_CHECKING:
@@ -94,42 +92,25 @@ def story_draft_create(
     return story
 
 
-SHARE_LIMIT_DEFAULT = 5
-SHARE_WINDOW = datetime.timedelta(hours=24)
-
-
-class ShareLimitReached(Exception):
-    """The member has shared as many stories as the site accepts in 24 hours."""
-
-    def __init__(self, *, limit: int, retry_at: datetime.datetime | None) -> None:
-        super().__init__(limit, retry_at)
-        self.limit = limit
-        self.retry_at = retry_at  # when one more story will be accepted (None: never)
-
-
-def story_share_limit() -> int:
-    """How many stories a member may share in 24 hours (`STORIES_SHARE_LIMIT_PER_DAY`)."""
-    return int(getattr(settings, "STORIES_SHARE_LIMIT_PER_DAY", SHARE_LIMIT_DEFAULT))
-
-
 @transaction.atomic
 def story_share_submit(*, index: StoryIndexPage, author: Member, **fields) -> StoryPage:
     """A member shares a story through the public form: a draft for an editor to review
-    (`story_draft_create` with `fields`), unless they have already shared
-    `story_share_limit()` stories in the last 24 hours (`ShareLimitReached`, nothing written).
+    (`story_draft_create` with `fields`), unless they have already shared as many as
+    `SITE_RATE_LIMITS["story_share"]` accepts (5 a day; `RateLimitExceeded`, which says when
+    to try again, and nothing written).
 
-    The member's row is locked while counting, so two forms sent at once cannot both take
-    the last share of the day.
+    The shares are counted in the shared cache, like every rate limit of the site
+    (`portal.rate_limits`): two forms sent at once cannot both take the last share of the
+    day, whichever app server takes them. Only active members share (`PermissionDenied` with
+    the reason).
     """
-    Member.objects.select_for_update().filter(pk=author.pk).first()
-    limit = story_share_limit()
-    now = timezone.now()
-    shared = story_shares_since(member=author, since=now - SHARE_WINDOW)
-    if len(shared) >= limit:
-        # one more is accepted once enough of the day's shares are 24 hours old
-        retry_at = shared[len(shared) - limit] + SHARE_WINDOW if limit > 0 else None
-        raise ShareLimitReached(limit=limit, retry_at=retry_at)
-    return story_draft_create(index=index, author=author, **fields)
+    active_member_require(author.user)
+    share = rate_limit_consume(action="story_share", user=author.user)
+    try:
+        return story_draft_create(index=index, author=author, **fields)
+    except Exception:
+        share.rollback()  # nothing was shared
+        raise
 
 
 REVIEW_WORKFLOW_NAME = "Story review"

@@ -8,7 +8,6 @@ transaction, so counting the places taken and taking one happen as one step.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,8 +18,8 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from network.models import Member
-from network.permissions import is_active_member, is_network_editor
+from network.models import Member, MemberStatus
+from network.permissions import active_member_require, is_network_editor
 from stories.models import (
     StoryDraft,
     StoryIndexPage,
@@ -31,8 +30,6 @@ from stories.models import (
 from stories.selectors_workshops import workshop_is_facilitator, workshop_waiting_position
 from stories.services.stories import story_draft_create, story_html_from_text
 from stories.vocabularies import Disclosure, DraftStatus, RegistrationStatus
-
-logger = logging.getLogger(__name__)
 
 MEMBERS_ONLY_MESSAGE = gettext_lazy(
     "Only active members can register for workshops. Your membership is not active yet."
@@ -78,13 +75,17 @@ def _refuse_when_started(workshop: WorkshopPage) -> None:
 
 
 def _places_fill(workshop: WorkshopPage) -> list[WorkshopRegistration]:
-    """Give the free places to the waiting list, first come first served (lock held)."""
+    """Give the free places to the waiting list, first come first served (lock held). Only
+    active members move up (and are e-mailed): one whose membership ended while waiting keeps
+    their place in the queue until it is active again."""
     taken = workshop.registrations.filter(status=RegistrationStatus.REGISTERED).count()
     free = max(workshop.capacity - taken, 0)
     if not free:
         return []
     promoted = list(
-        workshop.registrations.filter(status=RegistrationStatus.WAITING)
+        workshop.registrations.filter(
+            status=RegistrationStatus.WAITING, member__status=MemberStatus.ACTIVE
+        )
         .select_related("member__user")
         .order_by("queued_at", "pk")[:free]
     )
@@ -101,8 +102,9 @@ def workshop_register(*, workshop: WorkshopPage, member: Member | None) -> Regis
     Registering again changes nothing; registering after cancelling joins at the end of the
     queue. Capacity holds under simultaneous registrations (the workshop row is locked).
     """
-    if member is None or not is_active_member(member.user):
+    if member is None:
         raise PermissionDenied(MEMBERS_ONLY_MESSAGE)
+    active_member_require(member.user)
     with transaction.atomic():
         locked = _workshop_lock(workshop)
         _refuse_when_started(locked)
@@ -178,31 +180,25 @@ def _promoted_notify(*, workshop: WorkshopPage, promoted: list[WorkshopRegistrat
 
 
 def _place_notify(*, workshop: WorkshopPage, registration: WorkshopRegistration) -> None:
-    """Tell a member who moved up from the waiting list that they now have a place."""
+    """Tell a member who moved up from the waiting list that they now have a place (the place
+    is theirs either way: a mail server that is down gets the message later, see
+    portal.outgoing_mail)."""
     address = registration.member.contact_email or registration.member.user.email
     if not address:
         return
     url = workshop.get_full_url() or ""
-    try:
-        send_mail(
-            _("You have a place at %(title)s") % {"title": workshop.title},
-            _(
-                "A place opened up and it is yours: you are now registered for “%(title)s”.\n\n"
-                "If you cannot come after all, please cancel so that the next person can: "
-                "%(url)s\n"
-            )
-            % {"title": workshop.title, "url": url},
-            None,
-            [address],
+    send_mail(
+        # one line: a header cannot hold a line break
+        " ".join((_("You have a place at %(title)s") % {"title": workshop.title}).split()),
+        _(
+            "A place opened up and it is yours: you are now registered for “%(title)s”.\n\n"
+            "If you cannot come after all, please cancel so that the next person can: "
+            "%(url)s\n"
         )
-    except OSError:
-        # the place is theirs either way; the page says so
-        logger.warning(
-            "could not e-mail member %s about workshop %s",
-            registration.member_id,
-            workshop.pk,
-            exc_info=True,
-        )
+        % {"title": workshop.title, "url": url},
+        None,
+        [address],
+    )
 
 
 # -- the capture session
@@ -249,12 +245,15 @@ def workshop_draft_save(
 
     New drafts need an open capture session and a place at the workshop; the author edits
     their own drafts later too, until an editor has decided. With `share`, the draft goes to
-    the editors for review: that needs the author's consent (`values["consent"]`).
+    the editors for review: that needs the author's consent (`values["consent"]`). Writing
+    needs an active membership throughout (`workshop_draft_withdraw` stays open: it only
+    takes the author's own draft back).
     """
+    active_member_require(member.user)
     if draft is None:
         if not workshop.capture_open:
             raise PermissionDenied(_("The capture session is closed."))
-        if not is_active_member(member.user) or not _is_participant(workshop, member):
+        if not _is_participant(workshop, member):
             raise PermissionDenied(_("Only registered participants draft stories here."))
         draft = StoryDraft(workshop=workshop, author=member)
     elif draft.author_id != member.pk or draft.workshop_id != workshop.pk:
@@ -361,5 +360,6 @@ def workshop_draft_decline(*, draft: StoryDraft, reviewer, note: str = "") -> St
     draft.review_note = note.strip()
     draft.reviewed_at = timezone.now()
     draft.reviewed_by = reviewer
+    draft.full_clean(exclude=["workshop", "author", "story"])  # the note's length limit
     draft.save(update_fields=["status", "review_note", "reviewed_at", "reviewed_by", "updated_at"])
     return draft

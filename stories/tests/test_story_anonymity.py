@@ -160,3 +160,107 @@ def test_admin_listings_show_another_ambassador_nothing_of_the_author(
         response = client.get(path)
         assert response.status_code in (200, 302, 403), path
         assert not [s for s in SECRETS if s in response.content.decode()], path
+
+
+# The admin. Decided: those who moderate stories see who wrote an anonymised story, because
+# moderating needs it (checking the author's consent, asking them about the text): the author,
+# network editors (the "Story reviewers" group), Wagtail's Moderators and administrators. No one
+# else in the admin does: other ambassadors, and admin accounts without rights on the stories.
+
+
+def _admin_surfaces(story, index) -> list[str]:
+    from wagtail.models import Revision
+
+    revisions = Revision.objects.filter(object_id=str(story.pk)).order_by("pk")
+    first, last = revisions.first().pk, revisions.last().pk
+    return [
+        f"/admin/pages/{story.pk}/",  # the explorer, whose header names the last publisher
+        f"/admin/pages/{story.pk}/edit/",
+        f"/admin/pages/{story.pk}/history/",
+        f"/admin/pages/{story.pk}/revisions/",
+        f"/admin/pages/{story.pk}/revisions/compare/{first}...{last}/",
+        f"/admin/pages/{story.pk}/workflow_history/",
+        f"/admin/pages/{story.pk}/usage/",
+        f"/admin/pages/{story.pk}/view_draft/",
+        f"/admin/pages/{index.pk}/",
+        f"/admin/pages/{index.pk}/?ordering=owner",
+        "/admin/pages/search/?q=waiting",
+        "/admin/choose-page/",
+        f"/admin/choose-page/{index.pk}/",
+        "/admin/choose-page/search/?q=waiting",
+        f"/admin/api/main/pages/?child_of={index.pk}",
+        f"/admin/api/main/pages/{story.pk}/",
+        f"/admin/snippets/network/member/usage/{story.author.pk}/",
+        f"/admin/snippets/network/member/inspect/{story.author.pk}/",
+        "/admin/reports/site-history/",
+        "/admin/",
+    ]
+
+
+@pytest.fixture
+def admin_without_story_rights(db):
+    """A staff account that may open the admin and nothing in the stories area."""
+    from django.contrib.auth.models import Permission
+
+    user = UserFactory(username="clerk", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    return user
+
+
+@pytest.mark.parametrize("role", ["other ambassador", "admin account without story rights"])
+def test_nobody_but_moderators_finds_the_author_anywhere_in_the_admin(
+    client, index, story, other_ambassador, admin_without_story_rights, role
+):
+    user = other_ambassador.user if role == "other ambassador" else admin_without_story_rights
+    client.force_login(user)
+
+    leaks = {}
+    for path in _admin_surfaces(story, index):
+        response = client.get(path)
+        assert response.status_code < 500, path
+        found = [s for s in SECRETS if s in response.content.decode()]
+        if found:
+            leaks[path] = found
+    # searching the admin for the author's name finds nothing either (the box echoes the word)
+    for path in ("/admin/pages/search/?q=Quixote", "/admin/choose-page/search/?q=Quixote"):
+        text = client.get(path).content.decode()
+        if "Zebulon" in text or "Waiting rooms that nobody used" in text:
+            leaks[path] = ["Zebulon"]
+
+    assert leaks == {}
+
+
+@pytest.fixture
+def network_editor(db):
+    from stories.permissions import editor_group_sync
+
+    member = MemberFactory(user=UserFactory(username="editor"), is_editor=True)
+    editor_group_sync(member)
+    return member.user
+
+
+@pytest.fixture
+def moderator(db):
+    from django.contrib.auth.models import Group
+
+    user = UserFactory(username="moderator", is_staff=True)
+    user.groups.add(Group.objects.get(name="Moderators"))
+    return user
+
+
+@pytest.mark.parametrize("role", ["network editor", "Wagtail moderator", "administrator"])
+def test_those_who_moderate_see_who_wrote_it_in_the_admin(
+    client, story, network_editor, moderator, role
+):
+    user = {
+        "network editor": network_editor,
+        "Wagtail moderator": moderator,
+        "administrator": UserFactory(username="root", is_superuser=True, is_staff=True),
+    }[role]
+    client.force_login(user)
+
+    edit = client.get(f"/admin/pages/{story.pk}/edit/").content.decode()
+    history = client.get(f"/admin/pages/{story.pk}/history/").content.decode()
+
+    assert NAME in edit  # the author field, which they may correct
+    assert "Zebulon" in history  # who changed the story, and when

@@ -157,7 +157,9 @@ def test_register_route_needs_the_csrf_token(workshop):
 def test_register_route_tells_a_pending_member_why_not(client, workshop):
     client.force_login(MemberFactory(status=MemberStatus.PENDING).user)
     response = client.post(workshop.url + "register/", follow=True)
-    assert "Your membership is not active yet." in response.content.decode()
+    assert "Your membership is waiting for approval by your national contact point" in (
+        response.content.decode()
+    )
     assert not workshop.registrations.exists()
 
 

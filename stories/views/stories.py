@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from network.models import Member
-from network.permissions import is_active_member
+from network.permissions import is_active_member, member_write_refusal
+from portal.rate_limits import RateLimitExceeded, rate_limit_response
 from search.forms import listing_query_from_params
 from search.listing import Listing, listing_run
 from search.query import SearchQuery, Sort
@@ -22,7 +23,7 @@ from stories.forms.stories import StoryShareForm
 from stories.models.stories import STORIES_PER_PAGE, StoryIndexPage, StoryPage
 from stories.search import KIND
 from stories.selectors import story_workshops_page
-from stories.services.stories import ShareLimitReached, story_html_from_text, story_share_submit
+from stories.services.stories import story_html_from_text, story_share_submit
 
 SORTS = (Sort.NEWEST, Sort.RELEVANCE)
 # The facets of the listing, in the order of the filter panel.
@@ -85,6 +86,7 @@ def story_members_only(request: HttpRequest, page: StoryPage) -> HttpResponse:
         "page": page,
         "login_url": redirect_to_login(page.url)["Location"],
         "signed_in": request.user.is_authenticated,
+        "reason": member_write_refusal(request.user) if request.user.is_authenticated else "",
     }
     return TemplateResponse(request, "stories/story_members_only.html", context, status=403)
 
@@ -121,16 +123,11 @@ def story_share(request: HttpRequest, index: StoryIndexPage) -> HttpResponse:
                     started_on=data["started_on"],
                     ended_on=data["ended_on"],
                 )
-            except ShareLimitReached as limit:
+            except RateLimitExceeded as limit:
                 # 429 with the form as typed: nothing is lost, it can be sent later
                 context.update(form=form, member=member, limit_message=_share_limit_message(limit))
-                response = TemplateResponse(
-                    request, "stories/story_share.html", context, status=429
-                )
-                if limit.retry_at is not None:
-                    wait = max(int((limit.retry_at - timezone.now()).total_seconds()) + 1, 1)
-                    response["Retry-After"] = str(wait)
-                return response
+                response = TemplateResponse(request, "stories/story_share.html", context)
+                return rate_limit_response(response, limit)
             messages.success(
                 request,
                 _(
@@ -151,16 +148,16 @@ def story_share(request: HttpRequest, index: StoryIndexPage) -> HttpResponse:
     )
 
 
-def _share_limit_message(limit: ShareLimitReached) -> str:
+def _share_limit_message(limit: RateLimitExceeded) -> str:
     if limit.retry_at is None:
         return _("Sharing stories here is closed for now. Your story is still in the form below.")
     message = ngettext(
-        "You have already shared %(count)d story in the last 24 hours, the most we accept "
-        "in a day.",
-        "You have already shared %(count)d stories in the last 24 hours, the most we accept "
-        "in a day.",
-        limit.limit,
-    ) % {"count": limit.limit}
+        "You have already shared %(count)d story in the last %(hours)d hours, the most we "
+        "accept in that time.",
+        "You have already shared %(count)d stories in the last %(hours)d hours, the most we "
+        "accept in that time.",
+        limit.amount,
+    ) % {"count": limit.amount, "hours": max(round(limit.window / 3600), 1)}
     when = date_format(timezone.localtime(limit.retry_at), "DATETIME_FORMAT")
     return " ".join(
         (

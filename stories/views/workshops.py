@@ -4,8 +4,6 @@ and each participant's own drafts). Every permission is checked here, per worksh
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,7 +19,8 @@ from django.utils.translation import gettext as _
 
 from wagtail.models import Site
 
-from network.permissions import is_network_editor, member_of
+from network.permissions import is_network_editor, member_of, member_write_refusal
+from portal.csv_export import CsvWriter
 from portal.models import SiteSettings
 from stories import calendar
 from stories.forms.workshops import SHARE, StoryDraftForm
@@ -63,7 +62,9 @@ def workshop_page_context(request: HttpRequest, *, workshop: WorkshopPage) -> di
         "can_see_participants": is_facilitator or is_network_editor(request.user),
         # the online link is for the people who take part
         "show_online_link": bool(workshop.online_url) and (registered or is_facilitator),
-        "can_capture": workshop.capture_open and registered,
+        "can_capture": workshop.capture_open
+        and registered
+        and member_write_refusal(request.user) is None,
         "workshop_stories": workshop_stories(workshop=workshop, user=request.user),
     }
 
@@ -165,10 +166,10 @@ def workshop_participant_list(
     if as_csv:
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{workshop.slug}-participants.csv"'
-        writer = csv.writer(response)
+        writer = CsvWriter(response)
         writer.writerow(PARTICIPANT_COLUMNS)
         for row in participants["registered"] + participants["waiting"]:
-            writer.writerow([_csv_safe(row[column]) for column in PARTICIPANT_COLUMNS])
+            writer.writerow([row[column] for column in PARTICIPANT_COLUMNS])
         return response
     return TemplateResponse(
         request,
@@ -196,12 +197,6 @@ def workshop_participants_rows(*, workshop: WorkshopPage) -> dict[str, list[dict
             for number, registration in enumerate(registrations, start=1)
         ]
     return rows
-
-
-def _csv_safe(value) -> str:
-    # a spreadsheet runs cells that start with these as formulas
-    text = str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def workshop_capture_set_post(
@@ -244,7 +239,8 @@ def workshop_capture(
     registered = registration is not None and registration.status == RegistrationStatus.REGISTERED
     if draft is None and not registered and not drafts.exists():
         raise PermissionDenied(_("Only registered participants draft stories here."))
-    can_start = workshop.capture_open and registered
+    refusal = member_write_refusal(request.user)
+    can_start = workshop.capture_open and registered and refusal is None
     form = None
     if request.method == "POST":
         if draft is None and not can_start:
@@ -277,7 +273,7 @@ def workshop_capture(
                 return HttpResponseRedirect(_route_url(workshop, request, "draft", saved.pk))
     elif draft is not None or can_start:
         form = StoryDraftForm(instance=draft)
-    if draft is not None and not draft.editable:
+    if (draft is not None and not draft.editable) or refusal is not None:
         form = None
     return TemplateResponse(
         request,

@@ -96,7 +96,7 @@ def test_a_member_over_the_daily_share_limit_keeps_what_they_typed(
 ):
     from stories.models import StoryPage
 
-    settings.STORIES_SHARE_LIMIT_PER_DAY = 1
+    settings.SITE_RATE_LIMITS = {**settings.SITE_RATE_LIMITS, "story_share": "1/d/user"}
     CountryFactory(key="fi", name="Finland")
     index = StoryIndexPageFactory(parent=home_page)
     member = MemberFactory(user=UserFactory(username="sanni"))

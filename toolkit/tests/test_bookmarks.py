@@ -120,6 +120,23 @@ def test_member_who_is_not_active_is_refused_with_a_message(resource, status):
         resource_save(member=pending, resource=resource)
 
 
+@pytest.mark.parametrize(
+    ("status", "reason"),
+    [
+        (MemberStatus.PENDING, "Your membership is waiting for approval"),
+        (MemberStatus.DEACTIVATED, "Your membership has been deactivated"),
+    ],
+)
+def test_the_page_says_why_instead_of_offering_the_marks(resource, status, reason):
+    client = Client()
+    client.force_login(MemberFactory(status=status).user)
+
+    page = client.get(resource.url).content.decode()
+
+    assert reason in page
+    assert "Save to my profile" not in page and "We used it</button>" not in page
+
+
 def test_signed_in_user_without_profile_is_refused(django_user_model, resource):
     client = Client()
     client.force_login(django_user_model.objects.create_user("noprofile", password="x"))

@@ -1,0 +1,56 @@
+"""The one rate-limit helper of the site: who is counted, and when one more is accepted."""
+
+import datetime
+import time
+
+from django.test import RequestFactory
+
+import pytest
+
+from portal.rate_limits import RateLimitExceeded, client_address, rate_limit_consume
+
+pytestmark = pytest.mark.django_db
+
+
+def request_from(address: str = "10.0.0.1", forwarded: str | None = None):
+    headers = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded else {}
+    return RequestFactory().post("/", REMOTE_ADDR=address, **headers)
+
+
+@pytest.mark.parametrize(
+    ("proxies", "expected"), [(0, "10.0.0.1"), (1, "198.51.100.7"), (2, "192.0.2.1")]
+)
+def test_the_client_address_honours_the_trusted_proxy_count(settings, proxies, expected):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = proxies
+
+    assert client_address(request_from(forwarded="192.0.2.1, 198.51.100.7")) == expected
+
+
+def test_an_ipv6_client_is_counted_by_its_64_network():
+    assert client_address(request_from("2001:db8:1:2:aaaa::1")) == "2001:db8:1:2::"
+
+
+def test_a_refusal_says_when_one_more_is_accepted(settings, monkeypatch):
+    settings.SITE_RATE_LIMITS = {"probe": "3/h/ip"}
+    start = time.time()
+    for offset in (0, 600, 1200):
+        monkeypatch.setattr(time, "time", lambda offset=offset: start + offset)
+        rate_limit_consume(action="probe", request=request_from())
+
+    with pytest.raises(RateLimitExceeded) as refused:
+        rate_limit_consume(action="probe", request=request_from())
+
+    # the oldest of the three leaves the hour at start + 3600
+    assert refused.value.retry_at == datetime.datetime.fromtimestamp(start + 3600, tz=datetime.UTC)
+    assert refused.value.messages[0].startswith("Please try again ")
+    # others are counted on their own
+    rate_limit_consume(action="probe", request=request_from("10.0.0.2"))
+
+
+def test_what_was_rolled_back_does_not_count(settings):
+    settings.SITE_RATE_LIMITS = {"probe": "1/h/key"}
+    rate_limit_consume(action="probe", key="a").rollback()
+    rate_limit_consume(action="probe", key="a")
+
+    with pytest.raises(RateLimitExceeded):
+        rate_limit_consume(action="probe", key="a")
