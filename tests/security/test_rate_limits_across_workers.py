@@ -361,7 +361,10 @@ def test_a_spray_from_one_address_locks_out_no_one_elsewhere(server, people):
     answers = _send(server, spray)
 
     assert {answer.status for answer in answers} == {200}
-    assert LOCKED in answers[-1].body  # the attacker's address is stopped after 10
+    # the attacker's address is stopped after 10 tries; the last wave's three arrive together,
+    # so which of them is the tenth is up to the workers
+    locked = [LOCKED in answer.body for answer in answers]
+    assert not any(locked[:9]) and locked.count(True) == len(spray) - 10, locked
     for victim in people.victims[:3]:
         (answer,) = _send(server, [_log_in(victim.username, PASSWORD, client=_address())])
         assert answer.status == 302, _errors(answer)
