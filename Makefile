@@ -29,6 +29,9 @@ test: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	@# mypy finds site/ under its import name `portal` through this link (see pyproject.toml)
+	@mkdir -p var/mypy && ln -sfn ../../site var/mypy/portal
+	$(VENV)/bin/mypy
 
 check: install
 	$(PY) manage.py check

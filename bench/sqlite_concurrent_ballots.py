@@ -74,7 +74,7 @@ def main() -> int:
     finally:
         server.terminate()
         server.wait(timeout=30)
-    from budgeting.models import Ballot
+    from budgeting.voting.models import Ballot
 
     print(f"ballots stored: {Ballot.objects.filter(process__slug=slug).count()} of {len(codes)}")
     return 0
@@ -83,9 +83,10 @@ def main() -> int:
 def _voting_process(voters: int) -> tuple[str, list[int], list[str]]:
     from decimal import Decimal
 
-    from budgeting import services
     from budgeting.factories import ProcessFactory, ProjectFactory, UserFactory
-    from budgeting.models import Phase
+    from budgeting.processes import services as processes_services
+    from budgeting.processes.models import Phase
+    from budgeting.voting import services as voting_services
 
     run = time.time_ns()  # a --database used before keeps its earlier runs
     organiser = UserFactory(username=f"bench-organiser-{run}")
@@ -95,8 +96,8 @@ def _voting_process(voters: int) -> tuple[str, list[int], list[str]]:
         ProjectFactory(process=process, estimated_cost=Decimal(cost), feasible=True).pk
         for cost in (20000, 30000, 40000)
     ]
-    services.process_phase_set(process=process, phase=Phase.VOTING, user=organiser)
-    codes = services.voting_codes_issue(process=process, user=organiser, count=voters)
+    processes_services.process_phase_set(process=process, phase=Phase.VOTING, user=organiser)
+    codes = voting_services.voting_codes_issue(process=process, user=organiser, count=voters)
     return process.slug, projects, codes
 
 

@@ -8,8 +8,12 @@ class BudgetingConfig(AppConfig):
 
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
+        from django.utils.translation import gettext
 
-        from budgeting.models import Implementation, Process, Project
+        from budgeting.counting.election import translation_install
+        from budgeting.implementation.models import Implementation
+        from budgeting.processes.models import Process
+        from budgeting.proposals.models import Project
         from budgeting.search import (
             PROCESS_KIND,
             PROJECT_KIND,
@@ -39,6 +43,8 @@ class BudgetingConfig(AppConfig):
             queryset=project_queryset,
         )
         register_labels("implementation_statuses", implementation_status_labels)
+        # the counting core's explanations, in the language active when the votes are counted
+        translation_install(gettext)
         # the project's document shows its implementation status
         post_save.connect(
             implementation_changed, sender=Implementation, dispatch_uid="budgeting_impl_saved"

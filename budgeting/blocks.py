@@ -3,8 +3,8 @@
 `ProcessBlock` shows the process's current phase where it is placed: the proposal form and
 the proposals, the ballot, or the results; from implementation on, also the living case (the
 funded projects, their status, outcomes against the chosen criteria and the bonuses), so a case
-page that embeds its process stays up to date (see `presenters.phase_context`). The lead adds it
-to `portal.blocks.BaseStreamBlock` as `pb_process = ProcessBlock()`.
+page that embeds its process stays up to date (see `processes.presenters.phase_context`). It is
+part of `portal.blocks.BaseStreamBlock` as `pb_process`.
 """
 
 from __future__ import annotations
@@ -45,12 +45,14 @@ class ProcessBlock(blocks.StructBlock):
         if process is None or request is None:
             context["process"] = None
             return context
-        if process.phase == "draft":
-            context["process"] = None  # not public yet: the page shows nothing in its place
-            return context
         # imported here: every page body (portal.blocks) loads this module while the models of
         # the apps the presenters use are still loading
-        from budgeting.presenters import phase_context
+        from budgeting.processes.models import Phase
+        from budgeting.processes.presenters import phase_context
+
+        if process.phase == Phase.DRAFT:
+            context["process"] = None  # not public yet: the page shows nothing in its place
+            return context
 
         context.update(phase_context(request, process, embedded=True))
         return context

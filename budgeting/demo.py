@@ -18,27 +18,22 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from budgeting import services
-from budgeting.models import (
-    Ballot,
-    BallotChoice,
-    BallotCriterion,
-    BallotType,
-    CountingRule,
-    ImpactCriterion,
-    Implementation,
-    ImplementationStatus,
-    Phase,
-    Process,
-    Project,
-    ProjectStatus,
-)
+from budgeting.assessment import criteria as assessment_criteria
+from budgeting.assessment import services as assessment_services
+from budgeting.assessment.models import ImpactCriterion
+from budgeting.implementation import services as implementation_services
+from budgeting.implementation.models import Implementation, ImplementationStatus
 from budgeting.permissions import (
     comment_refusal,
     implementation_acting_roles,
     participation_refusal,
+    voter_eligible,
 )
-from budgeting.selectors import voter_eligible
+from budgeting.processes import services as processes_services
+from budgeting.processes.models import BallotType, CountingRule, Phase, Process
+from budgeting.proposals import services as proposals_services
+from budgeting.proposals.models import Project, ProjectStatus
+from budgeting.voting.models import Ballot, BallotChoice, BallotCriterion
 from portal.demo import demo_email_verify
 from portal.models import Theme
 
@@ -272,8 +267,8 @@ def _results_process(users: dict) -> int:
     process.organisers.add(admin)
     projects = _projects(process, RESULTS_PROJECTS, users, feasible=True)
     for title, unit in RESULTS_CRITERIA:
-        services.criterion_add(process=process, user=admin, title=title, unit=unit)
-    services.process_phase_set(process=process, phase=Phase.VOTING, user=admin)
+        assessment_criteria.criterion_add(process=process, user=admin, title=title, unit=unit)
+    processes_services.process_phase_set(process=process, phase=Phase.VOTING, user=admin)
     rng = random.Random(SEED)
     groups = []
     for count, approved in RESULTS_VOTERS:
@@ -294,7 +289,7 @@ def _results_process(users: dict) -> int:
         ]
     )
     _criteria_choices(process, ballots, rng)
-    services.process_phase_set(process=process, phase=Phase.RESULTS, user=admin)
+    processes_services.process_phase_set(process=process, phase=Phase.RESULTS, user=admin)
     return 1
 
 
@@ -332,59 +327,61 @@ def _after_the_vote(users: dict) -> None:
     Process.objects.filter(pk=process.pk).update(
         implementation_start=date(2025, 8, 1), evaluation_start=date(2026, 9, 1)
     )
-    services.implementation_start(process=process, user=admin)
+    processes_services.implementation_start(process=process, user=admin)
     implementations = list(
         Implementation.objects.filter(project__process=process).order_by("project__title")
     )
     for index, implementation in enumerate(implementations):
         champion = implementation.champion
-        services.implementation_team_set(
+        implementation_services.implementation_team_set(
             implementation=implementation, user=admin, civil_servants=[servant]
         )
         other = users["member-se"] if champion == users["member-fi"] else users["member-fi"]
         if participation_refusal(process=process, user=other) is None:
-            services.implementation_volunteer(implementation=implementation, user=other)
+            implementation_services.implementation_volunteer(
+                implementation=implementation, user=other
+            )
         lead = _lead(implementation, admin)
         champion_acts = lead == champion
-        services.implementation_status_set(
+        implementation_services.implementation_status_set(
             implementation=implementation,
             user=lead,
             status=ImplementationStatus.IN_PROGRESS if index % 3 else ImplementationStatus.DONE,
             note=_("Work started with the town's technical services."),
         )
         for step, title in enumerate(DEMO_MILESTONES):
-            milestone = services.milestone_add(
+            milestone = implementation_services.milestone_add(
                 implementation=implementation, user=servant, title=title
             )
             if not champion_acts:
                 continue
             if step <= (1 if index % 3 == 0 else 0):
-                services.milestone_sign_off(milestone=milestone, user=champion)
-                services.milestone_sign_off(milestone=milestone, user=servant)
+                implementation_services.milestone_sign_off(milestone=milestone, user=champion)
+                implementation_services.milestone_sign_off(milestone=milestone, user=servant)
             elif step == 2:
-                services.milestone_sign_off(milestone=milestone, user=champion)
-        services.progress_update_post(
+                implementation_services.milestone_sign_off(milestone=milestone, user=champion)
+        implementation_services.progress_update_post(
             implementation=implementation,
             user=lead,
             body=_("<p>We met the technical services and agreed the plan and the timetable.</p>"),
         )
         for number, indicator in enumerate(implementation.indicators.all()):
             baseline, target = DEMO_TARGETS[number % len(DEMO_TARGETS)]
-            services.indicator_set_target(
+            assessment_services.indicator_set_target(
                 indicator=indicator, user=servant, baseline=baseline, target=target
             )
             # the first project did well, the second less so, the rest are still measuring
             if index < 2:
                 share = (Decimal("0.9"), Decimal("0.3"))[index]
-                services.indicator_measure(
+                assessment_services.indicator_measure(
                     indicator=indicator,
                     user=lead,
                     measured=baseline + (target - baseline) * share,
                     evidence=_("Counts by the town's technical services, autumn 2025."),
                 )
-                services.indicator_verify(indicator=indicator, user=servant)
+                assessment_services.indicator_verify(indicator=indicator, user=servant)
     if implementations:
-        services.effect_record(
+        assessment_services.effect_record(
             implementation=implementations[0],
             user=_lead(implementations[0], admin),
             description=_("Neighbours started a volunteer group that looks after the place."),
@@ -392,16 +389,20 @@ def _after_the_vote(users: dict) -> None:
             evidence=_("The group's sign-up list (24 names)."),
         )
         effect = implementations[0].effects.get()
-        services.effect_count_set(effect=effect, user=admin, counts=True)
-    services.process_phase_set(process=process, phase=Phase.EVALUATION, user=admin)
+        assessment_services.effect_count_set(effect=effect, user=admin, counts=True)
+    processes_services.process_phase_set(process=process, phase=Phase.EVALUATION, user=admin)
     for implementation in implementations[:2]:
-        implementation = services.implementation_assess(implementation=implementation, user=admin)
+        implementation = assessment_services.implementation_assess(
+            implementation=implementation, user=admin
+        )
         for voter in (users["member-fi"], users["member-se"]):
-            if voter_eligible(process, voter):
-                services.assessment_vote(implementation=implementation, user=voter, agree=True)
+            if voter_eligible(process=process, user=voter):
+                assessment_services.assessment_vote(
+                    implementation=implementation, user=voter, agree=True
+                )
         if not implementation.assessment_votes.exists():
             continue  # no resident account to confirm it (demo without the network): left open
-        services.implementation_bonus_decide(implementation=implementation, user=admin)
+        assessment_services.implementation_bonus_decide(implementation=implementation, user=admin)
 
 
 def _lead(implementation: Implementation, admin):
@@ -435,7 +436,7 @@ def _voting_process(users: dict) -> int:
         return 0
     process.organisers.add(users["admin"])
     _projects(process, VOTING_PROJECTS, users, feasible=True)
-    services.process_phase_set(process=process, phase=Phase.VOTING, user=users["admin"])
+    processes_services.process_phase_set(process=process, phase=Phase.VOTING, user=users["admin"])
     return 1
 
 
@@ -460,7 +461,7 @@ def _proposals_process(users: dict) -> int:
     projects = _projects(process, PROPOSAL_PROJECTS, users, feasible=False)
     # a resident of the demo town comments (only those who take part in a process do)
     if comment_refusal(process=process, user=users["member-fi"]) is None:
-        services.comment_add(
+        proposals_services.comment_add(
             project=projects[1],
             user=users["member-fi"],
             body=_("<p>Good idea: the market square gets hot in summer.</p>"),

@@ -6,7 +6,9 @@ from django.utils import timezone
 
 import factory
 
-from budgeting.models import District, ImpactCriterion, Phase, Process, Project, ProjectStatus
+from budgeting.assessment.models import ImpactCriterion
+from budgeting.processes.models import District, Phase, Process
+from budgeting.proposals.models import Project, ProjectStatus
 from network import factories as network_factories
 from network.models import Member, MemberStatus
 from portal.factories import CountryFactory
@@ -110,7 +112,9 @@ def process_in_implementation(
     criteria so that "Weekly users" and "Residents satisfied" define success (top 2). Skate park
     and trees are funded. With `start=False` the process stays in its results phase.
     """
-    from budgeting import services
+    from budgeting.assessment import criteria as assessment_criteria
+    from budgeting.processes import services as processes_services
+    from budgeting.voting import services as voting_services
 
     process = ProcessFactory(
         phase=Phase.PROPOSALS,
@@ -129,23 +133,25 @@ def process_in_implementation(
         for title, cost in (("Skate park", 60000), ("Trees", 30000), ("Benches", 20000))
     }
     criteria = [
-        services.criterion_add(process=process, user=organiser, title=title)
+        assessment_criteria.criterion_add(process=process, user=organiser, title=title)
         for title in ("Weekly users", "Residents satisfied", "Cost kept")
     ]
-    services.process_phase_set(process=process, phase=Phase.VOTING, user=organiser)
+    processes_services.process_phase_set(process=process, phase=Phase.VOTING, user=organiser)
     choices = ((0, 1), (0,), (0, 2))
     for index in range(voters):
         voter = UserFactory()
         approved = ["Skate park", "Trees"] if index < 2 else ["Skate park", "Benches"]
-        services.ballot_submit(
+        voting_services.ballot_submit(
             process=process, voter=voter, choices={projects[t].pk: 1 for t in approved}
         )
-        services.criteria_choose(
+        assessment_criteria.criteria_choose(
             process=process,
             voter=voter,
             criteria=[criteria[i].pk for i in choices[index % len(choices)]],
         )
-    process = services.process_phase_set(process=process, phase=Phase.RESULTS, user=organiser)
+    process = processes_services.process_phase_set(
+        process=process, phase=Phase.RESULTS, user=organiser
+    )
     if not start:
         return process
-    return services.implementation_start(process=process, user=organiser)
+    return processes_services.implementation_start(process=process, user=organiser)

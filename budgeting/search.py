@@ -8,14 +8,9 @@ from collections.abc import Iterable
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 
-from budgeting.models import (
-    Implementation,
-    ImplementationStatus,
-    Phase,
-    Process,
-    Project,
-    ProjectStatus,
-)
+from budgeting.implementation.models import Implementation, ImplementationStatus
+from budgeting.processes.models import Phase, Process
+from budgeting.proposals.models import Project, ProjectStatus
 from portal.rich_text import plain_text
 from search.documents import SearchDocument
 from search.outbox import outbox_enqueue

@@ -1,10 +1,10 @@
 """Editors manage PB in the Wagtail admin (Participatory budgets > Processes, Implementations).
 
 Processes are created and edited here. Implementations are created when a process moves to
-implementation (`services.implementation_start`), so the admin lists them for editors to find
-and correct, but neither adds nor deletes them; what the public record fixes (the project, the
-champion, whose handovers keep their history on the implementation page, the assessment and the
-bonus decision) is shown and never edited here.
+implementation (`processes.services.implementation_start`), so the admin lists them for
+editors to find and correct, but neither adds nor deletes them; what the public record fixes
+(the project, the champion, whose handovers keep their history on the implementation page, the
+assessment and the bonus decision) is shown and never edited here.
 """
 
 from django import forms
@@ -19,19 +19,15 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from budgeting.models import (
-    FROZEN_FIELDS,
-    EventKind,
-    Implementation,
-    ImplementationEvent,
-    Process,
-)
-from budgeting.services import (
+from budgeting.implementation.models import EventKind, Implementation, ImplementationEvent
+from budgeting.implementation.services import (
     implementation_open_check,
     implementation_status_note_check,
     implementation_team_check,
 )
+from budgeting.processes.models import FROZEN_FIELDS, Process
 from portal import text_limits
+from portal.form_errors import form_errors_spread
 
 # Set by the services (implementation start, handover, assessment, bonus decision): read-only.
 IMPLEMENTATION_FROZEN_FIELDS: tuple[str, ...] = (
@@ -88,7 +84,7 @@ class ImplementationAdminForm(WagtailAdminModelForm):
                     status=cleaned["status"], note=cleaned.get("status_note") or ""
                 )
             except ValidationError as error:
-                self.add_error("status_note", error.message_dict["note"])
+                form_errors_spread(self, error, field_names={"note": "status_note"})
         try:
             implementation_team_check(
                 implementation=self.instance, civil_servants=cleaned.get("civil_servants") or []

@@ -5,7 +5,16 @@ from wagtail.rich_text import RichText
 import factory
 import wagtail_factories
 
-from cases.models import CaseIndexPage, CaseLineage, CasePage, SuccessCriterion
+from cases.models import (
+    Assignment,
+    CaseIndexPage,
+    CaseLineage,
+    CasePage,
+    ControlGroup,
+    ExperimentOutcome,
+    LineageRelation,
+    SuccessCriterion,
+)
 from portal.factories import (  # noqa: F401  (tests import the vocabularies from here too)
     CountryFactory,
     GovernmentLevelFactory,
@@ -45,10 +54,10 @@ class ExperimentCaseFactory(CasePageFactory):
     is_experiment = True
     learning_question = "Do reminders raise the response rate?"
     hypothesis = "If residents get a reminder letter, then more of them answer."
-    control_group = "different-group"
-    assignment = "random"
+    control_group = ControlGroup.DIFFERENT_GROUP
+    assignment = Assignment.RANDOM
     sample_size = "2,000 households"
-    hypothesis_outcome = "met"
+    hypothesis_outcome = ExperimentOutcome.MET
 
 
 class SuccessCriterionFactory(factory.django.DjangoModelFactory):
@@ -57,7 +66,7 @@ class SuccessCriterionFactory(factory.django.DjangoModelFactory):
     baseline = "31 %"
     target = "40 %"
     result = "44 %"
-    outcome = "met"
+    outcome = ExperimentOutcome.MET
 
     class Meta:
         model = SuccessCriterion
@@ -66,7 +75,7 @@ class SuccessCriterionFactory(factory.django.DjangoModelFactory):
 class CaseLineageFactory(factory.django.DjangoModelFactory):
     page = factory.SubFactory(CasePageFactory)
     earlier_case = factory.SubFactory(CasePageFactory)
-    relation = "adapted-from"
+    relation = LineageRelation.ADAPTED_FROM
     note = "Run by a region instead of a city."
 
     class Meta:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -19,16 +18,16 @@ from functools import cache
 from itertools import islice
 from pathlib import Path
 
-from django.contrib.contenttypes.models import ContentType
-from django.db import router, transaction
-from django.db.models import F
-from django.utils import timezone
+from django.db import transaction
 from django.utils.text import slugify
 
+from cases.bulk_insert import BuiltCase, cases_bulk_add
 from cases.models import (
     CaseIndexPage,
     CaseLink,
     CasePage,
+    ControlGroup,
+    ExperimentOutcome,
     SuccessCriterion,
 )
 from portal.demo_records import demo_records_read, vocabulary_terms
@@ -203,124 +202,6 @@ def cases_import(
     return report
 
 
-@dataclass
-class BuiltCase:
-    """An unsaved case page with its many-to-many terms and its child rows."""
-
-    page: CasePage
-    relations: dict[str, list]
-    children: dict[str, list]
-
-
-def cases_bulk_add(*, index: CaseIndexPage, cases: list[BuiltCase]) -> None:
-    """Add live case pages under `index` with a few queries per batch instead of Wagtail's
-    `add_child` per page (minutes for a thousand cases).
-
-    Safe because these pages are born published, have no revisions and are the last children
-    of `index`: the tree paths continue the index's last child path, exactly as `add_child`
-    would number them, and the index's `numchild` is updated in the same transaction. The
-    search outbox, Wagtail's reference index and admin search index are updated afterwards in
-    bulk.
-    """
-    if not cases:
-        return
-    from wagtail.models import Locale, Page
-
-    index = Page.objects.select_for_update().get(pk=index.pk).specific
-    last = index.get_last_child()
-    position = last._get_lastpos_in_path() if last else 0
-    content_type = ContentType.objects.get_for_model(CasePage)
-    now = timezone.now()
-    locale_id = index.locale_id or Locale.get_default().pk
-    depth = index.depth + 1
-    for number, case in enumerate(cases, start=position + 1):
-        page = case.page
-        page.path = CasePage._get_path(index.path, depth, number)
-        page.depth = depth
-        page.numchild = 0
-        page.url_path = f"{index.url_path}{page.slug}/"
-        page.content_type = content_type
-        page.draft_title = page.title
-        page.live = True
-        page.has_unpublished_changes = False
-        page.first_published_at = page.last_published_at = now
-        page.locale_id = locale_id
-        page.translation_key = uuid.uuid4()
-    for batch in _batches(cases, BULK_BATCH_SIZE):
-        _pages_insert([case.page for case in batch])
-        for name in (
-            "countries",
-            "themes",
-            "methods",
-            "stages",
-            "government_levels",
-            "innovation_types",
-            "sdgs",
-            "tools",
-        ):
-            field = CasePage._meta.get_field(name)
-            through = field.remote_field.through
-            source_column = field.m2m_field_name()
-            target_column = field.m2m_reverse_field_name()
-            through.objects.bulk_create(
-                through(**{f"{source_column}_id": case.page.pk, f"{target_column}_id": term.pk})
-                for case in batch
-                for term in case.relations.get(name, ())
-            )
-        for name, model in (("links", CaseLink), ("criteria", SuccessCriterion)):
-            rows = []
-            for case in batch:
-                for order, row in enumerate(case.children.get(name, ())):
-                    row.page_id = case.page.pk
-                    row.sort_order = order
-                    rows.append(row)
-            model.objects.bulk_create(rows)
-    Page.objects.filter(pk=index.pk).update(numchild=F("numchild") + len(cases))
-    pages = [case.page for case in cases]
-    transaction.on_commit(lambda: _indexes_update(pages))
-    from search.outbox import outbox_enqueue
-
-    outbox_enqueue(f"case:{page.pk}" for page in pages)
-
-
-BULK_BATCH_SIZE = 200
-
-
-def _batches(items: list, size: int) -> Iterator[list]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def _pages_insert(pages: list[CasePage]) -> None:
-    # Multi-table inheritance: the wagtailcore_page rows first (their ids come back from the
-    # database), then the cases_casepage rows pointing at them.
-    from wagtail.models import Page
-
-    base_fields = [f for f in Page._meta.concrete_fields if not f.primary_key]
-    parents = [Page(**{f.attname: getattr(page, f.attname) for f in base_fields}) for page in pages]
-    Page.objects.bulk_create(parents)
-    for page, parent in zip(pages, parents, strict=True):
-        page.pk = page.page_ptr_id = parent.pk
-        page.id = parent.pk
-        page._state.adding = False
-    local_fields = list(CasePage._meta.local_concrete_fields)
-    CasePage.objects._insert(pages, fields=local_fields, using=router.db_for_write(CasePage))
-
-
-def _indexes_update(pages: list[CasePage]) -> None:
-    """Wagtail's admin search index for pages inserted in bulk (one bulk call per backend).
-    The reference index is rebuilt by `rebuild_references_index` (the demo loader and the
-    import command run it)."""
-    try:
-        from modelsearch.backends import get_search_backends_with_name
-    except ImportError:  # pragma: no cover - Wagtail without modelsearch
-        return
-    objects = list(CasePage.objects.filter(pk__in=[page.pk for page in pages]))
-    for _name, backend in get_search_backends_with_name(with_auto_update=True):
-        for batch in _batches(objects, BULK_BATCH_SIZE):
-            backend.add_bulk(CasePage, batch)
-
-
 def case_from_record(
     record: dict,
     *,
@@ -331,28 +212,11 @@ def case_from_record(
 ) -> BuiltCase:
     """An unsaved case page, its many-to-many terms and its child rows, from one record.
     Raises RecordError when the record lacks what a case needs."""
-    title = plain_text(str(record.get("title") or ""))[:255]
-    if not title:
-        raise RecordError("the record has no title")
-    source_id = str(record.get("source_id") or "").strip()
-    if not source_id or len(source_id) > 100:
-        raise RecordError("the record has no usable source_id")
-    source_url = str(record.get("source_url") or "").strip()
-    if not _HTTP.match(source_url) or len(source_url) > 500:
-        raise RecordError(f"source_url {source_url[:80]!r} is not an http(s) address")
-    raw = record.get("raw") or {}
-    if not isinstance(raw, dict):
-        raise RecordError("“raw” must be an object of vocabulary values")
-    sections = record.get("sections") or {}
-    if not isinstance(sections, dict):
-        raise RecordError("“sections” must be an object of HTML texts")
-
-    def values(name: str) -> list[str]:
-        value = raw.get(name) or []
-        return [str(v) for v in (value if isinstance(value, list) else [value])]
-
-    keys = {name: mapper.keys(name, values(name), report) for name in FACET_VOCABULARIES}
-    status = mapper.keys("statuses", values("status"), report)
+    title, source_id, source_url = _record_identity(record)
+    raw = _record_object(record, "raw", "“raw” must be an object of vocabulary values")
+    sections = _record_object(record, "sections", "“sections” must be an object of HTML texts")
+    keys = {name: mapper.keys(name, _raw_values(raw, name), report) for name in FACET_VOCABULARIES}
+    status = mapper.keys("statuses", _raw_values(raw, "status"), report)
     page = CasePage(
         title=title,
         summary=plain_text(str(record.get("summary") or ""))[:500],
@@ -369,66 +233,116 @@ def case_from_record(
         licence_url=source.licence_url,
         **{name: _sanitised(sections.get(name)) for name in NARRATIVE_FIELDS},
     )
-    children: dict[str, list] = {
-        "links": [
-            CaseLink(title=plain_text(str(link.get("title") or link["url"]))[:255], url=link["url"])
-            for link in record.get("links") or []
-            if isinstance(link, dict)
-            and _HTTP.match(str(link.get("url") or ""))
-            and len(link["url"]) <= 500
-        ]
-    }
+    children: dict[str, list] = {"links": _record_links(record)}
     experiment = record.get("experiment")
     if experiment:
         _experiment_fill(page, experiment, mapper, report, children)
-    relations = {
-        name: [mapper.terms[name][key] for key in keys[name] if key in mapper.terms[name]]
-        for name in FACET_VOCABULARIES
-    }
-    for name in FACET_VOCABULARIES:
-        for key in keys[name]:
-            if key not in mapper.terms[name]:
-                report.unmapped[(name, f"{key} (key missing from the vocabulary)")] += 1
+    relations = _relations(keys, mapper=mapper, report=report)
     if tools:
-        relations["tools"] = list(
-            {
-                id(tool): tool for value in values("methods") if (tool := tools.get(value.lower()))
-            }.values()
-        )
+        relations["tools"] = _tools_named(_raw_values(raw, "methods"), tools)
     return BuiltCase(page=page, relations=relations, children=children)
+
+
+def _record_identity(record: dict) -> tuple[str, str, str]:
+    """The record's title, source id and source address, or RecordError."""
+    title = plain_text(str(record.get("title") or ""))[:255]
+    if not title:
+        raise RecordError("the record has no title")
+    source_id = str(record.get("source_id") or "").strip()
+    if not source_id or len(source_id) > 100:
+        raise RecordError("the record has no usable source_id")
+    source_url = str(record.get("source_url") or "").strip()
+    if not _HTTP.match(source_url) or len(source_url) > 500:
+        raise RecordError(f"source_url {source_url[:80]!r} is not an http(s) address")
+    return title, source_id, source_url
+
+
+def _record_object(record: dict, name: str, refusal: str) -> dict:
+    value = record.get(name) or {}
+    if not isinstance(value, dict):
+        raise RecordError(refusal)
+    return value
+
+
+def _raw_values(raw: dict, name: str) -> list[str]:
+    value = raw.get(name) or []
+    return [str(v) for v in (value if isinstance(value, list) else [value])]
+
+
+def _record_links(record: dict) -> list[CaseLink]:
+    return [
+        CaseLink(title=plain_text(str(link.get("title") or link["url"]))[:255], url=link["url"])
+        for link in record.get("links") or []
+        if isinstance(link, dict)
+        and _HTTP.match(str(link.get("url") or ""))
+        and len(link["url"]) <= 500
+    ]
+
+
+def _relations(
+    keys: dict[str, list[str]], *, mapper: VocabularyMapper, report: ImportReport
+) -> dict[str, list]:
+    """The vocabulary terms of `keys`; a mapped key the vocabulary lacks is reported."""
+    relations: dict[str, list] = {}
+    for name in FACET_VOCABULARIES:
+        terms = mapper.terms[name]
+        relations[name] = [terms[key] for key in keys[name] if key in terms]
+        for key in keys[name]:
+            if key not in terms:
+                report.unmapped[(name, f"{key} (key missing from the vocabulary)")] += 1
+    return relations
+
+
+def _tools_named(methods: list[str], tools: dict[str, object]) -> list:
+    """The toolkit resources titled like the record's methods, each once, in method order."""
+    found = (tools.get(value.lower()) for value in methods)
+    return list({id(tool): tool for tool in found if tool}.values())
+
+
+# Free-text facts of an experiment: one line cut to its field's length (None: no limit), and
+# texts that keep their line breaks.
+_EXPERIMENT_PLAIN = {"learning_question": None, "sample_size": 100, "cost": 100, "duration": 100}
+_EXPERIMENT_LINES = ("hypothesis", "hypothesis_result")
 
 
 def _experiment_fill(page, experiment, mapper, report, children) -> None:
     if not isinstance(experiment, dict):
         raise RecordError("“experiment” must be an object")
     page.is_experiment = True
-    page.learning_question = plain_text(str(experiment.get("learning_question") or ""))
-    page.hypothesis = _text(experiment.get("hypothesis"))
+    for name, limit in _EXPERIMENT_PLAIN.items():
+        setattr(page, name, plain_text(str(experiment.get(name) or ""))[:limit])
+    for name in _EXPERIMENT_LINES:
+        setattr(page, name, _text(experiment.get(name)))
     groups = mapper.keys("control_groups", experiment.get("control_group") or [], report)
-    groups = [g for g in groups if g != "unknown"] or groups
-    if {"different-group", "same-group-before"} <= set(groups):
-        page.control_group = "both"
-    elif groups:
-        page.control_group = groups[0]
+    page.control_group = _control_group(groups) or page.control_group
     assignment = mapper.keys("assignments", [str(experiment.get("assignment") or "")], report)
     page.assignment = assignment[0] if assignment else ""
-    page.sample_size = plain_text(str(experiment.get("sample_size") or ""))[:100]
-    page.cost = plain_text(str(experiment.get("cost") or ""))[:100]
-    page.duration = plain_text(str(experiment.get("duration") or ""))[:100]
-    page.hypothesis_result = _text(experiment.get("hypothesis_result"))
     page.hypothesis_outcome = outcome_classify(page.hypothesis_result, mapper)
     children["criteria"] = [
-        SuccessCriterion(
-            indicator=plain_text(str(criterion.get("indicator") or ""))[:500],
-            baseline=plain_text(str(criterion.get("baseline") or ""))[:255],
-            target=plain_text(str(criterion.get("target") or ""))[:255],
-            result=_text(criterion.get("result")),
-            outcome=criterion.get("outcome")
-            or outcome_classify(_text(criterion.get("result")), mapper),
-        )
+        _criterion(criterion, mapper)
         for criterion in experiment.get("criteria") or []
         if isinstance(criterion, dict) and criterion.get("indicator")
     ]
+
+
+def _control_group(groups: list[str]) -> str:
+    """One control group for the keys a record gives: "unknown" only when nothing else is
+    known; a different group and the same group before make "both"; "" for no key."""
+    known = [group for group in groups if group != ControlGroup.UNKNOWN] or groups
+    if {ControlGroup.DIFFERENT_GROUP, ControlGroup.SAME_GROUP_BEFORE} <= set(known):
+        return ControlGroup.BOTH
+    return known[0] if known else ""
+
+
+def _criterion(criterion: dict, mapper: VocabularyMapper) -> SuccessCriterion:
+    result = _text(criterion.get("result"))
+    return SuccessCriterion(
+        indicator=plain_text(str(criterion.get("indicator") or ""))[:500],
+        baseline=plain_text(str(criterion.get("baseline") or ""))[:255],
+        target=plain_text(str(criterion.get("target") or ""))[:255],
+        result=result,
+        outcome=criterion.get("outcome") or outcome_classify(result, mapper),
+    )
 
 
 def outcome_classify(text: str, mapper: VocabularyMapper | None = None) -> str:
@@ -440,7 +354,7 @@ def outcome_classify(text: str, mapper: VocabularyMapper | None = None) -> str:
     for pattern, outcome in mapping["patterns"]:
         if re.search(pattern, text, re.I):
             return outcome
-    return "inconclusive"
+    return ExperimentOutcome.INCONCLUSIVE
 
 
 _WHITESPACE_RUN = re.compile(r"\s+")

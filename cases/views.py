@@ -18,7 +18,8 @@ from django.views.decorators.http import require_GET
 from cases import exports
 from cases.models.pages import CASES_PER_PAGE, CaseIndexPage
 from cases.selectors import case_compare_rows, cases_for_compare
-from portal.csv_export import CsvWriter
+from portal.charts import bar_chart
+from portal.csv_export import csv_response
 from search.forms import InvalidSearch, listing_query_from_params
 from search.listing import Listing, listing_run
 from search.query import SearchQuery, Sort
@@ -79,13 +80,17 @@ def export_response(request: HttpRequest, index: CaseIndexPage, fmt: str) -> Htt
         return HttpResponse(str(invalid), status=400, content_type="text/plain; charset=utf-8")
     rows = exports.export_rows(query=query, base_url=request.build_absolute_uri("/")[:-1])
     if fmt == "csv":
-        response = StreamingHttpResponse(_csv_lines(rows), content_type="text/csv; charset=utf-8")
-    else:
-        response = StreamingHttpResponse(
-            _json_chunks(rows, codebook_url=request.build_absolute_uri(index.url + "codebook/")),
-            content_type="application/json",
+        names = [column.name for column in exports.COLUMNS]
+        return csv_response(
+            filename="kokeilu-cases.csv",
+            header=names,
+            rows=([exports.csv_value(row[name]) for name in names] for row in rows),
         )
-    response["Content-Disposition"] = f'attachment; filename="kokeilu-cases.{fmt}"'
+    response = StreamingHttpResponse(
+        _json_chunks(rows, codebook_url=request.build_absolute_uri(index.url + "codebook/")),
+        content_type="application/json",
+    )
+    response["Content-Disposition"] = 'attachment; filename="kokeilu-cases.json"'
     return response
 
 
@@ -154,53 +159,27 @@ def _card(hit: dict, listing: Listing) -> dict:
 
 
 def _country_overview(facets: list[dict]) -> dict | None:
-    """Counts per country for the bar chart (top countries) and the table (all of them)."""
+    """Counts per country: a bar chart of the top countries, a table of all of them."""
     countries = next((facet["values"] for facet in facets if facet["name"] == "country"), [])
     if not countries:
         return None
+
+    def rows(values: list[dict]) -> list[dict]:
+        return [{**value, "value": value["count"], "url": value["toggle_url"]} for value in values]
+
     ranked = sorted(countries, key=lambda v: (-v["count"], v["label"]))
-    top = ranked[:COUNTRY_CHART_SIZE]
-    highest = top[0]["count"] or 1
-    bar_height, gap, label_width, chart_width = 22, 6, 190, 420
-    bars = [
-        {
-            **value,
-            "y": index * (bar_height + gap),
-            "text_y": index * (bar_height + gap) + bar_height * 0.7,
-            "width": max(2, round(value["count"] / highest * chart_width)),
-        }
-        for index, value in enumerate(top)
-    ]
-    return {
-        "bars": bars,
-        "table": sorted(countries, key=lambda v: v["label"]),
-        "count": len(countries),
-        "bar_height": bar_height,
-        "label_width": label_width,
-        "width": label_width + chart_width + 60,
-        "height": len(bars) * (bar_height + gap),
-        "value_x": 8,
-    }
+    chart = bar_chart(
+        rows=rows(ranked),
+        limit=COUNTRY_CHART_SIZE,
+        table_rows=rows(sorted(countries, key=lambda v: v["label"])),
+    )
+    return {"chart": chart, "count": len(countries)}
 
 
 def _export_query(request: HttpRequest) -> str:
     params = request.GET.copy()
     params.pop("page", None)
     return params.urlencode()
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _csv_lines(rows: Iterator[dict]) -> Iterator[str]:
-    writer = CsvWriter(_Echo())
-    names = [column.name for column in exports.COLUMNS]
-    yield "\ufeff"  # spreadsheet programs then read the file as UTF-8
-    yield writer.writerow(names)
-    for row in rows:
-        yield writer.writerow([exports.csv_value(row[name]) for name in names])
 
 
 def _json_chunks(rows: Iterator[dict], *, codebook_url: str) -> Iterator[str]:

@@ -7,16 +7,11 @@ class NetworkConfig(AppConfig):
     verbose_name = _("Network")
 
     def ready(self) -> None:
-        from network.models import Group, Member, Role
+        from network.groups import search as group_search
+        from network.groups.models import Group
+        from network.models import Member, Role
         from network.permissions import is_active_member
-        from network.search import (
-            GROUP_KIND,
-            MEMBER_KIND,
-            group_queryset,
-            group_to_document,
-            member_queryset,
-            member_to_document,
-        )
+        from network.search import MEMBER_KIND, member_queryset, member_to_document
         from network.vocabularies import exchange_labels, skill_labels
         from search.registry import register_kind, register_labels, register_members_reader
 
@@ -29,12 +24,12 @@ class NetworkConfig(AppConfig):
             queryset=member_queryset,
         )
         register_kind(
-            GROUP_KIND,
+            group_search.KIND,
             model=Group,
             label=_("Group"),
             label_plural=_("Groups"),
-            to_document=group_to_document,
-            queryset=group_queryset,
+            to_document=group_search.group_to_document,
+            queryset=group_search.group_queryset,
         )
         register_labels("skills", skill_labels)
         register_labels("exchange", exchange_labels)

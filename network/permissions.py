@@ -3,6 +3,8 @@
 - An NCP manages the members of their own country only (`ncp_country(user)`).
 - Editors and administrators (staff with `is_editor` or superusers) manage every country.
 - A member edits their own profile.
+- A group's facilitators (active members) and editors decide on requests and change roles;
+  its members invite, except to an invitation-only group, where only facilitators do.
 - Members-only content is read, and the network's content written, by active members only
   (`is_active_member`, `member_write_refusal`): pending, rejected, deactivated and deleted
   accounts read what visitors read and write nothing but their own profile.
@@ -10,15 +12,30 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeGuard
+
 from django.core.exceptions import PermissionDenied
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from network.groups.models import (
+    Group,
+    GroupMembership,
+    GroupPolicy,
+    GroupRole,
+    MembershipStatus,
+)
 from network.models import Member, MemberStatus
+from portal.models.taxonomy import Country
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
 
-def member_of(user) -> Member | None:
+def member_of(user: User | AnonymousUser | None) -> Member | None:
     """The signed-in, active account's member profile, or None."""
     if user is None or not user.is_authenticated or not user.is_active:
         return None
@@ -28,7 +45,7 @@ def member_of(user) -> Member | None:
         return None
 
 
-def is_network_editor(user) -> bool:
+def is_network_editor(user: User | AnonymousUser | None) -> bool:
     """Editors and administrators manage members of every country."""
     if user is None or not user.is_authenticated or not user.is_active:
         return False
@@ -38,7 +55,7 @@ def is_network_editor(user) -> bool:
     return bool(member and member.is_editor and member.status == MemberStatus.ACTIVE)
 
 
-def ncp_country(user):
+def ncp_country(user: User | AnonymousUser):
     """The country an active NCP manages, or None."""
     member = member_of(user)
     if member is None or member.status != MemberStatus.ACTIVE:
@@ -46,7 +63,7 @@ def ncp_country(user):
     return member.ncp_country if member.ncp_country_id else None
 
 
-def is_active_member(user) -> bool:
+def is_active_member(user: User | AnonymousUser | None) -> TypeGuard[User]:
     """THE rule for members-only content, everywhere: signed in with an approved membership
     (or a network editor or administrator), so reads what members share with members and
     writes as a member.
@@ -56,13 +73,15 @@ def is_active_member(user) -> bool:
     app, so `network.apps` registers this function as the index's reader rule
     (`search.registry.register_members_reader`).
     """
+    # True only for a signed-in account (`member_of`, `is_network_editor`): the TypeGuard lets
+    # callers use `user` as a `User` once this holds.
     member = member_of(user)
     return bool(member and member.status == MemberStatus.ACTIVE) or is_network_editor(user)
 
 
 # Why an account may not write as a member, by the status of its membership: each message
 # says what the person can do about it.
-_WRITE_REFUSALS = {
+_WRITE_REFUSALS: dict[str | None, Promise] = {
     None: _(
         "This is open to active members of the network. Join the network, and once your "
         "national contact point has approved your membership you can take part."
@@ -83,7 +102,7 @@ _WRITE_REFUSALS = {
 }
 
 
-def member_write_refusal(user) -> str | None:
+def member_write_refusal(user: User | AnonymousUser | None) -> str | None:
     """Why `user` may not write as a member (propose, comment, support, share, register,
     join, invite, save...), or None when they may: THE rule for every write of a member,
     asked by each service and by each page before it offers a form.
@@ -100,14 +119,14 @@ def member_write_refusal(user) -> str | None:
     return str(_WRITE_REFUSALS[member.status if member is not None else None])
 
 
-def active_member_require(user) -> None:
+def active_member_require(user: User | AnonymousUser) -> None:
     """Raise PermissionDenied with the reason when `user` may not write as a member."""
     refusal = member_write_refusal(user)
     if refusal is not None:
         raise PermissionDenied(refusal)
 
 
-def member_can_manage(actor, member: Member) -> bool:
+def member_can_manage(actor: User | AnonymousUser, member: Member) -> bool:
     """May `actor` approve, reject, deactivate or name `member` an ambassador?"""
     if member.status == MemberStatus.DELETED:
         return False
@@ -117,7 +136,7 @@ def member_can_manage(actor, member: Member) -> bool:
     return country is not None and member.country_id == country.pk
 
 
-def member_can_edit(actor, member: Member) -> bool:
+def member_can_edit(actor: User | AnonymousUser, member: Member) -> bool:
     """The owner, the NCP of the member's country, editors and administrators."""
     if member.status == MemberStatus.DELETED:
         return False
@@ -126,32 +145,135 @@ def member_can_edit(actor, member: Member) -> bool:
     return member_can_manage(actor, member)
 
 
-def member_can_confirm_residence(actor, member: Member) -> bool:
+def member_can_change_country(actor: User | AnonymousUser, member: Member) -> bool:
+    """Moving a member to another country: the member themself, editors and administrators.
+    An NCP cannot move a member out of their own country (and so out of their reach)."""
+    if actor is not None and actor.is_authenticated and member.user_id == actor.pk:
+        return True
+    return is_network_editor(actor)
+
+
+def member_can_confirm_residence(actor: User | AnonymousUser, member: Member) -> bool:
     """May `actor` confirm the country and municipality `member` gave as their residence (what
     account voting in participatory budgets trusts)? The NCP of that country, editors and
     administrators: an NCP never confirms a residence in another country. (Organisers of a
-    participatory budget confirm residents of its municipality: `budgeting.services`.)"""
+    participatory budget confirm residents of its municipality: `budgeting.voting.services`.)"""
     return member.status == MemberStatus.ACTIVE and member_can_manage(actor, member)
 
 
-def member_can_see_private(actor, member: Member) -> bool:
+def member_can_see_private(actor: User | AnonymousUser, member: Member) -> bool:
     """Private fields: the owner, and those who manage the member."""
     return member_can_edit(actor, member)
 
 
-def member_can_view(actor, member: Member) -> bool:
+def member_can_view(actor: User | AnonymousUser, member: Member) -> bool:
     """Profiles are public once active; before that only the owner and managers see them."""
     if member.status == MemberStatus.ACTIVE:
         return True
     return member_can_edit(actor, member)
 
 
-def dashboard_countries(user):
-    """The countries whose members `user` manages: None for all (editors), a list, or []."""
+@dataclass(frozen=True)
+class ManagedCountries:
+    """The countries whose members someone manages: every country (editors and
+    administrators), the listed ones (an NCP's own), or none at all."""
+
+    every_country: bool = False
+    countries: tuple[Country, ...] = ()
+
+    @property
+    def manages_any(self) -> bool:
+        """Does this reach any member: the NCP dashboard and the audit log are theirs."""
+        return self.every_country or bool(self.countries)
+
+
+def managed_countries(user: User | AnonymousUser) -> ManagedCountries:
+    """The countries whose members `user` manages (the NCP dashboard's scope)."""
     if is_network_editor(user):
-        return None
+        return ManagedCountries(every_country=True)
     country = ncp_country(user)
-    return [country] if country else []
+    return ManagedCountries(countries=(country,) if country else ())
+
+
+def group_is_facilitator(actor: User | AnonymousUser, group: Group) -> bool:
+    """Does `actor` act as a facilitator of `group`: a network editor, or an active member
+    facilitating it (a deactivated facilitator no longer decides or invites)?"""
+    if is_network_editor(actor):
+        return True
+    return (
+        is_active_member(actor)
+        and GroupMembership.objects.filter(
+            group=group,
+            member__user=actor,
+            role=GroupRole.FACILITATOR,
+            status=MembershipStatus.ACTIVE,
+        ).exists()
+    )
+
+
+def group_is_member(actor: User | AnonymousUser, group: Group) -> bool:
+    """Does `actor` act as a member of `group`: an active member whose place in it is active?"""
+    return (
+        is_active_member(actor)
+        and GroupMembership.objects.filter(
+            group=group, member__user=actor, status=MembershipStatus.ACTIVE
+        ).exists()
+    )
+
+
+def group_can_invite(actor: User | AnonymousUser, group: Group) -> bool:
+    """Members of a group invite to it; to an invitation-only group, only its facilitators."""
+    if group_is_facilitator(actor, group):
+        return True
+    return group.policy != GroupPolicy.INVITATION and group_is_member(actor, group)
+
+
+def group_can_join(
+    actor: User | AnonymousUser, group: Group, *, membership: GroupMembership | None
+) -> bool:
+    """May `actor` (whose place in `group` is `membership`, or None) join it or ask to: an
+    active member with a profile, not in it yet, and the group is not invitation-only."""
+    return (
+        membership is None
+        and group.policy != GroupPolicy.INVITATION
+        and is_active_member(actor)
+        and member_of(actor) is not None
+    )
+
+
+def group_can_create(actor: User | AnonymousUser) -> bool:
+    """Active members with a profile create groups."""
+    return is_active_member(actor) and member_of(actor) is not None
+
+
+def invitation_can_accept(actor: User | AnonymousUser) -> bool:
+    """Active members with a profile accept an invitation to a group (whoever it was sent to:
+    the link is the proof)."""
+    return is_active_member(actor) and member_of(actor) is not None
+
+
+@dataclass(frozen=True)
+class GroupRights:
+    """What a visitor may do on a group's page, asked once per page (one facilitator query)
+    and derived from the predicates above."""
+
+    is_facilitator: bool
+    can_invite: bool
+    can_join: bool
+
+
+def group_rights(
+    actor: User | AnonymousUser, group: Group, *, membership: GroupMembership | None
+) -> GroupRights:
+    """The visitor's rights on `group`, given their place in it (or None)."""
+    is_facilitator = actor.is_authenticated and group_is_facilitator(actor, group)
+    return GroupRights(
+        is_facilitator=is_facilitator,
+        # what `group_can_invite` says, without asking for the facilitators twice
+        can_invite=is_facilitator
+        or (group.policy != GroupPolicy.INVITATION and group_is_member(actor, group)),
+        can_join=group_can_join(actor, group, membership=membership),
+    )
 
 
 class AuditLogPermissionPolicy(ModelPermissionPolicy):
@@ -161,7 +283,7 @@ class AuditLogPermissionPolicy(ModelPermissionPolicy):
 
     READ_ONLY_ACTIONS = {"view"}
 
-    def user_has_permission(self, user, action):
+    def user_has_permission(self, user: User | AnonymousUser, action):
         return action in self.READ_ONLY_ACTIONS and super().user_has_permission(user, action)
 
     def users_with_any_permission(self, actions):

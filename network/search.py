@@ -1,4 +1,4 @@
-"""How members and groups become documents of the knowledge index.
+"""How members become documents of the knowledge index (groups: `network.groups.search`).
 
 THE INDEX NEVER CARRIES A FIELD THAT IS NOT PUBLIC: a member's document is built only from the
 fields whose visibility is public, and only for active members. Everything else returns None
@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from django.db import models
 
-from network.models import Group, Member, MemberStatus
+from network.models import Member, MemberStatus
 from network.selectors import member_public_fields
 from portal.rich_text import plain_text
 from search.documents import SearchDocument, vocabulary_keys
 
 MEMBER_KIND = "member"
-GROUP_KIND = "group"
 
 
 def member_queryset() -> models.QuerySet[Member]:
@@ -55,23 +54,4 @@ def member_to_document(member: Member) -> SearchDocument | None:
         skills=tuple(sorted(member.skills)) if "skills" in public else (),
         looking_for=tuple(sorted(member.looking_for)) if "exchange" in public else (),
         offering=tuple(sorted(member.offering)) if "exchange" in public else (),
-    )
-
-
-def group_queryset() -> models.QuerySet[Group]:
-    return Group.objects.prefetch_related("themes", "methods", "countries")
-
-
-def group_to_document(group: Group) -> SearchDocument | None:
-    return SearchDocument(
-        id=f"{GROUP_KIND}:{group.pk}",
-        kind=GROUP_KIND,
-        url=group.get_absolute_url(),
-        title=group.name,
-        summary=plain_text(group.description)[:300],
-        body=plain_text(group.description),
-        date=group.created_at.date() if group.created_at else None,
-        themes=vocabulary_keys(group.themes),
-        methods=vocabulary_keys(group.methods),
-        countries=vocabulary_keys(group.countries),
     )

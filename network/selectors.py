@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from django.db import models
 from django.utils import timezone
 
@@ -11,13 +9,11 @@ from network import permissions
 from network.models import (
     VISIBILITY_FIELDS,
     AuditLogEntry,
-    Group,
-    GroupMembership,
     Member,
-    MembershipStatus,
     MemberStatus,
     Visibility,
 )
+from network.permissions import ManagedCountries
 
 
 def member_visible_fields(*, viewer, member: Member) -> frozenset[str]:
@@ -50,26 +46,26 @@ def member_get(pk: int) -> Member | None:
     return member_queryset().prefetch_related("methods", "themes").filter(pk=pk).first()
 
 
-def _scoped(queryset: models.QuerySet[Member], countries) -> models.QuerySet[Member]:
-    """Limit to the countries a manager manages (None: every country)."""
-    if countries is None:
+def _scoped(queryset: models.QuerySet, scope: ManagedCountries) -> models.QuerySet:
+    """Limit to the countries a manager manages (a query with no row when they manage none)."""
+    if scope.every_country:
         return queryset
-    return queryset.filter(country__in=countries)
+    return queryset.filter(country__in=scope.countries)
 
 
-def members_pending(*, countries) -> models.QuerySet[Member]:
+def members_pending(*, scope: ManagedCountries) -> models.QuerySet[Member]:
     """Requests waiting for a decision whose applicants confirmed their e-mail, oldest first."""
     return (
-        _scoped(member_queryset(), countries)
+        _scoped(member_queryset(), scope)
         .filter(status=MemberStatus.PENDING, user__emailaddress__verified=True)
         .distinct()
         .order_by("created_at", "pk")
     )
 
 
-def members_managed(*, countries, status: str = "") -> models.QuerySet[Member]:
+def members_managed(*, scope: ManagedCountries, status: str = "") -> models.QuerySet[Member]:
     """The members a manager sees on the dashboard (not pending, not deleted)."""
-    queryset = _scoped(member_queryset(), countries).exclude(
+    queryset = _scoped(member_queryset(), scope).exclude(
         status__in=[MemberStatus.PENDING, MemberStatus.DELETED]
     )
     if status:
@@ -77,7 +73,7 @@ def members_managed(*, countries, status: str = "") -> models.QuerySet[Member]:
     return queryset.order_by("display_name", "pk")
 
 
-def members_residence_pending(*, countries) -> models.QuerySet[Member]:
+def members_residence_pending(*, scope: ManagedCountries) -> models.QuerySet[Member]:
     """Active members whose country or municipality differs from their confirmed residence
     (a change they made, or never confirmed): the NCP's list to confirm, oldest change first."""
     unconfirmed = (
@@ -86,38 +82,16 @@ def members_residence_pending(*, countries) -> models.QuerySet[Member]:
         | ~models.Q(residence_municipality=models.F("municipality"))
     )
     return (
-        _scoped(member_queryset(), countries)
+        _scoped(member_queryset(), scope)
         .select_related("residence_country")
         .filter(unconfirmed, status=MemberStatus.ACTIVE, country__isnull=False)
         .order_by("updated_at", "pk")
     )
 
 
-def audit_entries(*, countries) -> models.QuerySet[AuditLogEntry]:
-    queryset = AuditLogEntry.objects.select_related("country")
-    if countries is not None:
-        queryset = queryset.filter(country__in=countries)
-    return queryset
-
-
-@dataclass
-class GroupView:
-    group: Group
-    members: list[GroupMembership] = field(default_factory=list)
-    requests: list[GroupMembership] = field(default_factory=list)
-
-
-def group_members(group: Group) -> GroupView:
-    memberships = list(
-        group.memberships.select_related("member")
-        .filter(member__status=MemberStatus.ACTIVE)
-        .order_by("-role", "member__display_name")
-    )
-    return GroupView(
-        group=group,
-        members=[m for m in memberships if m.status == MembershipStatus.ACTIVE],
-        requests=[m for m in memberships if m.status == MembershipStatus.REQUESTED],
-    )
+def audit_entries(*, scope: ManagedCountries) -> models.QuerySet[AuditLogEntry]:
+    """The audit log's entries about members of the countries in `scope`, newest first."""
+    return _scoped(AuditLogEntry.objects.select_related("country"), scope)
 
 
 def member_export(*, member: Member) -> dict:
@@ -219,6 +193,8 @@ def _related_objects(instance: models.Model) -> list[dict]:
         if model._meta.app_label.startswith("wagtail") and relation.field.name != "owner":
             continue  # revisions, log entries, preferences: bookkeeping, not contributions
         accessor = relation.get_accessor_name()
+        if accessor is None:
+            continue  # a hidden relation (related_name "+"): no attribute to read
         try:
             objects = list(getattr(instance, accessor).all()[:500])
         except (AttributeError, ValueError):

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from network import views
+from network.groups import views as group_views
 
 app_name = "network"
 
@@ -21,15 +22,15 @@ urlpatterns = [
     path("members/<int:pk>/reactivate/", views.member_reactivate, name="member_reactivate"),
     path("members/<int:pk>/ambassador/", views.member_ambassador, name="member_ambassador"),
     path("members/<int:pk>/residence/", views.member_residence, name="member_residence"),
-    path("groups/new/", views.group_create, name="group_create"),
-    path("groups/<slug:slug>/", views.group_detail, name="group"),
-    path("groups/<slug:slug>/join/", views.group_join, name="group_join"),
-    path("groups/<slug:slug>/leave/", views.group_leave, name="group_leave"),
-    path("groups/<slug:slug>/invite/", views.group_invite, name="group_invite"),
+    path("groups/new/", group_views.group_create, name="group_create"),
+    path("groups/<slug:slug>/", group_views.group_detail, name="group"),
+    path("groups/<slug:slug>/join/", group_views.group_join, name="group_join"),
+    path("groups/<slug:slug>/leave/", group_views.group_leave, name="group_leave"),
+    path("groups/<slug:slug>/invite/", group_views.group_invite, name="group_invite"),
     path(
         "groups/<slug:slug>/requests/<int:membership_id>/",
-        views.group_request,
+        group_views.group_request,
         name="group_request",
     ),
-    path("invitations/<str:token>/", views.invitation, name="invitation"),
+    path("invitations/<str:token>/", group_views.invitation, name="invitation"),
 ]

@@ -1,4 +1,5 @@
-"""Views of the network: directory, profiles, the NCP dashboard, groups, privacy.
+"""Views of the network: directory, profiles, the NCP dashboard, privacy (groups and
+invitations: `network.groups.views`).
 
 Every view asks `network.permissions` on the server; services check again.
 """
@@ -13,27 +14,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from network import permissions, selectors, services
-from network.forms import (
-    AccountDeleteForm,
-    DeactivateForm,
-    GroupForm,
-    InvitationForm,
-    MemberProfileForm,
-    RejectForm,
-)
-from network.models import (
-    Group,
-    GroupMembership,
-    GroupPolicy,
-    Member,
-    MemberStatus,
-)
+from network.forms import AccountDeleteForm, DeactivateForm, MemberProfileForm, RejectForm
+from network.models import Member, MembershipStatus, MemberStatus
 from search.forms import SearchForm
 from search.query import SearchQuery, SearchResults
 from search.selectors import search_run, search_visibility_for
@@ -92,7 +80,9 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "visible": visible,
         "can_edit": permissions.member_can_edit(request.user, member),
         "can_manage": permissions.member_can_manage(request.user, member),
-        "groups": list(member.memberships.filter(status="active").select_related("group")),
+        "groups": list(
+            member.memberships.filter(status=MembershipStatus.ACTIVE).select_related("group")
+        ),
         "matches": _matches(request, member) if "exchange" in visible else [],
     }
     return render(request, "network/member_detail.html", context)
@@ -125,9 +115,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404(_("No such member."))
     if not permissions.member_can_edit(request.user, member):
         raise PermissionDenied(_("You cannot edit this profile."))
-    can_change_country = member.user_id == request.user.pk or permissions.is_network_editor(
-        request.user
-    )
+    can_change_country = permissions.member_can_change_country(request.user, member)
     form = MemberProfileForm(
         request.POST or None,
         request.FILES or None,
@@ -179,7 +167,7 @@ def me(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "network/me.html",
-        {"member": member, "is_ncp": permissions.dashboard_countries(request.user) != []},
+        {"member": member, "is_ncp": permissions.managed_countries(request.user).manages_any},
     )
 
 
@@ -300,19 +288,19 @@ def member_residence(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     """An NCP's own country (editors: every country): requests, members, recent decisions."""
-    countries = permissions.dashboard_countries(request.user)
-    if countries == []:
+    scope = permissions.managed_countries(request.user)
+    if not scope.manages_any:
         raise PermissionDenied(_("The dashboard is for national contact points and editors."))
     status = request.GET.get("status", "")
     if status not in ("", MemberStatus.ACTIVE, MemberStatus.DEACTIVATED, MemberStatus.REJECTED):
         status = ""
     members_page = Paginator(
-        selectors.members_managed(countries=countries, status=status), DASHBOARD_PAGE_SIZE
+        selectors.members_managed(scope=scope, status=status), DASHBOARD_PAGE_SIZE
     ).get_page(request.GET.get("page"))
     context = {
-        "countries": countries,
-        "pending": list(selectors.members_pending(countries=countries)[:200]),
-        "residence_pending": list(selectors.members_residence_pending(countries=countries)[:200]),
+        "scope": scope,
+        "pending": list(selectors.members_pending(scope=scope)[:200]),
+        "residence_pending": list(selectors.members_residence_pending(scope=scope)[:200]),
         "members_page": members_page,
         "status": status,
         "statuses": [
@@ -321,7 +309,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             (MemberStatus.DEACTIVATED, MemberStatus.DEACTIVATED.label),
             (MemberStatus.REJECTED, MemberStatus.REJECTED.label),
         ],
-        "recent": list(selectors.audit_entries(countries=countries)[:10]),
+        "recent": list(selectors.audit_entries(scope=scope)[:10]),
         "needs_mfa": not _has_mfa(request.user),
         "reject_form": RejectForm(),
     }
@@ -337,13 +325,11 @@ def _has_mfa(user) -> bool:
 @login_required
 @require_GET
 def audit_log(request: HttpRequest) -> HttpResponse:
-    countries = permissions.dashboard_countries(request.user)
-    if countries == []:
+    scope = permissions.managed_countries(request.user)
+    if not scope.manages_any:
         raise PermissionDenied(_("The audit log is for national contact points and editors."))
-    entries = Paginator(selectors.audit_entries(countries=countries), 50).get_page(
-        request.GET.get("page")
-    )
-    return render(request, "network/audit_log.html", {"entries": entries, "countries": countries})
+    entries = Paginator(selectors.audit_entries(scope=scope), 50).get_page(request.GET.get("page"))
+    return render(request, "network/audit_log.html", {"entries": entries, "scope": scope})
 
 
 # Privacy
@@ -381,147 +367,4 @@ def account_delete(request: HttpRequest) -> HttpResponse:
         "network/account_delete.html",
         {"form": form, "member": member},
         status=400 if request.method == "POST" else 200,
-    )
-
-
-# Groups
-
-
-@login_required
-def group_create(request: HttpRequest) -> HttpResponse:
-    if not permissions.is_active_member(request.user) or _own_member(request) is None:
-        raise PermissionDenied(
-            permissions.member_write_refusal(request.user)
-            or _("Only active members can create groups.")
-        )
-    form = GroupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        group = services.group_create(
-            actor=request.user,
-            name=form.cleaned_data["name"],
-            description=form.cleaned_data["description"],
-            policy=form.cleaned_data["policy"],
-            themes=form.cleaned_data["themes"],
-        )
-        messages.success(request, _("The group was created. You are its facilitator."))
-        return redirect(group.get_absolute_url())
-    return render(
-        request,
-        "network/group_form.html",
-        {"form": form},
-        status=400 if request.method == "POST" else 200,
-    )
-
-
-@require_GET
-def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    group = get_object_or_404(Group.objects.prefetch_related("themes"), slug=slug)
-    view = selectors.group_members(group)
-    own = None
-    if request.user.is_authenticated:
-        own = GroupMembership.objects.filter(group=group, member__user=request.user).first()
-    is_facilitator = request.user.is_authenticated and services.group_is_facilitator(
-        request.user, group
-    )
-    can_invite = is_facilitator or (
-        services.group_is_member(request.user, group) and group.policy != GroupPolicy.INVITATION
-    )
-    context = {
-        "group": group,
-        "members": view.members,
-        "requests": view.requests if is_facilitator else [],
-        "own": own,
-        "is_facilitator": is_facilitator,
-        "can_join": permissions.is_active_member(request.user)
-        and _own_member(request) is not None
-        and own is None
-        and group.policy != GroupPolicy.INVITATION,
-        "can_invite": can_invite,
-        "invitation_form": InvitationForm() if can_invite else None,
-    }
-    return render(request, "network/group_detail.html", context)
-
-
-@login_required
-@require_POST
-def group_join(request: HttpRequest, slug: str) -> HttpResponse:
-    group = get_object_or_404(Group, slug=slug)
-    membership = services.group_join(actor=request.user, group=group)
-    if membership.status == "active":
-        messages.success(request, _("You joined the group."))
-    else:
-        messages.success(request, _("Your request was sent to the group's facilitators."))
-    return redirect(group.get_absolute_url())
-
-
-@login_required
-@require_POST
-def group_leave(request: HttpRequest, slug: str) -> HttpResponse:
-    group = get_object_or_404(Group, slug=slug)
-    services.group_leave(actor=request.user, group=group)
-    messages.success(request, _("You left the group."))
-    return redirect(group.get_absolute_url())
-
-
-@login_required
-@require_POST
-def group_request(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
-    group = get_object_or_404(Group, slug=slug)
-    membership = get_object_or_404(GroupMembership, pk=membership_id, group=group)
-    try:
-        services.group_request_decide(
-            actor=request.user, membership=membership, accept=request.POST.get("accept") == "1"
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The request was decided."))
-    return redirect(group.get_absolute_url())
-
-
-@login_required
-@require_POST
-def group_invite(request: HttpRequest, slug: str) -> HttpResponse:
-    group = get_object_or_404(Group, slug=slug)
-    form = InvitationForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Enter a valid e-mail address to invite someone."))
-        return redirect(group.get_absolute_url())
-    services.invitation_create(
-        actor=request.user,
-        group=group,
-        email=form.cleaned_data["email"],
-        base_url=request.build_absolute_uri("/")[:-1],
-    )
-    messages.success(
-        request,
-        _("An invitation was sent to %(email)s. It works once, for 7 days.")
-        % {"email": form.cleaned_data["email"]},
-    )
-    return redirect(group.get_absolute_url())
-
-
-def invitation(request: HttpRequest, token: str) -> HttpResponse:
-    """Show an invitation; a signed-in active member accepts it with a POST."""
-    try:
-        found = services.invitation_find(token)
-    except services.InvitationInvalid as error:
-        return render(request, "network/invitation.html", {"error": str(error)}, status=410)
-    if request.method == "POST":
-        if not request.user.is_authenticated:
-            return redirect(f"{reverse('account_login')}?next={request.path}")
-        try:
-            membership = services.invitation_accept(actor=request.user, token=token)
-        except services.InvitationInvalid as error:
-            return render(request, "network/invitation.html", {"error": str(error)}, status=410)
-        messages.success(request, _("Welcome to the group."))
-        return redirect(membership.group.get_absolute_url())
-    return render(
-        request,
-        "network/invitation.html",
-        {
-            "invitation": found,
-            "can_accept": permissions.is_active_member(request.user)
-            and _own_member(request) is not None,
-        },
     )

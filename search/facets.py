@@ -8,10 +8,14 @@ facets are AND-ed; each facet's counts apply every other facet's selection but n
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
 from search.query import FacetValue
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @dataclass(frozen=True)
@@ -19,7 +23,7 @@ class Facet:
     name: str  # key in results["facets"]
     param: str  # URL query parameter, repeatable: ?country=fi&country=se
     field: str  # SearchDocument field
-    label: str
+    label: StrOrPromise
     vocabulary: str | None = None  # name of the label provider (see search.registry)
     sort: str = "count"  # "count" (most first) or "value" (e.g. year, newest first)
     size: int = 50  # how many values to count at most

@@ -41,8 +41,8 @@ class TruncatedCharField(forms.CharField):
         self.truncate_to = truncate_to
         super().__init__(**kwargs)
 
-    def to_python(self, value):
-        return super().to_python(value)[: self.truncate_to]
+    def to_python(self, value: object) -> str:
+        return (super().to_python(value) or "")[: self.truncate_to]
 
 
 class FacetValuesField(forms.Field):

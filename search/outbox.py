@@ -343,8 +343,10 @@ def _valid_pks(model: type[models.Model], pks: Iterable[str]) -> list:
 def _schedule_drain() -> None:
     # One drain per transaction is enough: it reads every row committed by then.
     if connection.in_atomic_block and any(
-        isinstance(func, _DrainAfterCommit) and not func.done
-        for _, func, _ in connection.run_on_commit
+        # entry[1] is the callable: Django's entries are (savepoints, func, robust), 3 items
+        # although django-stubs declares 2, so the tuple is indexed rather than unpacked.
+        isinstance(func := entry[1], _DrainAfterCommit) and not func.done
+        for entry in connection.run_on_commit
     ):
         return
     transaction.on_commit(_DrainAfterCommit())

@@ -34,10 +34,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import models
 
 from search.documents import SearchDocument
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
 
 LabelProvider = Callable[[Iterable[str]], dict[str, str]]
 
@@ -94,7 +99,7 @@ def register_members_reader(rule: Callable[[object], bool]) -> None:
     _members_reader[:] = [rule]
 
 
-def reads_members_only(user) -> bool:
+def reads_members_only(user: AbstractBaseUser | AnonymousUser | None) -> bool:
     """May `user` find members-only documents? The registered rule says; without one, no."""
     return bool(_members_reader) and bool(_members_reader[0](user))
 

@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 
@@ -16,6 +17,10 @@ from search.engines import get_database_engine, get_engine
 from search.engines.base import SearchEngine, SearchEngineError
 from search.facets import FACETS_BY_NAME
 from search.query import FacetValue, SearchQuery, SearchResults
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
 
 logger = logging.getLogger(__name__)
 
@@ -118,7 +123,7 @@ def search_label_facets(results: SearchResults) -> SearchResults:
     return replace(results, facets=facets)
 
 
-def search_visibility_for(user) -> tuple[str, ...]:
+def search_visibility_for(user: AbstractBaseUser | AnonymousUser | None) -> tuple[str, ...]:
     """Which documents `user` may find: members-only documents only for those the network's
     rule lets read them (`registry.reads_members_only`); everyone else, pending and
     deactivated accounts included, finds what a visitor finds."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import TypedDict
 
 from django_tasks import task
 
@@ -13,14 +14,32 @@ logger = logging.getLogger(__name__)
 MAX_BATCHES_PER_RUN = 50  # a run stays short; the next enqueue or run continues
 
 
+class DrainTotals(TypedDict):
+    """What one `drain_search_outbox` run did, summed over its batches."""
+
+    entries: int
+    completed: int
+    indexed: int
+    deleted: int
+    failed: list[str]
+    error: str
+
+
 @task()
-def drain_search_outbox(batch_size: int | None = None) -> dict:
+def drain_search_outbox(batch_size: int | None = None) -> DrainTotals:
     """Drain the outbox batch by batch until it is empty, the engine fails or nothing moves.
 
     When the engine failed and the task backend can defer, a retry is scheduled for when the
     first waiting entry is due; otherwise the next save, or `search_index drain`, retries.
     """
-    totals = {"entries": 0, "completed": 0, "indexed": 0, "deleted": 0, "failed": [], "error": ""}
+    totals: DrainTotals = {
+        "entries": 0,
+        "completed": 0,
+        "indexed": 0,
+        "deleted": 0,
+        "failed": [],
+        "error": "",
+    }
     for _ in range(MAX_BATCHES_PER_RUN):
         result = outbox_drain(batch_size=batch_size)
         totals["entries"] += result.entries

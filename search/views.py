@@ -7,6 +7,7 @@ the validated query so that every state of the page is a shareable URL.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -217,18 +218,18 @@ class _SearchLinks:
     def url(
         self,
         *,
-        selections: dict[str, list[str] | tuple[str, ...]] | None = None,
+        selections: Mapping[str, Sequence[str]] | None = None,
         sort: str | None = None,
         page: int = 1,
     ) -> str:
         """This search with other selections, sort or page (page 1 unless given)."""
-        selections = self.query.selections if selections is None else selections
+        chosen = self.query.selections if selections is None else selections
         sort = self.query.sort if sort is None else sort
         params: list[tuple[str, str | int]] = []
         if self.query.text:
             params.append(("q", self.query.text))
         for facet in FACETS:
-            params += [(facet.param, value) for value in selections.get(facet.name, ())]
+            params += [(facet.param, value) for value in chosen.get(facet.name, ())]
         if sort != Sort.RELEVANCE:
             params.append(("sort", sort))
         if page > 1:

@@ -8,22 +8,25 @@ would become a live link, or worse, on the organiser's machine ("CSV injection")
 advises, such a cell is written with a leading `'`, which spreadsheets show as text and do not
 display. Numbers are left as they are: a number (`-250.00`, or a number-like text such as
 `-3.5`) cannot be a formula, and a date (`2025-06-01`) starts with a digit.
+
+Every file starts with a UTF-8 byte-order mark: without it, Excel reads a CSV file in the
+machine's legacy code page and turns "Hämeenlinna" into "HÃ¤meenlinna". Downloads are streamed
+(`csv_response`), so an export of every case holds no more than one row in memory; a file put
+into an archive is built from the same lines (`csv_text`).
 """
 
 from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
-from typing import Any, Protocol
 
+from django.http import StreamingHttpResponse
+
+BYTE_ORDER_MARK = "\ufeff"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
-
-
-class _Writable(Protocol):
-    def write(self, text: str, /) -> Any: ...
 
 
 def csv_cell(value: object) -> str:
@@ -39,19 +42,42 @@ def csv_cell(value: object) -> str:
     return text
 
 
-class CsvWriter:
-    """`csv.writer` whose every cell goes through `csv_cell`; `writerow` returns what the
-    stream's `write` returned (a line, for a streaming response's echo stream)."""
+class _Echo:
+    """A stream whose `write` hands the line back, so that `csv.writer.writerow` returns it."""
 
-    def __init__(self, stream: _Writable, **options: Any) -> None:
-        self._writer = csv.writer(stream, **options)
+    def write(self, text: str, /) -> str:
+        return text
 
-    def writerow(self, row: Iterable[object]) -> Any:
-        return self._writer.writerow([csv_cell(value) for value in row])
 
-    def writerows(self, rows: Iterable[Iterable[object]]) -> None:
-        for row in rows:
-            self.writerow(row)
+def csv_lines(*, header: Sequence[str], rows: Iterable[Iterable[object]]) -> Iterator[str]:
+    """The lines of a CSV file, one at a time: the byte-order mark with the header row, then
+    each row with every cell through `csv_cell` (rows are read lazily, one at a time)."""
+    writer = csv.writer(_Echo())
+    yield BYTE_ORDER_MARK + writer.writerow([csv_cell(value) for value in header])
+    for row in rows:
+        yield writer.writerow([csv_cell(value) for value in row])
+
+
+def csv_text(*, header: Sequence[str], rows: Iterable[Iterable[object]]) -> str:
+    """A whole CSV file as text (for a file inside an archive): the same lines as
+    `csv_response` sends."""
+    return "".join(csv_lines(header=header, rows=rows))
+
+
+def csv_response(
+    *,
+    filename: str,
+    header: Sequence[str],
+    rows: Iterable[Iterable[object]],
+) -> StreamingHttpResponse:
+    """A CSV download named `filename`, streamed row by row as UTF-8 with a byte-order mark,
+    every cell neutralised (see the module docstring). `rows` may be a generator: it is read
+    while the response is sent."""
+    response = StreamingHttpResponse(
+        csv_lines(header=header, rows=rows), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def wagtail_exports_neutralise() -> None:
@@ -76,5 +102,5 @@ def wagtail_exports_neutralise() -> None:
             }
         )
 
-    write_csv_row.neutralises_formulas = True
+    write_csv_row.neutralises_formulas = True  # type: ignore[attr-defined]  # marks it as ours
     SpreadsheetExportMixin.write_csv_row = write_csv_row

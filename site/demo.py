@@ -5,22 +5,20 @@ by username, settings only filled when empty) and refuses to run under productio
 creates a superuser with a published password.
 
 The content areas bring their own demo loaders (`cases.demo.load_cases`,
-`toolkit.demo.load_resources`); they are called when they exist, with the knowledge index's
-outbox paused if `search.outbox.outbox_paused` exists, and the index is rebuilt once at the end.
+`toolkit.demo.load_resources`, see `CONTENT_LOADERS`); they are called with the knowledge index's
+outbox paused, and the index is rebuilt once at the end.
 """
 
 from __future__ import annotations
 
 import contextlib
 import importlib
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TextIO
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management import call_command, get_commands
+from django.core.management import call_command
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -38,15 +36,15 @@ HOME_SLUG = "home"
 ABOUT_SLUG = "about"
 DATA_SOURCES_SLUG = "data-sources"
 
-# (app label, module, function) of each content area's demo loader, in loading order
-# (members first: cases, stories and processes name them; tools before the cases that use them;
-# processes before the stories that link them)
-CONTENT_LOADERS: tuple[tuple[str, str, str], ...] = (
-    ("network", "network.demo", "load_members"),
-    ("toolkit", "toolkit.demo", "load_resources"),
-    ("cases", "cases.demo", "load_cases"),
-    ("budgeting", "budgeting.demo", "load_processes"),
-    ("stories", "stories.demo", "load_stories"),
+# (module, function) of each content area's demo loader, in loading order (members first: cases,
+# stories and processes name them; tools before the cases that use them; processes before the
+# stories that link them). Imported when the demo loads: budgeting.demo imports this module.
+CONTENT_LOADERS: tuple[tuple[str, str], ...] = (
+    ("network.demo", "load_members"),
+    ("toolkit.demo", "load_resources"),
+    ("cases.demo", "load_cases"),
+    ("budgeting.demo", "load_processes"),
+    ("stories.demo", "load_stories"),
 )
 
 
@@ -88,7 +86,7 @@ def demo_load(*, limit: int | None = None, stdout: TextIO | None = None) -> Demo
             % {"module": settings.SETTINGS_MODULE}
         )
     report = DemoReport()
-    with _indexing_paused(report, stdout):
+    with _indexing_paused():
         with transaction.atomic():
             admin = demo_admin_ensure(report)
             home = demo_home_ensure(report, user=admin)
@@ -100,7 +98,7 @@ def demo_load(*, limit: int | None = None, stdout: TextIO | None = None) -> Demo
             )
             demo_settings_ensure(report, site=home.get_site(), about=about, sources=data_sources)
         _content_load(report, home, limit=limit, stdout=stdout)
-    _indexes_rebuild(report, stdout)
+    _indexes_rebuild(stdout)
     report.accounts.append((ADMIN_USERNAME, ADMIN_PASSWORD, _("superuser: the whole admin")))
     return report
 
@@ -229,35 +227,20 @@ def _link(label: str, *, page: Page | None = None, url: str = "") -> dict:
 
 
 @contextlib.contextmanager
-def _indexing_paused(report: DemoReport, stdout: TextIO | None):
-    """Pause the knowledge index's outbox while loading, when the search app offers it."""
-    try:
-        outbox = importlib.import_module("search.outbox")
-    except ModuleNotFoundError as error:
-        if error.name != "search.outbox":
-            raise
-        outbox = None
-    paused = getattr(outbox, "outbox_paused", None)
-    if paused is None:
-        _say(stdout, _("Search outbox has no pause; indexing as content is saved."))
-        yield
-        return
-    with paused():
+def _indexing_paused():
+    """Pause the knowledge index's outbox while loading: the index is rebuilt once at the end."""
+    from search.outbox import outbox_paused  # imported when used: it needs the apps loaded
+
+    with outbox_paused():
         yield
 
 
 def _content_load(
     report: DemoReport, home: HomePage, *, limit: int | None, stdout: TextIO | None
 ) -> None:
-    for app_label, module_name, function_name in CONTENT_LOADERS:
-        loader = _content_loader(app_label, module_name, function_name)
-        if loader is None:
-            message = _("%(loader)s is not available; skipped.") % {
-                "loader": f"{module_name}.{function_name}"
-            }
-            _say(stdout, message)
-            report.skipped.append(message)
-            continue
+    for module_name, function_name in CONTENT_LOADERS:
+        # A missing module or function (a typo) raises: every loader exists.
+        loader = getattr(importlib.import_module(module_name), function_name)
         # One transaction per content area: a loader that fails leaves nothing half-loaded.
         with transaction.atomic():
             count = loader(home, limit=limit, stdout=stdout)
@@ -268,31 +251,10 @@ def _content_load(
         (report.created if count else report.skipped).append(message)
 
 
-def _content_loader(app_label: str, module_name: str, function_name: str) -> Callable | None:
-    if not apps.is_installed(app_label):
-        return None
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as error:
-        if error.name != module_name:  # the loader exists but something it imports does not
-            raise
-        return None
-    return getattr(module, function_name, None)
-
-
-def _indexes_rebuild(report: DemoReport, stdout: TextIO | None) -> None:
-    commands = get_commands()
-    if "search_index" in commands:
-        call_command("search_index", "rebuild", stdout=stdout)
-    else:
-        _say(stdout, _("No search_index command yet; the knowledge index was not rebuilt."))
+def _indexes_rebuild(stdout: TextIO | None) -> None:
+    call_command("search_index", "rebuild", stdout=stdout)
     # Wagtail's reference index ("usage" counts in the admin)
     call_command("rebuild_references_index", stdout=stdout)
-
-
-def _say(stdout: TextIO | None, message: str) -> None:
-    if stdout is not None:
-        stdout.write(message + "\n")
 
 
 # Page content. Kept as code rather than a fixture so that every string can be translated.

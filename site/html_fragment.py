@@ -405,15 +405,15 @@ def walk(root: Element) -> Iterator[dict]:
                 "namespace": namespace,
                 "data": dict(element.attributes),
             }
-        while index < len(children) and isinstance(children[index], str):
-            end = index
-            while end < len(children) and isinstance(children[end], str):
-                end += 1
-            yield from _text_tokens("".join(children[index:end]))
-            index = end
-        if index < len(children):
+        if index < len(children) and isinstance(children[index], str):
+            texts: list[str] = []
+            while index < len(children) and isinstance(text := children[index], str):
+                texts.append(text)
+                index += 1
+            yield from _text_tokens("".join(texts))
+        if index < len(children) and not isinstance(child := children[index], str):
             pending.append((element, index + 1))
-            pending.append((children[index], 0))
+            pending.append((child, 0))
         elif element is not root and element.name not in _VOID:
             yield {"type": "EndTag", "name": element.name, "namespace": namespace}
 

@@ -11,8 +11,8 @@ from wagtail.models import Page
 from wagtail.permissions import register_permission_policy
 
 from stories.permissions import (
-    STORY_AUTHORS_GROUP,
     StoryAuthorPagePermissionPolicy,
+    is_story_author_in_admin_only,
     story_author_pages,
 )
 
@@ -20,28 +20,17 @@ from stories.permissions import (
 register_permission_policy(Page, StoryAuthorPagePermissionPolicy(Page))
 
 
-def _is_story_author_only(user) -> bool:
-    """Is the admin user a story author and nothing else? Asked by several hooks and filters
-    per request: the answer is kept on the user object for the request."""
-    if not user.is_authenticated or user.is_superuser:
-        return False
-    if not hasattr(user, "_story_author_only"):
-        groups = {group.name for group in user.groups.all()}
-        user._story_author_only = groups == {STORY_AUTHORS_GROUP}
-    return user._story_author_only
-
-
 @hooks.register("construct_explorer_page_queryset")
 def story_authors_see_their_own_stories(parent_page, pages, request):
     """In the page explorer, a story author sees their own stories only."""
-    if _is_story_author_only(request.user):
+    if is_story_author_in_admin_only(request.user):
         return pages.filter(story_author_pages(request.user))
     return pages
 
 
 @hooks.register("construct_page_chooser_queryset")
 def story_authors_choose_their_own_stories(pages, request):
-    if _is_story_author_only(request.user):
+    if is_story_author_in_admin_only(request.user):
         return pages.filter(story_author_pages(request.user))
     return pages
 
@@ -56,7 +45,7 @@ def _narrow_user_filter(filterset_class, name: str) -> None:
 
     def queryset(request):
         users = original(request) if callable(original) else original
-        if request is not None and _is_story_author_only(request.user):
+        if request is not None and is_story_author_in_admin_only(request.user):
             return users.filter(pk=request.user.pk)
         return users
 
@@ -83,7 +72,7 @@ def _site_history_users_for(self):
     users = _site_history_users(self).filter(
         pk__in=audit_logging.get_users_for_filter(self.request.user).values("pk")
     )
-    if _is_story_author_only(self.request.user):
+    if is_story_author_in_admin_only(self.request.user):
         return users.filter(pk=self.request.user.pk)
     return users
 
@@ -97,7 +86,7 @@ def _explore_for(self, request, parent_page_id=None):
     """The explorer lists a page's children under a header that names who last published
     the page: a story author opens only their own stories there (another author's story,
     anonymised or not, is refused like its edit view)."""
-    if parent_page_id is not None and _is_story_author_only(request.user):
+    if parent_page_id is not None and is_story_author_in_admin_only(request.user):
         pages = Page.objects.filter(pk=parent_page_id)
         if pages.exists() and not pages.filter(story_author_pages(request.user)).exists():
             return permission_denied(request)

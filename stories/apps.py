@@ -11,8 +11,11 @@ class StoriesConfig(AppConfig):
 
         from network.models import Member
         from search.registry import register_kind, register_labels
-        from stories import receivers, search, workshop_search
-        from stories.models import StoryIndexPage, StoryPage, WorkshopPage
+        from stories import receivers, search
+        from stories.models import StoryIndexPage, StoryPage
+        from stories.workshops import receivers as workshop_receivers
+        from stories.workshops import search as workshop_search
+        from stories.workshops.models import WorkshopPage
 
         register_kind(
             search.KIND,
@@ -36,5 +39,7 @@ class StoriesConfig(AppConfig):
             receivers.story_index_saved, sender=StoryIndexPage, dispatch_uid="stories_index"
         )
         post_save.connect(
-            receivers.workshop_saved, sender=WorkshopPage, dispatch_uid="stories_workshop_places"
+            workshop_receivers.workshop_saved,
+            sender=WorkshopPage,
+            dispatch_uid="stories_workshop_places",
         )

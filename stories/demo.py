@@ -22,13 +22,13 @@ from wagtail.models import Page
 from network.models import Member
 from portal.models import Country, Method, Theme
 from stories.importing import stories_import
-from stories.models import StoryIndexPage, StoryPage, WorkshopPage
+from stories.models import StoryIndexPage, StoryPage
 from stories.services.stories import story_draft_create
 from stories.vocabularies import Disclosure, RootCause, StoryKind
-from stories.workshop_demo import workshops_ensure
+from stories.workshops.demo import PAST_SLUG, workshops_ensure
+from stories.workshops.models import WorkshopPage
 
 AMBASSADOR_USERNAME = "ambassador-fi"
-PAST_WORKSHOP_SLUG = "slip-up-stories-spring-2026"
 DEMO_PROCESS_SLUG = "demo-town-2025"
 # The demo case and toolkit resource the named success story links, best first.
 DEMO_CASE_SOURCE_IDS = ("participedia:1445", "participedia-2016:1515")
@@ -159,7 +159,7 @@ def _demo_links() -> dict:
         "case": case,
         "tool": tool,
         "process": Process.objects.filter(slug=DEMO_PROCESS_SLUG).first(),
-        "workshop": WorkshopPage.objects.filter(slug=PAST_WORKSHOP_SLUG).first(),
+        "workshop": WorkshopPage.objects.filter(slug=PAST_SLUG).first(),
     }
 
 

@@ -1,4 +1,4 @@
-"""Factories for story pages (workshop factories live with the workshops)."""
+"""Factories for story pages (workshop factories: `stories.workshops.factories`)."""
 
 import factory
 import wagtail_factories

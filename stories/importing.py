@@ -21,7 +21,7 @@ from itertools import islice
 from pathlib import Path
 
 from django.db import transaction
-from django.utils.text import slugify
+from django.utils.text import Truncator, slugify
 
 from wagtail.models import Page
 
@@ -184,6 +184,45 @@ def story_from_record(
 ) -> tuple[StoryPage, list]:
     """An unsaved story and the toolkit resources it names, from one record and its mapping
     entry. Raises RecordError when either lacks what a story needs."""
+    source = record_source_read(record)
+    mapping = mapping_entry_read(entry, countries=countries)
+    sections = interview_sections(source.interview)
+    if not any(sections.values()):
+        raise RecordError("the interview has no answers")
+    story = StoryPage(
+        title=source.title,
+        kind=mapping.kind,
+        root_causes=mapping.root_causes,
+        summary=story_summary(str(record.get("summary") or "")),
+        country=mapping.country,
+        # The experimenter is named in the interview, not a member of the network: no author.
+        # Consent: they agreed on the recording to a published interview, and UNDP published it.
+        author=None,
+        disclosure=Disclosure.PUBLIC_NAMED,
+        disclosure_consent=True,
+        source_name=SOURCE_NAME,
+        source_id=f"{SOURCE_ID_PREFIX}{source.record_id}",
+        source_url=source.source_url,
+        licence=LICENCE,
+        licence_url=LICENCE_URL,
+        **sections,
+    )
+    return story, record_tools(record, tools=tools)
+
+
+@dataclass(frozen=True)
+class RecordSource:
+    """What a UNDP record itself must hold: its id, title, address and interview."""
+
+    record_id: str
+    title: str
+    source_url: str
+    interview: str
+
+
+def record_source_read(record: object) -> RecordSource:
+    """The checked id, title, address and interview of a record; RecordError names what is
+    missing or wrong."""
     if not isinstance(record, dict):
         raise RecordError("the record is not an object")
     record_id = str(record.get("id") or "").strip()
@@ -198,6 +237,21 @@ def story_from_record(
     interview = record.get("interview")
     if not isinstance(interview, str) or not interview.strip():
         raise RecordError("the record has no interview")
+    return RecordSource(record_id, title, source_url, interview)
+
+
+@dataclass(frozen=True)
+class MappingEntry:
+    """What mapping.json says of a record: the kind of story, its root causes, its country."""
+
+    kind: str
+    root_causes: list[str]
+    country: Country | None
+
+
+def mapping_entry_read(entry: dict, *, countries: dict[str, Country]) -> MappingEntry:
+    """The checked kind, root causes and country of a mapping entry; RecordError names an
+    unknown value."""
     kind = entry.get("kind")
     if kind not in StoryKind.values:
         raise RecordError(f"mapping.json gives the unknown kind {kind!r}")
@@ -210,31 +264,14 @@ def story_from_record(
         country = countries.get(entry["country"])
         if country is None:
             raise RecordError(f"mapping.json gives the unknown country key {entry['country']!r}")
-    sections = interview_sections(interview)
-    if not any(sections.values()):
-        raise RecordError("the interview has no answers")
-    story = StoryPage(
-        title=title,
-        kind=kind,
-        root_causes=causes,
-        summary=story_summary(str(record.get("summary") or "")),
-        country=country,
-        # The experimenter is named in the interview, not a member of the network: no author.
-        # Consent: they agreed on the recording to a published interview, and UNDP published it.
-        author=None,
-        disclosure=Disclosure.PUBLIC_NAMED,
-        disclosure_consent=True,
-        source_name=SOURCE_NAME,
-        source_id=f"{SOURCE_ID_PREFIX}{record_id}",
-        source_url=source_url,
-        licence=LICENCE,
-        licence_url=LICENCE_URL,
-        **sections,
-    )
+    return MappingEntry(kind, causes, country)
+
+
+def record_tools(record: dict, *, tools: dict[str, object]) -> list:
+    """The toolkit resources a record's tools and tactics name, each once."""
     names = [str(name).strip().lower() for name in (record.get("tools") or [])]
     names += [str(name).strip().lower() for name in (record.get("tactics") or [])]
-    linked = list({id(tool): tool for name in names if (tool := tools.get(name))}.values())
-    return story, linked
+    return list({id(tool): tool for name in names if (tool := tools.get(name))}.values())
 
 
 def story_title(value: str) -> str:
@@ -245,14 +282,15 @@ def story_title(value: str) -> str:
 
 def story_summary(value: str) -> str:
     """The interview's summary as plain text of at most 500 characters, cut after a sentence
-    (or else a word), without the summariser's own preamble."""
+    (or else at the 499th character, with an ellipsis), without the summariser's own preamble."""
     text = plain_text(_SUMMARY_PREAMBLE.sub("", value or ""))
     if len(text) <= SUMMARY_CHARS:
         return text
     ends = [m.end() for m in _SENTENCE_END.finditer(text[: SUMMARY_CHARS + 1])]
     if ends and ends[-1] >= SUMMARY_CHARS // 2:
         return text[: ends[-1]]
-    return text[: SUMMARY_CHARS - 1].rsplit(" ", 1)[0] + "…"
+    # An explicit ellipsis: imported data must not depend on the active language.
+    return Truncator(text).chars(SUMMARY_CHARS, truncate="…")
 
 
 def interview_sections(interview: str) -> dict[str, str]:

@@ -15,9 +15,16 @@ page tree ask here.
   is what approving a story needs (the last step of a workflow publishes as the approver). The
   review workflow's approval task names this group, so editors approve or reject submitted
   stories without an administrator adding them by hand.
+- Workshops (`stories.workshops`): a workshop's facilitators (active members) and network
+  editors run it (the participant list, the capture session); members with a place draft
+  stories while capture is open, and only their author ever reads or edits a draft until it
+  is shared; network editors (or admin users allowed to change drafts) review shared drafts.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
@@ -27,7 +34,18 @@ from wagtail.models import GroupPagePermission, PagePermissionTester
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from network.models import Member, MemberStatus
-from network.permissions import is_active_member
+from network.permissions import (
+    is_active_member,
+    is_network_editor,
+    member_of,
+    member_write_refusal,
+)
+from stories.workshops.vocabularies import RegistrationStatus
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+
+    from stories.workshops.models import StoryDraft, WorkshopPage, WorkshopRegistration
 
 STORY_AUTHORS_GROUP = "Story authors"
 STORY_REVIEWERS_GROUP = "Story reviewers"
@@ -36,7 +54,7 @@ REVIEWER_PAGE_PERMISSIONS = ("change_page", "publish_page")
 ADMIN_ACCESS = ("wagtailadmin", "access_admin")
 
 
-def story_can_read(user, page) -> bool:
+def story_can_read(user: User | AnonymousUser, page) -> bool:
     """May `user` read the story `page`? Members-only stories follow the network's one rule
     (`is_active_member`: active members, network editors and administrators), as search,
     listings and the feed do."""
@@ -45,7 +63,7 @@ def story_can_read(user, page) -> bool:
     return is_active_member(user)
 
 
-def is_story_author_only(user, permissions: set[str]) -> bool:
+def is_story_author_only(user: User | AnonymousUser, permissions: set[str]) -> bool:
     """Is `user` limited to their own pages here: no superuser, no "change" permission, and
     page rights that come from the story authors' "add" permission only?"""
     return bool(
@@ -54,6 +72,28 @@ def is_story_author_only(user, permissions: set[str]) -> bool:
         and "change" not in permissions
         and "publish" not in permissions
     )
+
+
+_AUTHOR_ONLY_CACHE = "_story_author_only"
+
+
+def is_story_author_in_admin_only(user: User | AnonymousUser) -> bool:
+    """Is the admin user a story author and nothing else (so the admin's listings, reports
+    and choosers narrow to their own stories)? Asked by several hooks and filters per
+    request: the answer is kept on the user object for the request."""
+    if not user.is_authenticated or user.is_superuser:
+        return False
+    # set and read by name: `User` declares no such attribute, it is this request's cache
+    if not hasattr(user, _AUTHOR_ONLY_CACHE):
+        groups = {group.name for group in user.groups.all()}
+        setattr(user, _AUTHOR_ONLY_CACHE, groups == {STORY_AUTHORS_GROUP})
+    return bool(getattr(user, _AUTHOR_ONLY_CACHE))
+
+
+def story_can_share(user: User | AnonymousUser) -> bool:
+    """Sharing a story from the public form (a draft for an editor to review): signed-in
+    active members with a profile."""
+    return is_active_member(user) and member_of(user) is not None
 
 
 def review_required_for(page) -> bool:
@@ -73,7 +113,7 @@ class StoryPermissionTester(PagePermissionTester):
     lock) all ask this tester, so the narrowing holds on the server whatever the browser sends.
     """
 
-    def __init__(self, user, page) -> None:
+    def __init__(self, user: User | AnonymousUser, page) -> None:
         super().__init__(user, page)
         self.author_only = is_story_author_only(user, getattr(self, "permissions", set()))
         self.owns = page.owner_id is not None and page.owner_id == user.pk
@@ -155,7 +195,7 @@ class StoryAuthorPagePermissionPolicy(PagePermissionPolicy):
     history entries (with names) of another author's anonymised story.
     """
 
-    def instances_user_has_any_permission_for(self, user, actions):
+    def instances_user_has_any_permission_for(self, user: User | AnonymousUser, actions):
         base_queryset = self._base_queryset_for_user(user)
         if base_queryset is not None:
             return base_queryset
@@ -175,7 +215,7 @@ class StoryAuthorPagePermissionPolicy(PagePermissionPolicy):
                 pages |= manager.descendant_of(perm.page, inclusive=True)
         return pages
 
-    def user_has_any_permission_for_instance(self, user, actions, instance):
+    def user_has_any_permission_for_instance(self, user: User | AnonymousUser, actions, instance):
         base_permission = self._base_user_has_permission(user)
         if base_permission is not None:
             return base_permission
@@ -274,10 +314,113 @@ def _group_sync(member: Member, group: Group, belongs: bool) -> bool:
     return belongs
 
 
-def story_author_pages(user) -> Q:
+def story_author_pages(user: User | AnonymousUser) -> Q:
     """A filter for the pages a story author sees in admin listings: their own stories, and
     the pages that are no story (the index, its ancestors, workshops)."""
     from stories.models import StoryPage
 
     story_ids = StoryPage.objects.exclude(owner=user).values("pk")
     return ~Q(pk__in=story_ids)
+
+
+# -- workshops
+
+
+def workshop_is_facilitator(*, workshop: WorkshopPage, user: User | AnonymousUser) -> bool:
+    """Is `user` an active member who facilitates `workshop`?"""
+    member = member_of(user)
+    if member is None or member.status != MemberStatus.ACTIVE:
+        return False
+    return workshop.facilitators.filter(pk=member.pk).exists()
+
+
+def workshop_can_run(*, workshop: WorkshopPage, user: User | AnonymousUser) -> bool:
+    """Running a workshop (its participant list, page and CSV; opening and closing the capture
+    session): the workshop's facilitators and network editors."""
+    return is_network_editor(user) or workshop_is_facilitator(workshop=workshop, user=user)
+
+
+def workshop_can_see_participants(*, workshop: WorkshopPage, user: User | AnonymousUser) -> bool:
+    """Who registered, and who waits: those who run the workshop."""
+    return workshop_can_run(workshop=workshop, user=user)
+
+
+def workshop_can_set_capture(*, workshop: WorkshopPage, user: User | AnonymousUser) -> bool:
+    """Opening or closing the capture session: those who run the workshop."""
+    return workshop_can_run(workshop=workshop, user=user)
+
+
+def workshop_has_place(*, registration: WorkshopRegistration | None) -> bool:
+    """Does the registration hold a place (not a place in the queue, not cancelled)?"""
+    return registration is not None and registration.status == RegistrationStatus.REGISTERED
+
+
+def workshop_is_participant(*, workshop: WorkshopPage, member: Member) -> bool:
+    """Does `member` hold a place at `workshop` (what drafting a new story there needs)?"""
+    return workshop.registrations.filter(
+        member=member, status=RegistrationStatus.REGISTERED
+    ).exists()
+
+
+def workshop_can_see_online_link(
+    *, workshop: WorkshopPage, registration: WorkshopRegistration | None, is_facilitator: bool
+) -> bool:
+    """The online link is for the people who take part: members with a place, facilitators."""
+    return bool(workshop.online_url) and (
+        workshop_has_place(registration=registration) or is_facilitator
+    )
+
+
+def workshop_can_start_draft(
+    *, workshop: WorkshopPage, user: User | AnonymousUser, registration: WorkshopRegistration | None
+) -> bool:
+    """May `user` (whose registration at `workshop` is `registration`) start a new draft now:
+    the capture session is open, they hold a place and they may write as a member?"""
+    return (
+        workshop.capture_open
+        and workshop_has_place(registration=registration)
+        and member_write_refusal(user) is None
+    )
+
+
+def draft_is_authors(*, draft: StoryDraft, member: Member | None) -> bool:
+    """Is `member` the draft's author? Nobody else reads or edits a draft before it is shared
+    (facilitators and editors included)."""
+    return member is not None and draft.author_id == member.pk
+
+
+def draft_can_review(user: User | AnonymousUser) -> bool:
+    """Reviewing drafts shared for review: network editors, and admin users given the
+    permission to change workshop drafts."""
+    if is_network_editor(user):
+        return True
+    return bool(user is not None and user.has_perm("stories.change_storydraft"))
+
+
+@dataclass(frozen=True)
+class WorkshopRights:
+    """What a visitor may do on a workshop's page, asked once per page (one facilitator
+    query) and derived from the predicates above."""
+
+    is_facilitator: bool
+    can_see_participants: bool
+    can_see_online_link: bool
+    can_start_draft: bool
+
+
+def workshop_rights(
+    *, workshop: WorkshopPage, user: User | AnonymousUser, registration: WorkshopRegistration | None
+) -> WorkshopRights:
+    """The visitor's rights on `workshop`, given their registration there (or None)."""
+    is_facilitator = workshop_is_facilitator(workshop=workshop, user=user)
+    return WorkshopRights(
+        is_facilitator=is_facilitator,
+        # what `workshop_can_run` says, without asking for the facilitators twice
+        can_see_participants=is_facilitator or is_network_editor(user),
+        can_see_online_link=workshop_can_see_online_link(
+            workshop=workshop, registration=registration, is_facilitator=is_facilitator
+        ),
+        can_start_draft=workshop_can_start_draft(
+            workshop=workshop, user=user, registration=registration
+        ),
+    )

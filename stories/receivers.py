@@ -1,5 +1,5 @@
 """Keeps the story authors' and story reviewers' groups in step with the network, whatever
-changed it, and gives a workshop's free places to its waiting list whenever the page is saved.
+changed it (a saved workshop's receiver is `stories.workshops.receivers`).
 
 Ambassadors are named on the NCP dashboard (`network.services`), ambassadors and editors in the
 admin's member snippet, and memberships end by deactivation or deletion; the network does not
@@ -53,13 +53,3 @@ def story_index_saved(sender, instance, created=False, raw=False, **kwargs) -> N
     if created and not raw:
         story_authors_group()
         story_reviewers_group()
-
-
-def workshop_saved(sender, instance, created=False, raw=False, **kwargs) -> None:
-    """A saved or published workshop gives its free places (a raised capacity) to the
-    waiting list, under the same lock as registering."""
-    if created or raw:
-        return  # a new workshop has nobody waiting; fixtures load as they are
-    from stories.services.workshops import workshop_waiting_list_promote
-
-    workshop_waiting_list_promote(workshop=instance)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING, Any
 
 from django.utils.safestring import SafeString, mark_safe
 
@@ -10,8 +11,11 @@ from wagtail.models import Page
 
 from network.models import MemberStatus
 from search.selectors import kind_label, search_related
-from stories.models import StoryIndexPage, StoryPage, WorkshopIndexPage
+from stories.models import StoryPage
 from stories.search import KIND
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
 RELATED_LIMIT = 6
 
@@ -26,14 +30,16 @@ def story_author_link(*, page: StoryPage) -> dict | None:
     return {"name": author.public_name, "url": author.get_absolute_url() if active else ""}
 
 
-def story_links(*, page: StoryPage) -> dict[str, list]:
+def story_links(*, page: StoryPage) -> dict[str, Any]:
     """The published cases and tools (in the editor's order), the public PB processes and the
     workshop it links to. Reads the page's own links, so a preview shows the draft's."""
     from budgeting.search import process_queryset
     from cases.models import CasePage
     from toolkit.models import ResourcePage
 
-    workshop = page.workshop if page.workshop_id and page.workshop.live else None
+    workshop = page.workshop if page.workshop_id else None
+    if workshop is not None and not workshop.live:
+        workshop = None
     return {
         "cases": _pages_in_order(CasePage, [link.case_id for link in page.case_links.all()]),
         "tools": _pages_in_order(ResourcePage, [link.tool_id for link in page.tool_links.all()]),
@@ -76,7 +82,7 @@ def story_structured_data(*, page: StoryPage, author_link: dict | None) -> SafeS
     return mark_safe(text.translate(escapes))  # noqa: S308  (escaped for a script element)
 
 
-def story_page_context(*, page: StoryPage, user) -> dict:
+def story_page_context(*, page: StoryPage, user: User | AnonymousUser) -> dict:
     """What a story page shows besides its own fields."""
     author_link = story_author_link(page=page)
     return {
@@ -87,11 +93,6 @@ def story_page_context(*, page: StoryPage, user) -> dict:
         "root_cause_labels": page.root_cause_labels(),
         "index": page.get_parent(),
     }
-
-
-def story_workshops_page(*, index: StoryIndexPage) -> WorkshopIndexPage | None:
-    """The live workshops page under the stories index, if there is one."""
-    return WorkshopIndexPage.objects.child_of(index).live().first()
 
 
 def _pages_in_order(model: type[Page], ids: list[int]) -> list[Page]:

@@ -1,4 +1,5 @@
-"""The fixed vocabularies of stories: kind, blameless root causes, disclosure, workshop states.
+"""The fixed vocabularies of stories: kind, blameless root causes, disclosure (the workshops'
+states are in `stories.workshops.vocabularies`).
 
 Keys are what the knowledge index stores (`outcome`, `root_causes` facets); labels are shown.
 """
@@ -34,18 +35,3 @@ class Disclosure(models.TextChoices):
     PUBLIC_NAMED = "public-named", _("Public, with my name")
     PUBLIC_ANONYMOUS = "public-anonymous", _("Public, without my name")
     MEMBERS = "members", _("Signed-in members only, with my name")
-
-
-class RegistrationStatus(models.TextChoices):
-    REGISTERED = "registered", _("Registered")
-    WAITING = "waiting", _("On the waiting list")
-    CANCELLED = "cancelled", _("Cancelled")
-
-
-class DraftStatus(models.TextChoices):
-    """A story drafted in a workshop: private until its author consents and an editor reviews."""
-
-    PRIVATE = "private", _("Private draft")
-    SUBMITTED = "submitted", _("Shared for review")
-    ACCEPTED = "accepted", _("Accepted as a story")
-    DECLINED = "declined", _("Not taken up")

@@ -1,4 +1,5 @@
 """Admin of the stories area: story authoring permissions and workflow (`admin_stories`), and the
-review of workshop drafts and registrations (`admin_workshops`)."""
+review of workshop drafts (`stories.workshops.admin`)."""
 
-from stories import admin_stories, admin_workshops  # noqa: F401  (they register on import)
+from stories import admin_stories  # noqa: F401  (they register on import)
+from stories.workshops import admin as workshops_admin  # noqa: F401

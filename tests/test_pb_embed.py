@@ -4,9 +4,9 @@ from decimal import Decimal
 
 import pytest
 
-from budgeting import services
 from budgeting.factories import ProcessFactory, ProjectFactory, UserFactory
-from budgeting.models import Phase
+from budgeting.processes import services as processes_services
+from budgeting.processes.models import Phase
 from portal.models import StandardPage
 
 
@@ -34,6 +34,6 @@ def test_a_standard_page_embeds_the_proposal_form_then_the_ballot(client, pb_pag
     assert process.title in html and "Have your say" in html
     assert f'action="/pb/{process.slug}/propose/"' in html
 
-    services.process_phase_set(process=process, phase=Phase.VOTING, user=organiser)
+    processes_services.process_phase_set(process=process, phase=Phase.VOTING, user=organiser)
     html = client.get(page.url).content.decode()
     assert "data-pb-ballot" in html and "Reading benches" in html

@@ -52,7 +52,7 @@ def _message(limit: int, length: int) -> str:
 
 
 def test_plain_text_counts_every_character():
-    from budgeting.models import Project
+    from budgeting.proposals.models import Project
 
     field = Project._meta.get_field("impact_criteria")
     field.clean("x" * text_limits.NOTE, None)
@@ -63,7 +63,7 @@ def test_plain_text_counts_every_character():
 
 def test_sanitised_html_counts_its_text_not_its_markup():
     # the sanitiser escapes and closes what was typed: what the form let in must still fit
-    from budgeting.models import Comment
+    from budgeting.proposals.models import Comment
 
     field = Comment._meta.get_field("body")
     limit = text_limits.COMMENT
@@ -81,21 +81,28 @@ def _process():
 
 def _forms():
     """(form class, keyword arguments for it, field, limit) of every form field of free text."""
-    from budgeting import forms as pb
+    from budgeting.assessment import forms as assessment_forms
+    from budgeting.implementation import forms as implementation_forms
+    from budgeting.proposals import forms as proposals_forms
     from network import forms as network
     from stories.forms.stories import StoryShareForm
-    from stories.forms.workshops import StoryDraftForm
+    from stories.workshops.forms import StoryDraftForm
 
     return [
-        (pb.ProposalForm, {"process": _process}, "description", text_limits.DESCRIPTION),
-        (pb.ProposalForm, {"process": _process}, "impact_criteria", text_limits.NOTE),
-        (pb.CommentForm, {}, "body", text_limits.COMMENT),
-        (pb.ReviewForm, {}, "reason", text_limits.NOTE),
-        (pb.HandoverForm, {}, "reason", text_limits.NOTE),
-        (pb.StatusForm, {}, "note", text_limits.NOTE),
-        (pb.MilestoneForm, {}, "description", text_limits.DETAIL),
-        (pb.ProgressUpdateForm, {}, "body", text_limits.COMMENT),
-        (pb.EffectForm, {}, "description", text_limits.DETAIL),
+        (
+            proposals_forms.ProposalForm,
+            {"process": _process},
+            "description",
+            text_limits.DESCRIPTION,
+        ),
+        (proposals_forms.ProposalForm, {"process": _process}, "impact_criteria", text_limits.NOTE),
+        (proposals_forms.CommentForm, {}, "body", text_limits.COMMENT),
+        (proposals_forms.ReviewForm, {}, "reason", text_limits.NOTE),
+        (implementation_forms.HandoverForm, {}, "reason", text_limits.NOTE),
+        (implementation_forms.StatusForm, {}, "note", text_limits.NOTE),
+        (implementation_forms.MilestoneForm, {}, "description", text_limits.DETAIL),
+        (implementation_forms.ProgressUpdateForm, {}, "body", text_limits.COMMENT),
+        (assessment_forms.EffectForm, {}, "description", text_limits.DETAIL),
         (network.MemberProfileForm, {}, "bio", text_limits.BIO),
         (network.RejectForm, {}, "reason", text_limits.REASON),
         (network.DeactivateForm, {}, "reason", text_limits.REASON),
@@ -134,15 +141,16 @@ def test_links_are_counted_as_typed_before_they_are_split():
 @pytest.mark.django_db
 def test_a_service_refuses_more_text_than_the_model_takes():
     # the forms come first; a service called some other way still checks (full_clean)
-    from budgeting import services
     from budgeting.factories import ProcessFactory, ProjectFactory, UserFactory
-    from budgeting.models import Comment, Phase
+    from budgeting.processes.models import Phase
+    from budgeting.proposals import services as proposals_services
+    from budgeting.proposals.models import Comment
 
     project = ProjectFactory(process=ProcessFactory(phase=Phase.PROPOSALS))
     body = "<p>" + "x" * (text_limits.COMMENT + 1) + "</p>"
 
     with pytest.raises(ValidationError) as refused:
-        services.comment_add(project=project, user=UserFactory(), body=body)
+        proposals_services.comment_add(project=project, user=UserFactory(), body=body)
 
     assert refused.value.message_dict == {
         "body": [_message(text_limits.COMMENT, text_limits.COMMENT + 1)]
@@ -154,6 +162,7 @@ def test_a_service_refuses_more_text_than_the_model_takes():
 def test_network_services_refuse_more_text_than_the_model_takes():
     from network import services
     from network.factories import MemberFactory
+    from network.groups import services as group_services
     from network.models import Group, Member
 
     member = MemberFactory()
@@ -163,7 +172,7 @@ def test_network_services_refuse_more_text_than_the_model_takes():
     with pytest.raises(ValidationError) as refused_bio:
         services.member_update(actor=member.user, member=member, changes={"bio": bio})
     with pytest.raises(ValidationError) as refused_group:
-        services.group_create(actor=member.user, name="Long talk", description=description)
+        group_services.group_create(actor=member.user, name="Long talk", description=description)
 
     assert "bio" in refused_bio.value.message_dict
     assert len(Member.objects.get(pk=member.pk).bio) <= text_limits.BIO

@@ -17,7 +17,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
-from django.utils.text import slugify
+from django.utils.text import Truncator, slugify
+
+import markdown
 
 from portal.rich_text import plain_text, sanitise_html
 
@@ -27,6 +29,7 @@ MAX_BODY = 16_000
 SUMMARY_LENGTH = 300
 UNDP_COMMIT = "6dc41cbfe529aef71c489c33bd0abab93291342d"
 UNDP_TYPES = ("tools", "tactics")  # principles and skills are not resources one can pick up
+_JEKYLL_LINK = re.compile(r"\[([^\]]+)\]\(\{%\s*link\b[^)]*%\}\)")
 _REFERENCES = re.compile(
     r"<h[2-4]>\s*(References|Notes|External links|Secondary sources|See also)\b.*\Z",
     re.IGNORECASE | re.DOTALL,
@@ -68,6 +71,8 @@ def _records_18f(data: Path) -> Iterator[dict]:
             base = "https://methods.18f.gov"
             body = method["body_markdown"].replace("{{site.baseurl}}", base)
             body = re.sub(r"</?section\b[^>]*>", "", body)
+            # links to other 18F pages by Jekyll tag: keep their text, the tag is no address
+            body = _JEKYLL_LINK.sub(r"\1", body)
             intro = (
                 f"<p><b>What:</b> {html.escape(method['what'])}</p>"
                 f"<p><b>Why:</b> {html.escape(method['why'])}</p>"
@@ -200,68 +205,23 @@ def _markdown_sections(text: str) -> dict[str, str]:
 
 
 def _summary(text: str) -> str:
-    text = " ".join(html.unescape(text).split())
-    if len(text) <= SUMMARY_LENGTH:
-        return text
-    cut = text[: SUMMARY_LENGTH - 1].rsplit(" ", 1)[0]
-    return cut.rstrip(",;:") + "…"
+    # the ellipsis is given: the data file must not depend on the active language
+    return Truncator(" ".join(html.unescape(text).split())).chars(SUMMARY_LENGTH, truncate="…")
 
 
 # -- Markdown -------------------------------------------------------------------------------
 
-_LIST_ITEM = re.compile(r"^\s*(?:([-*+])|(\d+)[.)])\s+(.*)$")
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-
 
 def markdown_to_html(text: str) -> str:
-    """The Markdown the sources use (headings, lists, paragraphs, links, bold, italic) as HTML;
-    inline HTML passes through to the sanitiser."""
-    out: list[str] = []
-    paragraph: list[str] = []
-    list_tag: str | None = None
-
-    def close_paragraph() -> None:
-        if paragraph:
-            out.append(f"<p>{_inline(' '.join(paragraph))}</p>")
-            paragraph.clear()
-
-    def close_list() -> None:
-        nonlocal list_tag
-        if list_tag:
-            out.append(f"</{list_tag}>")
-            list_tag = None
-
-    for line in text.splitlines():
-        heading = _HEADING.match(line)
-        item = _LIST_ITEM.match(line)
-        if not line.strip():
-            close_paragraph()
-            close_list()
-        elif heading:
-            close_paragraph()
-            close_list()
-            level = len(heading.group(1))
-            out.append(f"<h{level}>{_inline(heading.group(2))}</h{level}>")
-        elif item:
-            close_paragraph()
-            tag = "ul" if item.group(1) else "ol"
-            if list_tag != tag:
-                close_list()
-                out.append(f"<{tag}>")
-                list_tag = tag
-            out.append(f"<li>{_inline(item.group(3))}</li>")
-        elif list_tag and line.startswith((" ", "\t")):
-            out[-1] = out[-1][: -len("</li>")] + " " + _inline(line.strip()) + "</li>"
-        else:
-            close_list()
-            paragraph.append(line.strip())
-    close_paragraph()
-    close_list()
-    return "".join(out)
+    """The sources' Markdown as HTML, by the `markdown` library; inline HTML passes through to
+    the sanitiser, which every caller applies (or reduces the result to plain text)."""
+    text = _LIST_AFTER_TEXT.sub("\\1\n\n", _PARENTHESIS_ITEM.sub("\\1.", text))
+    return markdown.markdown(text, output_format="html")
 
 
-def _inline(text: str) -> str:
-    text = re.sub(r"\[([^\]]+)\]\((https?://[^)\s]+)\)", r'<a href="\2">\1</a>', text)
-    text = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", text)
-    text = re.sub(r"(?<![*\w])\*(?!\s)(.+?)(?<!\s)\*(?![*\w])", r"<i>\1</i>", text)
-    return text
+# The sources write lists as CommonMark allows and Python-Markdown does not read: numbered
+# "1)" as well as "1.", and right under a line of text ("the steps are:\n1. Identify...")
+# where Python-Markdown needs a blank line first.
+_PARENTHESIS_ITEM = re.compile(r"^([ \t]*\d+)\)(?=[ \t])", re.M)
+_LIST_ITEM = r"[ \t]*(?:[-*+]|\d+[.)])[ \t]"
+_LIST_AFTER_TEXT = re.compile(rf"^(?!{_LIST_ITEM})([^\n]*\S[^\n]*)\n(?={_LIST_ITEM})", re.M)

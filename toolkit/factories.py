@@ -6,7 +6,16 @@ import factory
 import wagtail_factories
 
 from toolkit.models import ResourcePage, ToolkitIndexPage
-from toolkit.vocabularies import Cost, ResourceFormat
+from toolkit.vocabularies import (
+    Audience,
+    Cost,
+    GroupSize,
+    Openness,
+    Purpose,
+    ResourceFormat,
+    SkillLevel,
+    TimeNeeded,
+)
 
 
 class ToolkitIndexPageFactory(wagtail_factories.PageFactory):
@@ -28,14 +37,14 @@ class ResourcePageFactory(wagtail_factories.PageFactory):
     publisher = "Example Lab"
     link = "https://example.org/resource"
     format = ResourceFormat.METHOD
-    purposes = factory.LazyFunction(lambda: ["insight-finding"])
-    audiences = factory.LazyFunction(lambda: ["practitioner"])
-    skill_levels = factory.LazyFunction(lambda: ["beginner"])
-    time_needed = "half-day"
-    group_sizes = factory.LazyFunction(lambda: ["small-team"])
+    purposes = factory.LazyFunction(lambda: [Purpose.INSIGHT_FINDING])
+    audiences = factory.LazyFunction(lambda: [Audience.PRACTITIONER])
+    skill_levels = factory.LazyFunction(lambda: [SkillLevel.BEGINNER])
+    time_needed = TimeNeeded.HALF_DAY
+    group_sizes = factory.LazyFunction(lambda: [GroupSize.SMALL_TEAM])
     cost = Cost.FREE
     languages = factory.LazyFunction(lambda: ["en"])
-    openness = factory.LazyFunction(lambda: ["reusable"])
+    openness = factory.LazyFunction(lambda: [Openness.REUSABLE])
 
     class Meta:
         model = ResourcePage

@@ -252,10 +252,7 @@ class ResourcePage(RoutablePageMixin, Page):
         }
 
     def cases_that_used_it(self) -> list[Page]:
-        """Live, public case studies that link to this resource (`CasePage.tools`), by title;
-        empty while the cases app has no such link."""
-        if not hasattr(self, "used_in_cases"):
-            return []
+        """Live, public case studies that link to this resource (`CasePage.tools`), by title."""
         return list(self.used_in_cases.live().public().order_by("title"))
 
 

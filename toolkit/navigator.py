@@ -9,12 +9,21 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 
+from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from search.documents import SearchDocument
-from toolkit.vocabularies import SKILL_ORDER, TIME_ORDER, Cost, GroupSize, Purpose
+from toolkit.vocabularies import (
+    SKILL_ORDER,
+    TIME_ORDER,
+    Cost,
+    GroupSize,
+    Purpose,
+    SkillLevel,
+    TimeNeeded,
+)
 
 # How much a matching answer adds to a resource's score: what you want to achieve matters most,
 # then where you are in the lifecycle, then whether you can take it on (time, experience, group),
@@ -32,18 +41,19 @@ ENOUGH_RESULTS = 3
 MAX_RESULTS = 12
 MAX_CLOSE_MATCHES = 6
 
-TIME_PHRASES = {
-    "under-1-hour": gettext_lazy("takes under an hour"),
-    "half-day": gettext_lazy("takes a few hours"),
-    "days": gettext_lazy("takes a few days"),
-    "weeks": gettext_lazy("takes weeks or longer"),
+# Keyed by the choices' values (a TextChoices member is its value).
+TIME_PHRASES: dict[str, Promise] = {
+    TimeNeeded.UNDER_1_HOUR: gettext_lazy("takes under an hour"),
+    TimeNeeded.HALF_DAY: gettext_lazy("takes a few hours"),
+    TimeNeeded.DAYS: gettext_lazy("takes a few days"),
+    TimeNeeded.WEEKS: gettext_lazy("takes weeks or longer"),
 }
-SKILL_PHRASES = {
-    "beginner": gettext_lazy("beginner level"),
-    "intermediate": gettext_lazy("intermediate level"),
-    "advanced": gettext_lazy("advanced level"),
+SKILL_PHRASES: dict[str, Promise] = {
+    SkillLevel.BEGINNER: gettext_lazy("beginner level"),
+    SkillLevel.INTERMEDIATE: gettext_lazy("intermediate level"),
+    SkillLevel.ADVANCED: gettext_lazy("advanced level"),
 }
-GROUP_PHRASES = {
+GROUP_PHRASES: dict[str, Promise] = {
     GroupSize.INDIVIDUAL: gettext_lazy("works on your own"),
     GroupSize.SMALL_TEAM: gettext_lazy("works with a small team"),
     GroupSize.WORKSHOP: gettext_lazy("works with a workshop group"),
@@ -157,61 +167,93 @@ def navigator_rank(
     answered = answers.answered()
     stage_names = (labels or {}).get("stages", {})
     # one pass to score; reasons are written only for what is shown
-    scored: list[tuple[int, SearchDocument, list[str], frozenset[str]]] = []
-    for document in resources:
-        score = 0
-        matched: list[str] = []
-        missed: list[str] = []
-        for name, value in answered.items():
-            fit = answer_matches(document, name, value)
-            if fit is True:
-                score += WEIGHTS[name]
-                matched.append(name)
-            elif fit is False:
-                missed.append(name)
-        scored.append((score, document, matched, frozenset(missed)))
-
-    fitting = sorted((item for item in scored if not item[3]), key=_order)
+    scored = [_score(document, answered) for document in resources]
+    fitting = sorted((item for item in scored if not item.missed), key=_order)
     recommendations = [
-        Recommendation(document, score, _reason(document, answers, matched, stage_names))
-        for score, document, matched, _missed in fitting[:limit]
+        Recommendation(item.document, item.score, _reason_of(item, answers, stage_names))
+        for item in fitting[:limit]
     ]
     result = NavigatorResult(answers=answers, recommendations=recommendations, total=len(fitting))
     if len(fitting) >= ENOUGH_RESULTS or not scored:
         return result
 
-    misses = [item[3] for item in scored]
-    relaxations = []
-    for name in answered:
-        # resources whose only contradictions are with this answer
-        count = sum(1 for missed in misses if missed <= {name})
-        if count > len(fitting):
-            relaxations.append(Relaxation((name,), count))
-    relaxations.sort(key=lambda r: (-r.count, list(WEIGHTS).index(r.names[0])))
-
-    fewest = min(len(missed) for missed in misses if missed) if len(fitting) < len(scored) else 0
-    close = sorted((item for item in scored if len(item[3]) == fewest and fewest), key=_order)
+    misses = [item.missed for item in scored]
+    relaxations = _single_relaxations(answered, misses, fitting=len(fitting))
+    close = _closest(scored, all_fit=len(fitting) == len(scored))
     close_matches = [
         Recommendation(
-            document,
-            score,
-            _reason(document, answers, matched, stage_names),
-            tuple(_difference(document, name, stage_names) for name in WEIGHTS if name in missed),
+            item.document,
+            item.score,
+            _reason_of(item, answers, stage_names),
+            tuple(
+                _difference(item.document, name, stage_names)
+                for name in WEIGHTS
+                if name in item.missed
+            ),
         )
-        for score, document, matched, missed in close[:MAX_CLOSE_MATCHES]
+        for item in close[:MAX_CLOSE_MATCHES]
     ]
     if not relaxations and close:
         # no single answer helps: drop together the answers the closest match misses
-        names = tuple(name for name in WEIGHTS if name in close[0][3])
+        names = tuple(name for name in WEIGHTS if name in close[0].missed)
         count = sum(1 for missed in misses if missed <= set(names))
         relaxations.append(Relaxation(names, count))
     return replace(result, close_matches=close_matches, relaxations=relaxations)
 
 
-def _order(item: tuple) -> tuple:
-    score, document = item[0], item[1]
+def _closest(scored: list[_Scored], *, all_fit: bool) -> list[_Scored]:
+    """The resources that contradict the fewest answers (at least one), best first."""
+    if all_fit:
+        return []
+    fewest = min(len(item.missed) for item in scored if item.missed)
+    return sorted((item for item in scored if len(item.missed) == fewest), key=_order)
+
+
+@dataclass(frozen=True)
+class _Scored:
+    score: int
+    document: SearchDocument
+    matched: list[str]  # the answered questions it fits, in the order of WEIGHTS
+    missed: frozenset[str]  # the answered questions it contradicts
+
+
+def _score(document: SearchDocument, answered: Mapping[str, str]) -> _Scored:
+    score = 0
+    matched: list[str] = []
+    missed: list[str] = []
+    for name, value in answered.items():
+        fit = answer_matches(document, name, value)
+        if fit is True:
+            score += WEIGHTS[name]
+            matched.append(name)
+        elif fit is False:
+            missed.append(name)
+    return _Scored(score, document, matched, frozenset(missed))
+
+
+def _single_relaxations(
+    answered: Mapping[str, str], misses: list[frozenset[str]], *, fitting: int
+) -> list[Relaxation]:
+    """For each answer, how many resources would fit without it (when more than `fitting`),
+    most helpful first."""
+    relaxations = []
+    for name in answered:
+        # resources whose only contradictions are with this answer
+        count = sum(1 for missed in misses if missed <= {name})
+        if count > fitting:
+            relaxations.append(Relaxation((name,), count))
+    relaxations.sort(key=lambda r: (-r.count, list(WEIGHTS).index(r.names[0])))
+    return relaxations
+
+
+def _reason_of(item: _Scored, answers: NavigatorAnswers, stage_names: Mapping[str, str]) -> str:
+    return _reason(item.document, answers, item.matched, stage_names)
+
+
+def _order(item: _Scored) -> tuple:
+    document = item.document
     focus = len(document.purposes) + len(document.stages)
-    return (-score, focus, document.title.casefold(), document.id)
+    return (-item.score, focus, document.title.casefold(), document.id)
 
 
 def _reason(

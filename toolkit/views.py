@@ -23,7 +23,7 @@ from toolkit.models import RESOURCES_PER_PAGE
 from toolkit.navigator import ANSWER_NAMES, NavigatorAnswers, navigator_rank
 from toolkit.search import KIND
 from toolkit.selectors import navigator_resources, stage_names
-from toolkit.vocabularies import GroupSize, Purpose, SkillLevel, TimeNeeded
+from toolkit.vocabularies import Cost, GroupSize, Purpose, SkillLevel, TimeNeeded
 
 SORTS = (Sort.RELEVANCE, Sort.TITLE, Sort.YEAR)
 # Every field a practitioner filters resources by, in the order of the filter panel.
@@ -133,7 +133,7 @@ class NavigatorForm(forms.Form):
         widget=forms.RadioSelect,
         choices=[
             ("", gettext_lazy("We can pay for a resource if it is worth it")),
-            ("free", gettext_lazy("No budget: free resources only")),
+            (Cost.FREE, gettext_lazy("No budget: free resources only")),
         ],
     )
 

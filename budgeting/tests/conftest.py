@@ -2,14 +2,17 @@ from decimal import Decimal
 
 import pytest
 
-from budgeting import services
 from budgeting.factories import (
     ProcessFactory,
     ProjectFactory,
     UserFactory,
     process_in_implementation,
 )
-from budgeting.models import Implementation, Phase
+from budgeting.implementation import services as implementation_services
+from budgeting.implementation.models import Implementation
+from budgeting.processes import services as processes_services
+from budgeting.processes.models import Phase
+from budgeting.voting import services as voting_services
 
 
 @pytest.fixture(autouse=True)
@@ -58,7 +61,9 @@ def open_vote(process, organiser):
             ProjectFactory(
                 process=process, title=title, estimated_cost=Decimal(cost), feasible=True
             )
-        return services.process_phase_set(process=process, phase=Phase.VOTING, user=organiser)
+        return processes_services.process_phase_set(
+            process=process, phase=Phase.VOTING, user=organiser
+        )
 
     return open_
 
@@ -88,13 +93,15 @@ def servant(db):
 @pytest.fixture
 def team(skate, organiser, servant):
     """The skate park with its civil servant assigned."""
-    services.implementation_team_set(implementation=skate, user=organiser, civil_servants=[servant])
+    implementation_services.implementation_team_set(
+        implementation=skate, user=organiser, civil_servants=[servant]
+    )
     return skate
 
 
 def cast(process, voter, *projects):
     """Approval ballot helper: the voter approves the projects given by title."""
     by_title = {p.title: p.pk for p in process.projects.all()}
-    return services.ballot_submit(
+    return voting_services.ballot_submit(
         process=process, voter=voter, choices={by_title[t]: 1 for t in projects}
     )

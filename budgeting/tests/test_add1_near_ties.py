@@ -10,18 +10,10 @@ import random
 
 import pytest
 
-from budgeting.rules import (
-    Election,
-    Rule,
-    Utility,
-    _certified,
-    _mes_run,
-    _Supporters,
-    equal_shares_add1,
-    tally,
-    tie_break_ranks,
-    utilities,
-)
+from budgeting.counting.election import Election, Utility, tie_break_ranks, utilities
+from budgeting.counting.equal_shares import _certified, equal_shares_add1
+from budgeting.counting.mes import Supporters, mes_run
+from budgeting.counting.registry import Rule, tally
 from budgeting.tests.test_rules import add1_exact
 
 
@@ -135,9 +127,9 @@ def test_the_skip_ahead_proof_never_vouches_for_a_span_whose_outcome_comes_back(
     util = utilities(e)
     rank = tie_break_ranks(e, ())
     eligible = e.costs <= e.budget
-    sup = _Supporters.build(util, e.voter_weights)
+    sup = Supporters.build(util, e.voter_weights)
     start = e.budget / e.scores.shape[0]
-    runs = [_mes_run(e, sup, eligible, rank, start + k) for k in range(150)]
+    runs = [mes_run(e, sup, eligible, rank, start + k) for k in range(150)]
     traps = 0
     for k_low, low in enumerate(runs):
         for k_high in range(k_low + 2, len(runs)):
@@ -145,7 +137,7 @@ def test_the_skip_ahead_proof_never_vouches_for_a_span_whose_outcome_comes_back(
                 continue
             if any(runs[k].selected != low.selected for k in range(k_low + 1, k_high)):
                 traps += 1
-                high = _mes_run(e, sup, eligible, rank, start + k_high, low.rhos)
+                high = mes_run(e, sup, eligible, rank, start + k_high, low.rhos)
                 assert not _certified(low, high), (k_low, k_high)
     assert traps  # the election really has an outcome that comes back
     naive = equal_shares_add1(e, skip_ahead=False)

@@ -1,10 +1,10 @@
 """The fast Equal Shares run behind add1: lazy evaluation and its shortcuts change nothing.
 
-`_mes_run` recomputes a project's price per unit of utility (rho) only when the project
+`mes_run` recomputes a project's price per unit of utility (rho) only when the project
 reaches the top of a heap ordered by its last known rho, relying on rho never falling within a
 run. These tests compare it with an eager run that recomputes every project every round (with
 its own, sort-based rho), check that the lower bounds it records for the add1 proofs really
-are lower bounds, and that the shortcuts inside `_rho` give the same numbers to the last bit.
+are lower bounds, and that the shortcuts inside `rho_compute` give the same numbers to the last bit.
 """
 
 import random
@@ -13,20 +13,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from budgeting import rules
-from budgeting.pabulib import election_from_pabulib, pabulib_read
-from budgeting.rules import (
-    TOLERANCE,
-    Election,
-    Utility,
-    _mes_run,
-    _proven_rounds,
-    _rho,
-    _Supporters,
-    equal_shares,
-    tie_break_ranks,
-    utilities,
-)
+from budgeting.counting import mes
+from budgeting.counting.election import TOLERANCE, Election, Utility, tie_break_ranks, utilities
+from budgeting.counting.equal_shares import _proven_rounds, equal_shares
+from budgeting.counting.mes import Supporters, mes_run, rho_compute
+from budgeting.counting.pabulib import election_from_pabulib, pabulib_read
 
 DATA = Path(__file__).parent / "data"
 
@@ -104,11 +95,11 @@ def test_lazy_run_buys_what_an_eager_run_buys_at_the_same_prices(kind):
         e = random_election(rng, kind=kind)
         util = utilities(e)
         rank = tie_break_ranks(e, ())
-        sup = _Supporters.build(util, e.voter_weights)
+        sup = Supporters.build(util, e.voter_weights)
         eligible = e.costs <= e.budget
         start = e.budget / float(e.voter_weights.sum())
         for extra in (0, 7, 40, 150):  # add1 runs the same elections with more money each
-            run = _mes_run(e, sup, eligible, rank, start + extra)
+            run = mes_run(e, sup, eligible, rank, start + extra)
             bought, prices = eager_run(e, util, rank, start + extra)
             assert run.selected == bought
             for r, j in enumerate(bought):
@@ -130,19 +121,19 @@ def test_targets_and_known_rounds_change_no_choice(kind):
     for _ in range(30):
         e = random_election(rng, kind=kind)
         rank = tie_break_ranks(e, ())
-        sup = _Supporters.build(utilities(e), e.voter_weights)
+        sup = Supporters.build(utilities(e), e.voter_weights)
         eligible = e.costs <= e.budget
         start = e.budget / float(e.voter_weights.sum())
-        low = _mes_run(e, sup, eligible, rank, start + 20)
-        high = _mes_run(e, sup, eligible, rank, start + 40, low.rhos)
+        low = mes_run(e, sup, eligible, rank, start + 20)
+        high = mes_run(e, sup, eligible, rank, start + 40, low.rhos)
         free = len(low.selected) - len(low.rhos)
         known = low.selected[free : free + _proven_rounds(low, high)]
-        plain = _mes_run(e, sup, eligible, rank, start + 30)
-        replayed = _mes_run(e, sup, eligible, rank, start + 30, low.rhos, known)
+        plain = mes_run(e, sup, eligible, rank, start + 30)
+        replayed = mes_run(e, sup, eligible, rank, start + 30, low.rhos, known)
         assert replayed.selected == plain.selected
         assert replayed.rhos == plain.rhos
         assert (replayed.budgets == plain.budgets).all()
-        assert _mes_run(e, sup, eligible, rank, start + 40).selected == high.selected
+        assert mes_run(e, sup, eligible, rank, start + 40).selected == high.selected
 
 
 def test_the_shortcut_for_equal_whole_utilities_gives_the_same_rho_to_the_last_bit():
@@ -154,21 +145,21 @@ def test_the_shortcut_for_equal_whole_utilities_gives_the_same_rho_to_the_last_b
         money = np.where(rng.random(size) < 0.5, money, rng.random(size) * cost / size * 3)
         util = np.full(size, cost)
         weight = np.ones(size)
-        assert rules._uniform(util, weight) == cost
+        assert mes._uniform(util, weight) == cost
         if weight @ money < cost * (1 - TOLERANCE):
             continue
-        general_rho, general_poor = _rho(money, util, weight, cost)
-        fast_rho, fast_poor = _rho(money, util, weight, cost, util, True, cost)
+        general_rho, general_poor = rho_compute(money, util, weight, cost)
+        fast_rho, fast_poor = rho_compute(money, util, weight, cost, util, True, cost)
         assert fast_rho == general_rho
         assert (fast_poor == general_poor).all()
 
 
 def test_the_shortcut_is_refused_where_sums_might_round():
-    assert rules._uniform(np.array([3.0, 3.0]), np.array([1.0, 2.0])) is None  # weights
-    assert rules._uniform(np.array([3.0, 2.0]), np.ones(2)) is None  # points differ
-    assert rules._uniform(np.array([0.5, 0.5]), np.ones(2)) is None  # not whole
-    assert rules._uniform(np.full(4, 2.0**52), np.ones(4)) is None  # sums past 2**53
-    assert rules._uniform(np.full(4, 7.0), np.ones(4)) == 7.0
+    assert mes._uniform(np.array([3.0, 3.0]), np.array([1.0, 2.0])) is None  # weights
+    assert mes._uniform(np.array([3.0, 2.0]), np.ones(2)) is None  # points differ
+    assert mes._uniform(np.array([0.5, 0.5]), np.ones(2)) is None  # not whole
+    assert mes._uniform(np.full(4, 2.0**52), np.ones(4)) is None  # sums past 2**53
+    assert mes._uniform(np.full(4, 7.0), np.ones(4)) == 7.0
 
 
 def test_a_run_on_budapest_computes_few_rhos(monkeypatch):
@@ -176,13 +167,13 @@ def test_a_run_on_budapest_computes_few_rhos(monkeypatch):
     # over 3,000 rho computations; lazily, a run needs a few per round
     parsed = election_from_pabulib(pabulib_read(DATA / "Hungary_Budapest_2024.pb.gz"))
     calls = []
-    real_rho = rules._rho
+    real_rho = mes.rho_compute
 
     def counting_rho(*args):
         calls.append(1)
         return real_rho(*args)
 
-    monkeypatch.setattr(rules, "_rho", counting_rho)
+    monkeypatch.setattr(mes, "rho_compute", counting_rho)
     outcome = equal_shares(parsed.election, util=utilities(parsed.election, Utility.AUTO))
     rounds = max(x.round or 0 for x in outcome.explanations.values())
     assert len(outcome.selected) == rounds == 19

@@ -22,7 +22,7 @@ def test_editors_find_implementations_by_process_and_status(
     client, db, django_assert_max_num_queries
 ):
     from budgeting.factories import process_in_implementation
-    from budgeting.models import Implementation, ImplementationStatus
+    from budgeting.implementation.models import Implementation, ImplementationStatus
 
     organiser = UserFactory(username="organiser")
     first = process_in_implementation(organiser=organiser, slug="first")
@@ -64,7 +64,7 @@ def test_the_implementation_listing_is_refused_to_members_who_are_not_staff(clie
 
 def test_an_editor_corrects_status_and_team_but_not_the_bonus_or_the_champion(client, db):
     from budgeting.factories import process_in_implementation
-    from budgeting.models import BonusOutcome, EventKind, Implementation
+    from budgeting.implementation.models import BonusOutcome, EventKind, Implementation
 
     organiser = UserFactory(username="organiser")
     funded = process_in_implementation(organiser=organiser)

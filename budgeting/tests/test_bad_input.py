@@ -6,7 +6,7 @@ from django.urls import reverse
 
 import pytest
 
-from budgeting import services
+from budgeting.assessment import criteria as assessment_criteria
 from budgeting.factories import ProjectFactory
 
 BAD_IDS = ["abc", "", "99999999999999999999", str(2**63), "-1", "1.5", "1_0"]
@@ -14,7 +14,7 @@ BAD_IDS = ["abc", "", "99999999999999999999", str(2**63), "-1", "1.5", "1_0"]
 
 @pytest.mark.parametrize("raw", BAD_IDS)
 def test_removing_a_criterion_by_a_bad_id_is_not_found(process, organiser, client, raw):
-    services.criterion_add(process=process, user=organiser, title="Weekly users")
+    assessment_criteria.criterion_add(process=process, user=organiser, title="Weekly users")
     client.force_login(organiser)
 
     response = client.post(

@@ -4,9 +4,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.backends.cache import SessionStore
 from django.test import RequestFactory
 
-from budgeting import services
 from budgeting.blocks import ProcessBlock
-from budgeting.models import Phase
+from budgeting.processes import services as processes_services
+from budgeting.processes.models import Phase
 from budgeting.tests.conftest import cast
 
 
@@ -37,7 +37,9 @@ def test_block_shows_the_ballot_while_voting(voting_process, citizen):
 
 def test_block_shows_the_results_after_counting(voting_process, organiser, citizen):
     cast(voting_process, citizen, "Trees", "Benches")
-    services.process_phase_set(process=voting_process, phase=Phase.RESULTS, user=organiser)
+    processes_services.process_phase_set(
+        process=voting_process, phase=Phase.RESULTS, user=organiser
+    )
     voting_process.refresh_from_db()
     html = _render(voting_process)
     assert "Selected projects" in html and "<svg" in html and "Trees" in html

@@ -7,9 +7,11 @@ from django.db import connection, connections
 
 import pytest
 
-from budgeting import services
 from budgeting.factories import ProcessFactory, ProjectFactory, UserFactory
-from budgeting.models import Ballot, BallotChoice, Phase
+from budgeting.processes import services as processes_services
+from budgeting.processes.models import Phase
+from budgeting.voting import services as voting_services
+from budgeting.voting.models import Ballot, BallotChoice
 
 SUBMISSIONS = 50
 
@@ -28,7 +30,7 @@ def test_fifty_simultaneous_submissions_by_one_voter_leave_one_ballot():
         ProjectFactory(process=process, estimated_cost=Decimal(10000), feasible=True)
         for _ in range(5)
     ]
-    services.process_phase_set(process=process, phase=Phase.VOTING, user=organiser)
+    processes_services.process_phase_set(process=process, phase=Phase.VOTING, user=organiser)
     barrier = threading.Barrier(SUBMISSIONS)
     errors: list[BaseException] = []
 
@@ -37,7 +39,7 @@ def test_fifty_simultaneous_submissions_by_one_voter_leave_one_ballot():
             # each submission chooses a different pair of projects
             chosen = {projects[index % 5].pk: 1, projects[(index + 1) % 5].pk: 1}
             barrier.wait(timeout=30)
-            services.ballot_submit(process=process, voter=voter, choices=chosen)
+            voting_services.ballot_submit(process=process, voter=voter, choices=chosen)
         except BaseException as error:  # noqa: BLE001 - reported below
             errors.append(error)
         finally:

@@ -6,8 +6,8 @@ from django.contrib.auth import get_user_model
 import pytest
 
 from budgeting.demo import load_processes
-from budgeting.models import Process
-from budgeting.selectors import voter_eligible
+from budgeting.permissions import voter_eligible
+from budgeting.processes.models import Process
 from network.demo import load_members
 
 pytestmark = pytest.mark.django_db
@@ -22,5 +22,5 @@ def test_member_fi_votes_in_the_demo_towns_open_budget_with_a_confirmed_residenc
     member = users["member-fi"].member
     assert member.residence_confirmed_at is not None
     assert member.residence_municipality == "Kokeilu demo town"
-    assert voter_eligible(youth, users["member-fi"])
-    assert not voter_eligible(youth, users["member-se"])
+    assert voter_eligible(process=youth, user=users["member-fi"])
+    assert not voter_eligible(process=youth, user=users["member-se"])

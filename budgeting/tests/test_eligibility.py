@@ -6,9 +6,9 @@ from django.core.exceptions import PermissionDenied
 import pytest
 
 from budgeting.factories import UserFactory
-from budgeting.models import Ballot
-from budgeting.selectors import voter_eligible
+from budgeting.permissions import voter_eligible
 from budgeting.tests.conftest import cast
+from budgeting.voting.models import Ballot
 from network.factories import CountryFactory, MemberFactory
 from network.models import AuditAction, AuditLogEntry, MemberStatus
 from network.services import member_residence_confirm
@@ -94,7 +94,7 @@ def test_an_organiser_confirms_a_resident_of_the_town_on_the_manage_page(
     newcomer = _member("newcomer", municipality="Espoo")  # confirmed in Espoo
     newcomer.member.municipality = "Kokeilu demo town"  # moved, says their profile
     newcomer.member.save()
-    assert not voter_eligible(voting_process, newcomer)
+    assert not voter_eligible(process=voting_process, user=newcomer)
     url = f"/pb/{voting_process.slug}/manage/residents/"
 
     client.force_login(newcomer)
@@ -103,7 +103,7 @@ def test_an_organiser_confirms_a_resident_of_the_town_on_the_manage_page(
     response = client.post(url, {"username": "newcomer"}, follow=True)
 
     assert "is confirmed as a resident" in response.content.decode()
-    assert voter_eligible(voting_process, newcomer)
+    assert voter_eligible(process=voting_process, user=newcomer)
     entry = AuditLogEntry.objects.get(action=AuditAction.RESIDENCE)
     assert entry.actor == organiser and entry.details["process"] == voting_process.slug
 

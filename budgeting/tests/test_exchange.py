@@ -4,10 +4,13 @@ import io
 
 from django.core.management import call_command
 
-from budgeting import rules
+from budgeting.counting.pabulib import election_from_pabulib, pabulib_read
+from budgeting.counting.registry import tally
 from budgeting.factories import UserFactory
-from budgeting.models import Ballot, BallotType, Phase, Process
-from budgeting.pabulib import election_from_pabulib, pabulib_read
+from budgeting.processes import services as processes_services
+from budgeting.processes.models import BallotType, Phase, Process
+from budgeting.voting import services as voting_services
+from budgeting.voting.models import Ballot
 
 SMALL_PB = """META
 key;value
@@ -78,7 +81,7 @@ def test_export_round_trips_through_pabulib_and_recounts_the_same(db, tmp_path):
 
     process = Process.objects.get(slug="testville")
     again = election_from_pabulib(exported)
-    outcome = rules.tally(again.election, again.rule)
+    outcome = tally(again.election, again.rule)
     assert list(outcome.selected) == process.results["groups"][0]["selected"]
     assert again.official == tuple(
         pid for pid in again.election.project_ids if pid in set(outcome.selected)
@@ -87,15 +90,16 @@ def test_export_round_trips_through_pabulib_and_recounts_the_same(db, tmp_path):
 
 def test_a_process_made_on_the_site_exports_ranked_ballots_best_first(open_vote, organiser):
     voting_process = open_vote(ballot_type=BallotType.RANKED, max_choices=3)
-    from budgeting import services
 
     pks = {p.title: p.pk for p in voting_process.projects.all()}
-    services.ballot_submit(
+    voting_services.ballot_submit(
         process=voting_process,
         voter=UserFactory(),
         choices={pks["Trees"]: 2, pks["Benches"]: 1, pks["Skate park"]: 3},
     )
-    services.process_phase_set(process=voting_process, phase=Phase.RESULTS, user=organiser)
+    processes_services.process_phase_set(
+        process=voting_process, phase=Phase.RESULTS, user=organiser
+    )
     voting_process.refresh_from_db()
     from budgeting.exchange import process_to_pabulib
 

@@ -13,13 +13,15 @@ from django.urls import reverse
 import html5lib
 import pytest
 
-from budgeting import services
+from budgeting.assessment.selectors import process_ledger
+from budgeting.counting.pabulib import pabulib_read
 from budgeting.exchange import process_to_pabulib
 from budgeting.factories import DistrictFactory, ProjectFactory, UserFactory
-from budgeting.models import Ballot, BallotType, District, Phase, Process
-from budgeting.pabulib import pabulib_read
-from budgeting.selectors import process_ledger, rule_hash
+from budgeting.processes import services as processes_services
+from budgeting.processes.models import BallotType, District, Phase, Process
+from budgeting.processes.selectors import rule_hash
 from budgeting.tests.conftest import cast
+from budgeting.voting.models import Ballot
 from network.factories import CountryFactory, MemberFactory
 
 FROZEN = "The rule was frozen when voting opened and cannot change."
@@ -87,7 +89,7 @@ def district_vote(process, organiser):
             estimated_cost=Decimal(cost),
             feasible=True,
         )
-    return services.process_phase_set(process=process, phase=Phase.VOTING, user=organiser)
+    return processes_services.process_phase_set(process=process, phase=Phase.VOTING, user=organiser)
 
 
 def _edit(admin_client, process, change):
@@ -214,7 +216,9 @@ def test_a_budget_changed_in_the_database_changes_neither_the_count_nor_the_page
         cast(process, citizen, "North benches", "North lights")
     cast(process, citizen, "North benches", "South park")
 
-    process = services.process_phase_set(process=process, phase=Phase.RESULTS, user=organiser)
+    process = processes_services.process_phase_set(
+        process=process, phase=Phase.RESULTS, user=organiser
+    )
     assert process.rule_json == published and process.rule_hash == rule_hash(published)
     results = process.results
     assert results["rule_hash"] == rule_hash(published)
@@ -240,7 +244,7 @@ def test_the_counting_rule_and_tie_order_come_from_the_published_rule(voting_pro
     for voter in voters:
         cast(voting_process, voter, "Skate park", "Trees")
 
-    process = services.process_phase_set(
+    process = processes_services.process_phase_set(
         process=_stored(voting_process), phase=Phase.RESULTS, user=organiser
     )
 

@@ -11,9 +11,9 @@ from django.utils.timezone import localtime
 
 import pytest
 
-from budgeting import services
 from budgeting.factories import UserFactory
-from budgeting.models import EventKind, Implementation, Milestone
+from budgeting.implementation import services as implementation_services
+from budgeting.implementation.models import EventKind, Implementation, Milestone
 
 
 def action_url(implementation, action: str) -> str:
@@ -66,9 +66,11 @@ def test_the_organiser_adds_changes_and_removes_a_milestone_on_the_page(team, or
 def test_a_civil_servant_of_the_project_may_change_milestones_a_volunteer_may_not(
     team, servant, client
 ):
-    milestone = services.milestone_add(implementation=team, user=servant, title="Permit")
+    milestone = implementation_services.milestone_add(
+        implementation=team, user=servant, title="Permit"
+    )
     volunteer = UserFactory(username="helper")
-    services.implementation_volunteer(implementation=team, user=volunteer)
+    implementation_services.implementation_volunteer(implementation=team, user=volunteer)
     client.force_login(servant)
     response = client.post(
         action_url(team, "milestone_edit"),
@@ -85,7 +87,9 @@ def test_a_civil_servant_of_the_project_may_change_milestones_a_volunteer_may_no
 def test_others_are_refused_and_milestones_of_other_projects_are_not_found(
     funded, team, organiser, citizen, client
 ):
-    milestone = services.milestone_add(implementation=team, user=organiser, title="Permit")
+    milestone = implementation_services.milestone_add(
+        implementation=team, user=organiser, title="Permit"
+    )
     client.force_login(citizen)
     for action, data in (
         ("milestone", {"title": "Sneaky"}),
@@ -102,7 +106,9 @@ def test_others_are_refused_and_milestones_of_other_projects_are_not_found(
 
 
 def test_refused_input_keeps_what_was_typed_with_a_message_per_field(team, organiser, client):
-    milestone = services.milestone_add(implementation=team, user=organiser, title="Permit")
+    milestone = implementation_services.milestone_add(
+        implementation=team, user=organiser, title="Permit"
+    )
     client.force_login(organiser)
     response = client.post(
         action_url(team, "milestone_edit"),
@@ -130,17 +136,19 @@ def test_a_change_clears_a_sign_off_and_a_reached_milestone_stays_as_it_is(
     team, organiser, servant, client
 ):
     champion = team.champion
-    milestone = services.milestone_add(implementation=team, user=organiser, title="Permit")
-    services.milestone_sign_off(milestone=milestone, user=servant)
-    milestone = services.milestone_edit(
+    milestone = implementation_services.milestone_add(
+        implementation=team, user=organiser, title="Permit"
+    )
+    implementation_services.milestone_sign_off(milestone=milestone, user=servant)
+    milestone = implementation_services.milestone_edit(
         milestone=milestone, user=organiser, title="Building permit", description="From the city"
     )
     assert not milestone.signed_off  # the servant signed the old wording
-    services.milestone_sign_off(milestone=milestone, user=servant)
-    milestone = services.milestone_sign_off(milestone=milestone, user=champion)
+    implementation_services.milestone_sign_off(milestone=milestone, user=servant)
+    milestone = implementation_services.milestone_sign_off(milestone=milestone, user=champion)
     assert milestone.reached and milestone.reached_at == milestone.champion_signed_at
     with pytest.raises(ValidationError, match="can no longer change"):
-        services.milestone_edit(milestone=milestone, user=organiser, title="Other")
+        implementation_services.milestone_edit(milestone=milestone, user=organiser, title="Other")
     client.force_login(organiser)
     response = client.post(action_url(team, "milestone_remove"), {"milestone": milestone.pk})
     assert response.status_code == 400
@@ -155,9 +163,11 @@ def test_a_change_clears_a_sign_off_and_a_reached_milestone_stays_as_it_is(
 
 
 def test_milestones_stay_as_they_are_once_the_bonus_is_decided(team, organiser):
-    milestone = services.milestone_add(implementation=team, user=organiser, title="Permit")
+    milestone = implementation_services.milestone_add(
+        implementation=team, user=organiser, title="Permit"
+    )
     Implementation.objects.filter(pk=team.pk).update(closed_at=datetime.datetime.now(datetime.UTC))
     with pytest.raises(ValidationError, match="assessment is closed"):
-        services.milestone_remove(milestone=milestone, user=organiser)
+        implementation_services.milestone_remove(milestone=milestone, user=organiser)
     with pytest.raises(ValidationError, match="assessment is closed"):
-        services.milestone_edit(milestone=milestone, user=organiser, title="Other")
+        implementation_services.milestone_edit(milestone=milestone, user=organiser, title="Other")

@@ -10,11 +10,11 @@ from django.db import IntegrityError, transaction
 
 import pytest
 
-from budgeting import services
 from budgeting.factories import UserFactory
-from budgeting.models import Ballot, VotingCode
-from budgeting.selectors import voting_code_find
 from budgeting.tests.conftest import cast
+from budgeting.voting import services as voting_services
+from budgeting.voting.models import Ballot, VotingCode
+from budgeting.voting.selectors import voting_code_find
 
 
 @pytest.fixture
@@ -25,7 +25,7 @@ def code_vote(open_vote):
 
 @pytest.fixture
 def codes(code_vote, organiser):
-    return services.voting_codes_issue(process=code_vote, user=organiser, count=3)
+    return voting_services.voting_codes_issue(process=code_vote, user=organiser, count=3)
 
 
 def _code(process, text: str) -> VotingCode:
@@ -57,13 +57,13 @@ def test_an_account_that_voted_cannot_vote_again_with_a_code_in_the_same_browser
 
 
 def test_a_code_claimed_by_an_account_cannot_vote_signed_out(code_vote, codes, citizen):
-    services.voting_code_claim(
+    voting_services.voting_code_claim(
         process=code_vote, voting_code=_code(code_vote, codes[0]), user=citizen
     )
     cast(code_vote, citizen, "Trees")
 
     with pytest.raises(PermissionDenied, match="tied to an account"):
-        services.ballot_submit(
+        voting_services.ballot_submit(
             process=code_vote,
             voting_code=_code(code_vote, codes[0]),
             choices={_pk(code_vote, "Benches"): 1},
@@ -74,7 +74,7 @@ def test_a_code_claimed_by_an_account_cannot_vote_signed_out(code_vote, codes, c
 def test_signed_out_the_code_page_says_a_claimed_code_needs_its_account(
     client, code_vote, codes, citizen
 ):
-    services.voting_code_claim(
+    voting_services.voting_code_claim(
         process=code_vote, voting_code=_code(code_vote, codes[0]), user=citizen
     )
 
@@ -88,12 +88,12 @@ def test_a_ballot_cast_with_a_code_becomes_the_accounts_ballot_when_signed_in(
     code_vote, codes, citizen
 ):
     code = _code(code_vote, codes[0])
-    anonymous = services.ballot_submit(
+    anonymous = voting_services.ballot_submit(
         process=code_vote, voting_code=code, choices={_pk(code_vote, "Trees"): 1}
     )
 
     # the same person signs in, with the code still entered in their browser
-    changed = services.ballot_submit(
+    changed = voting_services.ballot_submit(
         process=code_vote,
         voter=citizen,
         voting_code=code,
@@ -109,24 +109,24 @@ def test_a_ballot_cast_with_a_code_becomes_the_accounts_ballot_when_signed_in(
 
 def test_a_code_that_voted_cannot_join_an_account_that_voted_too(code_vote, codes, citizen):
     code = _code(code_vote, codes[0])
-    services.ballot_submit(
+    voting_services.ballot_submit(
         process=code_vote, voting_code=code, choices={_pk(code_vote, "Trees"): 1}
     )
     cast(code_vote, citizen, "Benches")  # the residual limit: two channels, no link between them
 
     with pytest.raises(ValidationError, match="one person votes once"):
-        services.voting_code_claim(process=code_vote, voting_code=code, user=citizen)
+        voting_services.voting_code_claim(process=code_vote, voting_code=code, user=citizen)
     assert Ballot.objects.filter(process=code_vote).count() == 2  # nothing was added
 
 
 def test_an_account_holds_one_code_and_a_code_one_account(code_vote, codes, citizen):
     first, second = _code(code_vote, codes[0]), _code(code_vote, codes[1])
-    services.voting_code_claim(process=code_vote, voting_code=first, user=citizen)
+    voting_services.voting_code_claim(process=code_vote, voting_code=first, user=citizen)
 
     with pytest.raises(ValidationError, match="already holds another voting code"):
-        services.voting_code_claim(process=code_vote, voting_code=second, user=citizen)
+        voting_services.voting_code_claim(process=code_vote, voting_code=second, user=citizen)
     with pytest.raises(PermissionDenied, match="tied to another account"):
-        services.voting_code_claim(process=code_vote, voting_code=first, user=UserFactory())
+        voting_services.voting_code_claim(process=code_vote, voting_code=first, user=UserFactory())
 
 
 def test_an_ineligible_account_votes_once_with_the_code_it_holds(code_vote, codes):
@@ -135,7 +135,7 @@ def test_an_ineligible_account_votes_once_with_the_code_it_holds(code_vote, code
     with pytest.raises(PermissionDenied, match="not eligible"):
         cast(code_vote, outsider, "Trees")
 
-    services.ballot_submit(
+    voting_services.ballot_submit(
         process=code_vote, voter=outsider, voting_code=code, choices={_pk(code_vote, "Trees"): 1}
     )
     # later, without the code in the browser: the account still has its one ballot

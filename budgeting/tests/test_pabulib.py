@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 
 import pytest
 
-from budgeting.pabulib import (
+from budgeting.counting.pabulib import (
     PabulibError,
     PabulibFile,
     election_from_pabulib,

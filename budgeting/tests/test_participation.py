@@ -11,9 +11,11 @@ from django.core.exceptions import ValidationError
 
 import pytest
 
-from budgeting import services
 from budgeting.factories import ProjectFactory, UserFactory
-from budgeting.models import Comment, ProgressUpdate, Project, Support
+from budgeting.implementation import services as implementation_services
+from budgeting.implementation.models import ProgressUpdate
+from budgeting.proposals import services as proposals_services
+from budgeting.proposals.models import Comment, Project, Support
 from network.factories import MemberFactory
 from network.models import Member, MemberStatus
 from portal.factories import CountryFactory
@@ -142,7 +144,7 @@ def test_pages_show_the_reason_instead_of_forms_they_would_refuse(client, proces
 def test_a_support_given_while_active_can_be_taken_back_after_deactivation(
     client, process, proposal, citizen
 ):
-    services.project_support(project=proposal, user=citizen)
+    proposals_services.project_support(project=proposal, user=citizen)
     Member.objects.filter(user=citizen).update(status=MemberStatus.DEACTIVATED)
     client.force_login(citizen)
 
@@ -175,7 +177,9 @@ def test_an_account_without_an_active_membership_does_not_volunteer(client, skat
 
 
 def test_a_deactivated_champion_posts_no_update_and_signs_nothing_off(client, team, organiser):
-    milestone = services.milestone_add(implementation=team, user=organiser, title="Plans drawn")
+    milestone = implementation_services.milestone_add(
+        implementation=team, user=organiser, title="Plans drawn"
+    )
     champion = team.champion
     Member.objects.filter(user=champion).update(status=MemberStatus.DEACTIVATED)
     client.force_login(champion)
@@ -198,7 +202,7 @@ def test_a_deactivated_champion_posts_no_update_and_signs_nothing_off(client, te
 
 
 def test_a_volunteer_whose_membership_was_deactivated_posts_no_update(client, skate, citizen):
-    services.implementation_volunteer(implementation=skate, user=citizen)
+    implementation_services.implementation_volunteer(implementation=skate, user=citizen)
     Member.objects.filter(user=citizen).update(status=MemberStatus.DEACTIVATED)
     client.force_login(citizen)
 
@@ -213,8 +217,12 @@ def test_the_civil_servant_and_organiser_act_by_appointment(team, organiser, ser
     do not depend on a membership of the network."""
     Member.objects.filter(user__in=[servant, organiser]).delete()
 
-    services.progress_update_post(implementation=team, user=servant, body="<p>Ordered.</p>")
-    services.progress_update_post(implementation=team, user=organiser, body="<p>Paid.</p>")
+    implementation_services.progress_update_post(
+        implementation=team, user=servant, body="<p>Ordered.</p>"
+    )
+    implementation_services.progress_update_post(
+        implementation=team, user=organiser, body="<p>Paid.</p>"
+    )
 
     assert ProgressUpdate.objects.count() == 2
 
@@ -223,7 +231,7 @@ def test_the_champion_role_is_handed_only_to_an_active_member(team, organiser):
     pending = resident_with_status("applicant", MemberStatus.PENDING)
 
     with pytest.raises(ValidationError) as refused:
-        services.champion_hand_over(
+        implementation_services.champion_hand_over(
             implementation=team, user=organiser, new_champion=pending, reason="Moved away."
         )
 
@@ -242,11 +250,11 @@ def test_supports_of_those_who_may_not_take_part_are_refused_by_the_service(proc
 
     for user, reason in ((pending, REASONS[MemberStatus.PENDING]), (swede, NOT_RESIDENT)):
         with pytest.raises(PermissionDenied, match=reason):
-            services.project_support(project=project, user=user)
+            proposals_services.project_support(project=project, user=user)
         with pytest.raises(PermissionDenied):
-            services.comment_add(project=project, user=user, body="<p>Hi</p>")
+            proposals_services.comment_add(project=project, user=user, body="<p>Hi</p>")
         with pytest.raises(PermissionDenied):
-            services.project_propose(
+            proposals_services.project_propose(
                 process=process,
                 user=user,
                 title="x",

@@ -6,10 +6,12 @@ from django.test import Client
 
 import pytest
 
-from budgeting import services
 from budgeting.factories import ProjectFactory
-from budgeting.models import Comment, Phase
-from budgeting.presenters import CODE_SESSION_KEY
+from budgeting.processes import services as processes_services
+from budgeting.processes.models import Phase
+from budgeting.proposals.models import Comment
+from budgeting.voting import services as voting_services
+from budgeting.voting.presenters import CODE_SESSION_KEY
 
 ADDRESS = "203.0.113.5"
 
@@ -20,7 +22,7 @@ def code_process(process, organiser):
     process.eligibility_codes = True
     process.save()
     ProjectFactory(process=process, title="Trees", estimated_cost=Decimal(30000), feasible=True)
-    return services.process_phase_set(process=process, phase=Phase.VOTING, user=organiser)
+    return processes_services.process_phase_set(process=process, phase=Phase.VOTING, user=organiser)
 
 
 def guess(client, process, code: str, *, address: str = ADDRESS, **headers):
@@ -34,7 +36,7 @@ def wrong(number: int) -> str:
 
 
 def test_the_eleventh_guess_is_refused_even_with_a_valid_code(client, code_process, organiser):
-    code = services.voting_codes_issue(process=code_process, user=organiser, count=1)[0]
+    code = voting_services.voting_codes_issue(process=code_process, user=organiser, count=1)[0]
     for number in range(10):
         page = guess(client, code_process, wrong(number))
         assert "not valid for this process" in page.content.decode()
@@ -54,7 +56,7 @@ def test_the_eleventh_guess_is_refused_even_with_a_valid_code(client, code_proce
 
 
 def test_a_fresh_session_does_not_reset_an_address(client, code_process, organiser):
-    code = services.voting_codes_issue(process=code_process, user=organiser, count=1)[0]
+    code = voting_services.voting_codes_issue(process=code_process, user=organiser, count=1)[0]
     for number in range(10):
         guess(Client(), code_process, wrong(number))  # cookies dropped after every guess
 
@@ -63,7 +65,7 @@ def test_a_fresh_session_does_not_reset_an_address(client, code_process, organis
 
 def test_a_session_is_limited_from_whatever_address(client, code_process, organiser, settings):
     settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
-    code = services.voting_codes_issue(process=code_process, user=organiser, count=1)[0]
+    code = voting_services.voting_codes_issue(process=code_process, user=organiser, count=1)[0]
     for number in range(10):
         guess(client, code_process, wrong(number), HTTP_X_FORWARDED_FOR=f"192.0.2.{number}")
 
@@ -72,7 +74,7 @@ def test_a_session_is_limited_from_whatever_address(client, code_process, organi
 
 
 def test_right_codes_do_not_count(client, code_process, organiser):
-    codes = services.voting_codes_issue(process=code_process, user=organiser, count=5)
+    codes = voting_services.voting_codes_issue(process=code_process, user=organiser, count=5)
     for number in range(9):
         guess(client, code_process, wrong(number))
     for code in codes:

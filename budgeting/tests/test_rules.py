@@ -6,15 +6,9 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from budgeting.rules import (
-    Election,
-    Rule,
-    Utility,
-    equal_shares_add1,
-    tally,
-    tie_break_ranks,
-    utilities,
-)
+from budgeting.counting.election import Election, Utility, tie_break_ranks, utilities
+from budgeting.counting.equal_shares import equal_shares_add1
+from budgeting.counting.registry import Rule, tally
 
 
 def election(budget, projects, ballots, **kwargs):

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from budgeting.pabulib import election_from_pabulib, pabulib_read
-from budgeting.rules import Rule, equal_shares_add1, tally
+from budgeting.counting.equal_shares import equal_shares_add1
+from budgeting.counting.pabulib import election_from_pabulib, pabulib_read
+from budgeting.counting.registry import Rule, tally
 
 DATA = Path(__file__).parent / "data"
 EXPECTED_FILE = DATA / "pabutools_expected.json"

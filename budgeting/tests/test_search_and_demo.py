@@ -2,7 +2,8 @@
 
 from budgeting.demo import load_processes
 from budgeting.factories import ProcessFactory, ProjectFactory
-from budgeting.models import Phase, Process, ProjectStatus
+from budgeting.processes.models import Phase, Process
+from budgeting.proposals.models import ProjectStatus
 from budgeting.search import process_to_document, project_to_document
 
 
@@ -35,9 +36,9 @@ def test_demo_loads_three_labelled_processes_once(db):
 
 
 def test_a_status_change_lists_the_funded_project_under_its_status_in_search(home_page, client):
-    from budgeting import services
     from budgeting.factories import UserFactory, process_in_implementation
-    from budgeting.models import Implementation, ImplementationStatus
+    from budgeting.implementation import services as implementation_services
+    from budgeting.implementation.models import Implementation, ImplementationStatus
     from search.outbox import outbox_drain
 
     organiser = UserFactory(username="organiser")
@@ -56,7 +57,7 @@ def test_a_status_change_lists_the_funded_project_under_its_status_in_search(hom
 
     drain()
     assert found("planned") == ["Skate park", "Trees"]  # the funded projects, not the benches
-    services.implementation_status_set(
+    implementation_services.implementation_status_set(
         implementation=skate, user=organiser, status=ImplementationStatus.IN_PROGRESS
     )
     drain()

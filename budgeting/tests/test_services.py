@@ -7,11 +7,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 import pytest
 
-from budgeting import services
 from budgeting.factories import DistrictFactory, ProjectFactory, UserFactory
-from budgeting.models import Ballot, BallotType, CountingRule, Phase, ProjectStatus
-from budgeting.selectors import rule_hash, voting_code_find
+from budgeting.processes import services as processes_services
+from budgeting.processes.models import BallotType, CountingRule, Phase
+from budgeting.processes.selectors import rule_hash
+from budgeting.proposals import services as proposals_services
+from budgeting.proposals.models import ProjectStatus
 from budgeting.tests.conftest import cast
+from budgeting.voting import services as voting_services
+from budgeting.voting.models import Ballot
+from budgeting.voting.selectors import voting_code_find
 
 
 def _pks(process, *titles):
@@ -29,7 +34,7 @@ def test_opening_the_vote_freezes_and_publishes_the_rule_with_its_hash(voting_pr
 
 def test_the_frozen_rule_cannot_change_through_the_service(voting_process, organiser):
     with pytest.raises(ValidationError, match="frozen"):
-        services.process_rule_update(
+        processes_services.process_rule_update(
             process=voting_process, user=organiser, counting_rule=CountingRule.GREEDY
         )
     voting_process.refresh_from_db()
@@ -44,29 +49,31 @@ def test_the_frozen_rule_cannot_change_through_the_admin_form(voting_process):
 
 
 def test_the_rule_can_change_before_voting(process, organiser):
-    services.process_rule_update(process=process, user=organiser, counting_rule="greedy")
+    processes_services.process_rule_update(process=process, user=organiser, counting_rule="greedy")
     process.refresh_from_db()
     assert process.counting_rule == "greedy"
 
 
 def test_phases_do_not_go_back_after_voting_opened(voting_process, organiser):
     with pytest.raises(ValidationError, match="cannot go back"):
-        services.process_phase_set(process=voting_process, phase=Phase.REVIEW, user=organiser)
+        processes_services.process_phase_set(
+            process=voting_process, phase=Phase.REVIEW, user=organiser
+        )
 
 
 def test_voting_cannot_open_without_a_feasible_proposal(process, organiser):
     ProjectFactory(process=process)
     with pytest.raises(ValidationError, match="no proposal"):
-        services.process_phase_set(process=process, phase=Phase.VOTING, user=organiser)
+        processes_services.process_phase_set(process=process, phase=Phase.VOTING, user=organiser)
 
 
 def test_only_organisers_change_phases(process, citizen):
     with pytest.raises(PermissionDenied):
-        services.process_phase_set(process=process, phase=Phase.REVIEW, user=citizen)
+        processes_services.process_phase_set(process=process, phase=Phase.REVIEW, user=citizen)
 
 
 def test_a_proposal_is_sanitised_and_its_proposer_is_the_champion(process, citizen):
-    project = services.project_propose(
+    project = proposals_services.project_propose(
         process=process,
         user=citizen,
         title="Shade trees",
@@ -81,7 +88,7 @@ def test_a_proposal_is_sanitised_and_its_proposer_is_the_champion(process, citiz
 
 def test_proposals_are_refused_outside_the_proposals_phase(voting_process, citizen):
     with pytest.raises(ValidationError, match="not taking proposals"):
-        services.project_propose(
+        proposals_services.project_propose(
             process=voting_process,
             user=citizen,
             title="Late",
@@ -95,17 +102,17 @@ def test_review_sets_the_public_reason_and_cost_and_only_feasible_ones_reach_the
 ):
     kept = ProjectFactory(process=process, estimated_cost=Decimal("10000"))
     dropped = ProjectFactory(process=process)
-    services.project_review(
+    proposals_services.project_review(
         project=kept,
         user=organiser,
         feasible=True,
         reason="Fits the plan.",
         reviewed_cost=Decimal("12500"),
     )
-    services.project_review(
+    proposals_services.project_review(
         project=dropped, user=organiser, feasible=False, reason="The land is not the town's."
     )
-    services.process_phase_set(process=process, phase=Phase.VOTING, user=organiser)
+    processes_services.process_phase_set(process=process, phase=Phase.VOTING, user=organiser)
 
     kept.refresh_from_db()
     assert (kept.status, kept.cost, kept.review_reason) == (
@@ -114,13 +121,15 @@ def test_review_sets_the_public_reason_and_cost_and_only_feasible_ones_reach_the
         "Fits the plan.",
     )
     with pytest.raises(ValidationError, match="not on this ballot"):
-        services.ballot_submit(process=process, voter=UserFactory(), choices={dropped.pk: 1})
+        voting_services.ballot_submit(process=process, voter=UserFactory(), choices={dropped.pk: 1})
 
 
 def test_a_citizen_cannot_review(process, citizen):
     project = ProjectFactory(process=process)
     with pytest.raises(PermissionDenied):
-        services.project_review(project=project, user=citizen, feasible=True, reason="I like it")
+        proposals_services.project_review(
+            project=project, user=citizen, feasible=True, reason="I like it"
+        )
 
 
 def test_a_changed_ballot_replaces_the_first_one(voting_process, citizen):
@@ -134,7 +143,9 @@ def test_a_changed_ballot_replaces_the_first_one(voting_process, citizen):
 
 
 def test_ballots_are_refused_when_voting_is_closed(voting_process, organiser, citizen):
-    services.process_phase_set(process=voting_process, phase=Phase.RESULTS, user=organiser)
+    processes_services.process_phase_set(
+        process=voting_process, phase=Phase.RESULTS, user=organiser
+    )
     with pytest.raises(ValidationError, match="not open"):
         cast(voting_process, citizen, "Trees")
 
@@ -161,8 +172,10 @@ def test_cumulative_ballot_cannot_give_more_points_than_it_has(open_vote, citize
     voting_process = open_vote(ballot_type=BallotType.CUMULATIVE, points_total=10)
     a, b = _pks(voting_process, "Trees", "Benches")
     with pytest.raises(ValidationError, match="You gave 12 points; you have 10"):
-        services.ballot_submit(process=voting_process, voter=citizen, choices={a: 7, b: 5})
-    ballot = services.ballot_submit(process=voting_process, voter=citizen, choices={a: 7, b: 3})
+        voting_services.ballot_submit(process=voting_process, voter=citizen, choices={a: 7, b: 5})
+    ballot = voting_services.ballot_submit(
+        process=voting_process, voter=citizen, choices={a: 7, b: 3}
+    )
     assert sorted(ballot.choices.values_list("points", flat=True)) == [3, 7]
 
 
@@ -170,10 +183,10 @@ def test_ranked_ballot_scores_by_rank_and_refuses_shared_ranks(open_vote, citize
     voting_process = open_vote(ballot_type=BallotType.RANKED, max_choices=3)
     a, b, c = _pks(voting_process, "Trees", "Benches", "Skate park")
     with pytest.raises(ValidationError, match="each rank to one project"):
-        services.ballot_submit(process=voting_process, voter=citizen, choices={a: 1, b: 1})
+        voting_services.ballot_submit(process=voting_process, voter=citizen, choices={a: 1, b: 1})
     with pytest.raises(ValidationError, match="from 1 to 3"):
-        services.ballot_submit(process=voting_process, voter=citizen, choices={a: 4})
-    ballot = services.ballot_submit(
+        voting_services.ballot_submit(process=voting_process, voter=citizen, choices={a: 4})
+    ballot = voting_services.ballot_submit(
         process=voting_process, voter=citizen, choices={a: 1, b: 2, c: 3}
     )
     points = dict(ballot.choices.values_list("project_id", "points"))
@@ -194,12 +207,12 @@ def test_district_budgets_apply_per_district(process, organiser, citizen):
     s1 = ProjectFactory(
         process=process, district=south, estimated_cost=Decimal(40000), feasible=True
     )
-    services.process_phase_set(process=process, phase=Phase.VOTING, user=organiser)
+    processes_services.process_phase_set(process=process, phase=Phase.VOTING, user=organiser)
 
     with pytest.raises(ValidationError, match="in North cost 40,000 EUR"):
-        services.ballot_submit(process=process, voter=citizen, choices={n1.pk: 1, n2.pk: 1})
-    services.ballot_submit(process=process, voter=citizen, choices={n1.pk: 1, s1.pk: 1})
-    services.process_phase_set(process=process, phase=Phase.RESULTS, user=organiser)
+        voting_services.ballot_submit(process=process, voter=citizen, choices={n1.pk: 1, n2.pk: 1})
+    voting_services.ballot_submit(process=process, voter=citizen, choices={n1.pk: 1, s1.pk: 1})
+    processes_services.process_phase_set(process=process, phase=Phase.RESULTS, user=organiser)
     process.refresh_from_db()
     assert [group["district"] for group in process.results["groups"]] == ["North", "South"]
     assert process.results["groups"][1]["budget"] == 50000
@@ -207,7 +220,7 @@ def test_district_budgets_apply_per_district(process, organiser, citizen):
 
 def test_voting_codes_are_stored_only_as_hashes_and_cast_one_ballot_each(open_vote, organiser):
     voting_process = open_vote(eligibility_codes=True)
-    codes = services.voting_codes_issue(process=voting_process, user=organiser, count=3)
+    codes = voting_services.voting_codes_issue(process=voting_process, user=organiser, count=3)
 
     assert len(set(codes)) == 3 and all(len(code) == 14 for code in codes)
     stored = list(voting_process.voting_codes.values_list("code_hash", flat=True))
@@ -215,8 +228,8 @@ def test_voting_codes_are_stored_only_as_hashes_and_cast_one_ballot_each(open_vo
     code = voting_code_find(process=voting_process, code=codes[0].lower().replace("-", " "))
     assert code is not None
     trees, benches = _pks(voting_process, "Trees", "Benches")
-    services.ballot_submit(process=voting_process, voting_code=code, choices={trees: 1})
-    services.ballot_submit(process=voting_process, voting_code=code, choices={benches: 1})
+    voting_services.ballot_submit(process=voting_process, voting_code=code, choices={trees: 1})
+    voting_services.ballot_submit(process=voting_process, voting_code=code, choices={benches: 1})
     assert Ballot.objects.filter(process=voting_process).count() == 1
     assert voting_code_find(process=voting_process, code="AAAA-BBBB-CCCC") is None
 
@@ -225,39 +238,45 @@ def test_only_organisers_issue_codes(voting_process, citizen):
     voting_process.eligibility_codes = True
     voting_process.save()
     with pytest.raises(PermissionDenied):
-        services.voting_codes_issue(process=voting_process, user=citizen, count=3)
+        voting_services.voting_codes_issue(process=voting_process, user=citizen, count=3)
 
 
 def test_comments_are_sanitised_threaded_and_rate_limited(process, citizen, settings):
     settings.SITE_RATE_LIMITS = {**settings.SITE_RATE_LIMITS, "pb_comment": "2/m/user"}
     project = ProjectFactory(process=process)
-    first = services.comment_add(project=project, user=citizen, body="<p>Yes<img src=x></p>")
-    reply = services.comment_add(project=project, user=citizen, body="Agreed", parent=first)
+    first = proposals_services.comment_add(
+        project=project, user=citizen, body="<p>Yes<img src=x></p>"
+    )
+    reply = proposals_services.comment_add(
+        project=project, user=citizen, body="Agreed", parent=first
+    )
     assert first.body == "<p>Yes</p>" and reply.parent == first
     with pytest.raises(ValidationError, match="Please try again in 1 minute"):
-        services.comment_add(project=project, user=citizen, body="A third one")
+        proposals_services.comment_add(project=project, user=citizen, body="A third one")
     other = UserFactory()
-    services.comment_add(project=project, user=other, body="Another member may still post")
+    proposals_services.comment_add(
+        project=project, user=other, body="Another member may still post"
+    )
 
 
 def test_organisers_hide_comments_and_citizens_cannot(process, organiser, citizen):
     project = ProjectFactory(process=process)
-    comment = services.comment_add(project=project, user=citizen, body="Rude words")
+    comment = proposals_services.comment_add(project=project, user=citizen, body="Rude words")
     with pytest.raises(PermissionDenied):
-        services.comment_hide(comment=comment, user=UserFactory(), reason="")
-    services.comment_hide(comment=comment, user=organiser, reason="Off topic.")
+        proposals_services.comment_hide(comment=comment, user=UserFactory(), reason="")
+    proposals_services.comment_hide(comment=comment, user=organiser, reason="Off topic.")
     comment.refresh_from_db()
     assert comment.hidden and comment.hidden_reason == "Off topic."
 
 
 def test_supports_are_collected_before_the_vote_only(process, organiser, citizen):
     project = ProjectFactory(process=process, feasible=True)
-    services.project_support(project=project, user=citizen)
-    services.project_support(project=project, user=citizen)  # twice is still one support
+    proposals_services.project_support(project=project, user=citizen)
+    proposals_services.project_support(project=project, user=citizen)  # twice is still one support
     assert project.supports.count() == 1
-    services.process_phase_set(process=process, phase=Phase.VOTING, user=organiser)
+    processes_services.process_phase_set(process=process, phase=Phase.VOTING, user=organiser)
     with pytest.raises(ValidationError, match="before the vote"):
-        services.project_support(project=project, user=UserFactory())
+        proposals_services.project_support(project=project, user=UserFactory())
 
 
 def test_results_explain_every_project_and_compare_the_other_rules(voting_process, organiser):
@@ -265,7 +284,7 @@ def test_results_explain_every_project_and_compare_the_other_rules(voting_proces
         cast(voting_process, UserFactory(), "Skate park", "Library hours")
     for _ in range(3):
         cast(voting_process, UserFactory(), "Trees", "Benches")
-    process = services.process_phase_set(
+    process = processes_services.process_phase_set(
         process=voting_process, phase=Phase.RESULTS, user=organiser
     )
     group = process.results["groups"][0]

@@ -5,10 +5,14 @@ from decimal import Decimal
 
 import pytest
 
-from budgeting import services
 from budgeting.factories import ProcessFactory, ProjectFactory, UserFactory
-from budgeting.models import Ballot, BallotType, Phase, Project
+from budgeting.processes import services as processes_services
+from budgeting.processes.models import BallotType, Phase
+from budgeting.proposals import services as proposals_services
+from budgeting.proposals.models import Project
 from budgeting.tests.conftest import cast
+from budgeting.voting import services as voting_services
+from budgeting.voting.models import Ballot
 
 
 def test_process_listing_query_count_does_not_grow(client, django_assert_max_num_queries, db):
@@ -123,7 +127,7 @@ def test_a_ballot_over_a_limit_is_refused_with_the_limit_and_keeps_the_choices(
 
 def test_a_voter_with_a_code_votes_without_an_account(client, open_vote, organiser):
     voting_process = open_vote(eligibility_codes=True)
-    code = services.voting_codes_issue(process=voting_process, user=organiser, count=1)[0]
+    code = voting_services.voting_codes_issue(process=voting_process, user=organiser, count=1)[0]
     response = client.post(f"/pb/{voting_process.slug}/vote/code/", {"code": "WRONG-CODE"})
     assert "not valid for this process" in response.content.decode()
 
@@ -176,7 +180,9 @@ def test_results_page_explains_outcomes_with_accessible_charts(client, voting_pr
     for _ in range(4):
         cast(voting_process, UserFactory(), "Skate park", "Library hours")
     cast(voting_process, UserFactory(), "Trees")
-    services.process_phase_set(process=voting_process, phase=Phase.RESULTS, user=organiser)
+    processes_services.process_phase_set(
+        process=voting_process, phase=Phase.RESULTS, user=organiser
+    )
 
     page = client.get(f"/pb/{voting_process.slug}/results/").content.decode()
     assert "5 ballots were counted" in page
@@ -192,10 +198,12 @@ def test_results_page_explains_outcomes_with_accessible_charts(client, voting_pr
 
 def test_comments_show_threads_and_hidden_ones_say_so(client, process, organiser, citizen):
     project = ProjectFactory(process=process)
-    first = services.comment_add(project=project, user=citizen, body="<p>First!</p>")
-    services.comment_add(project=project, user=organiser, body="<p>A reply</p>", parent=first)
-    bad = services.comment_add(project=project, user=citizen, body="<p>Spam link</p>")
-    services.comment_hide(comment=bad, user=organiser, reason="Advertising.")
+    first = proposals_services.comment_add(project=project, user=citizen, body="<p>First!</p>")
+    proposals_services.comment_add(
+        project=project, user=organiser, body="<p>A reply</p>", parent=first
+    )
+    bad = proposals_services.comment_add(project=project, user=citizen, body="<p>Spam link</p>")
+    proposals_services.comment_hide(comment=bad, user=organiser, reason="Advertising.")
 
     page = client.get(project.get_absolute_url()).content.decode()
     assert "First!" in page and "A reply" in page and "pb-comment--depth-1" in page
@@ -215,7 +223,7 @@ def test_a_rejected_comment_keeps_its_text(client, process, citizen, settings):
 def test_support_button_only_before_voting(client, process, organiser, citizen, phase):
     project = ProjectFactory(process=process, feasible=True)
     if phase == Phase.VOTING:
-        services.process_phase_set(process=process, phase=phase, user=organiser)
+        processes_services.process_phase_set(process=process, phase=phase, user=organiser)
     client.force_login(citizen)
     page = client.get(project.get_absolute_url()).content.decode()
     assert ("Support this proposal" in page) == (phase == Phase.PROPOSALS)

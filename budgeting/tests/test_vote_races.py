@@ -16,10 +16,12 @@ from django.db import connection, connections
 
 import pytest
 
-from budgeting import services
 from budgeting.factories import ProcessFactory, ProjectFactory, UserFactory
-from budgeting.models import Ballot, Phase
-from budgeting.selectors import voting_code_find
+from budgeting.processes import services as processes_services
+from budgeting.processes.models import Phase
+from budgeting.voting import services as voting_services
+from budgeting.voting.models import Ballot
+from budgeting.voting.selectors import voting_code_find
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -53,7 +55,7 @@ def open_process(organiser):
     process.organisers.add(organiser)
     for title, cost in (("Trees", 30000), ("Benches", 20000)):
         ProjectFactory(process=process, title=title, estimated_cost=Decimal(cost), feasible=True)
-    return services.process_phase_set(process=process, phase=Phase.VOTING, user=organiser)
+    return processes_services.process_phase_set(process=process, phase=Phase.VOTING, user=organiser)
 
 
 def _race(jobs) -> list:
@@ -86,7 +88,7 @@ def _counted_votes(process) -> dict[str, float]:
 
 def test_the_close_waits_for_ballots_in_flight_and_none_arrives_after_it(open_process, organiser):
     ballots = 100
-    codes = services.voting_codes_issue(process=open_process, user=organiser, count=ballots)
+    codes = voting_services.voting_codes_issue(process=open_process, user=organiser, count=ballots)
     trees = open_process.projects.get(title="Trees").pk
     workers = threading.BoundedSemaphore(WORKERS)
 
@@ -96,7 +98,7 @@ def test_the_close_waits_for_ballots_in_flight_and_none_arrives_after_it(open_pr
             with workers:
                 try:
                     found = voting_code_find(process=open_process, code=code)
-                    return services.ballot_submit(
+                    return voting_services.ballot_submit(
                         process=open_process, voting_code=found, choices={trees: 1}
                     )
                 finally:
@@ -110,7 +112,9 @@ def test_the_close_waits_for_ballots_in_flight_and_none_arrives_after_it(open_pr
             if time.monotonic() > deadline:
                 break
             time.sleep(0.005)
-        return services.process_phase_set(process=open_process, phase=Phase.RESULTS, user=organiser)
+        return processes_services.process_phase_set(
+            process=open_process, phase=Phase.RESULTS, user=organiser
+        )
 
     outcomes = _race([vote(i, code) for i, code in enumerate(codes)] + [close])
 
@@ -138,12 +142,16 @@ def test_fifty_simultaneous_voters_are_all_counted(open_process, organiser):
 
     def vote(index: int, voter):
         chosen = {trees: 1} if index % 2 else {trees: 1, benches: 1}
-        return lambda: services.ballot_submit(process=open_process, voter=voter, choices=chosen)
+        return lambda: voting_services.ballot_submit(
+            process=open_process, voter=voter, choices=chosen
+        )
 
     outcomes = _race([vote(i, voter) for i, voter in enumerate(voters)])
 
     assert [o for o in outcomes if not isinstance(o, Ballot)] == []
-    closed = services.process_phase_set(process=open_process, phase=Phase.RESULTS, user=organiser)
+    closed = processes_services.process_phase_set(
+        process=open_process, phase=Phase.RESULTS, user=organiser
+    )
     assert closed.results["ballots"] == 50
     assert _counted_votes(closed) == {"Trees": 50.0, "Benches": 25.0}
 
@@ -152,15 +160,15 @@ def test_the_same_person_with_account_and_code_at_once_keeps_one_ballot(open_pro
     person = UserFactory()
     code = voting_code_find(
         process=open_process,
-        code=services.voting_codes_issue(process=open_process, user=organiser, count=1)[0],
+        code=voting_services.voting_codes_issue(process=open_process, user=organiser, count=1)[0],
     )
     trees, benches = (open_process.projects.get(title=t).pk for t in ("Trees", "Benches"))
 
     def with_account():
-        return services.ballot_submit(process=open_process, voter=person, choices={trees: 1})
+        return voting_services.ballot_submit(process=open_process, voter=person, choices={trees: 1})
 
     def with_code_while_signed_in():
-        return services.ballot_submit(
+        return voting_services.ballot_submit(
             process=open_process, voter=person, voting_code=code, choices={benches: 1}
         )
 
@@ -172,5 +180,5 @@ def test_the_same_person_with_account_and_code_at_once_keeps_one_ballot(open_pro
     code.refresh_from_db()
     assert code.claimed_by == person
     with pytest.raises(PermissionDenied, match="tied to an account"):
-        services.ballot_submit(process=open_process, voting_code=code, choices={trees: 1})
+        voting_services.ballot_submit(process=open_process, voting_code=code, choices={trees: 1})
     assert Ballot.objects.filter(process=open_process).count() == 1

@@ -22,6 +22,10 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from django.utils.text import Truncator
+
+import markdown
+
 HERE = Path(__file__).resolve().parent
 PARTICIPEDIA_OUT = HERE / "participedia_cases.jsonl.gz"
 UNDP_OUT = HERE / "undp_experiments.jsonl.gz"
@@ -425,7 +429,7 @@ def _undp_record(experiment: dict) -> dict:
     }
 
 
-def _undp_answers(markdown: str) -> dict[str, str]:
+def _undp_answers(body: str) -> dict[str, str]:
     """The form's answers by record field: each `> question` line is followed by its answer."""
     answers: dict[str, str] = {}
     question = None
@@ -443,7 +447,7 @@ def _undp_answers(markdown: str) -> dict[str, str]:
                     answers[field] += "\n\n" + text
                 return
 
-    for line in markdown.splitlines():
+    for line in body.splitlines():
         if line.startswith("> "):
             flush()
             question, buffer = line[2:].strip().lower(), []
@@ -456,28 +460,20 @@ def _undp_answers(markdown: str) -> dict[str, str]:
     return answers
 
 
-def _markdown_html(markdown: str) -> str:
-    """The little Markdown the UNDP form answers use: paragraphs, “- ” lists, **bold**."""
-    out = []
-    for block in re.split(r"\n\s*\n", markdown.strip()):
-        lines = [line.strip() for line in block.splitlines() if line.strip()]
-        if not lines:
-            continue
-        if all(line.startswith(("- ", "* ", "· ")) for line in lines):
-            items = "".join(f"<li>{_inline(line[2:])}</li>" for line in lines)
-            out.append(f"<ul>{items}</ul>")
-        else:
-            out.append("<p>" + "<br>".join(_inline(line) for line in lines) + "</p>")
-    return "".join(out)
+def _markdown_html(text: str) -> str:
+    """The UNDP form answers' Markdown as HTML, by the `markdown` library: their raw HTML is
+    escaped (the answers are plain text), a line break stays a line break, and their "· "
+    bullets are list items."""
+    text = html.escape(text.replace("\u00a0", " "), quote=False)
+    text = _MIDDLE_DOT_ITEM.sub(r"\1- ", text)
+    return markdown.markdown(text, extensions=["nl2br"], output_format="html")
 
 
-def _inline(text: str) -> str:
-    text = html.escape(text.replace("\u00a0", " "))
-    return re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", text)
+_MIDDLE_DOT_ITEM = re.compile(r"^([ \t]*)· ", re.M)
 
 
-def _plain_markdown(markdown: str) -> str:
-    text = re.sub(r"\*\*|^[-*·]\s+", "", markdown.replace("\u00a0", " "), flags=re.M)
+def _plain_markdown(markdown_text: str) -> str:
+    text = re.sub(r"\*\*|^[-*·]\s+", "", markdown_text.replace("\u00a0", " "), flags=re.M)
     return re.sub(r"[ \t]+", " ", re.sub(r"\n\s*\n+", "\n", text)).strip()
 
 
@@ -495,10 +491,8 @@ def _summary(value: str) -> str:
             break
     else:
         text = _plain(value)
-    if len(text) <= 300:
-        return text
-    cut = text[:297].rsplit(" ", 1)[0]
-    return cut + "…"
+    # the ellipsis is given: the data file must not depend on the active language
+    return Truncator(text).chars(300, truncate="…")
 
 
 def _trim(value: str, limit: int) -> str:

@@ -93,7 +93,10 @@ class CaseLineage(Orderable):
 
     page = ParentalKey("cases.CasePage", on_delete=models.CASCADE, related_name="lineage")
     relation = models.CharField(
-        _("relation"), max_length=20, choices=LineageRelation.choices, default="adapted-from"
+        _("relation"),
+        max_length=20,
+        choices=LineageRelation.choices,
+        default=LineageRelation.ADAPTED_FROM,
     )
     earlier_case = models.ForeignKey(
         "cases.CasePage",

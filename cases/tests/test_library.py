@@ -130,8 +130,12 @@ def test_country_overview_links_each_country_to_the_filtered_library(client, ind
 
     html = response.content.decode()
     overview = response.context["country_overview"]
-    assert {bar["label"]: bar["count"] for bar in overview["bars"]} == {"Finland": 2, "Estonia": 2}
+    assert {bar.full_label: bar.value for bar in overview["chart"].bars} == {
+        "Finland": 2,
+        "Estonia": 2,
+    }
     assert "<svg" in html and '<title id="country-chart-title">' in html
+    assert '<a href="/cases/?country=fi" rel="nofollow" class="bar-chart__row' in html
     assert '<th scope="row"><a href="/cases/?country=fi"' in html
 
 

@@ -9,8 +9,8 @@ from django.utils import timezone
 import pytest
 
 from network.factories import GroupFactory, GroupMembershipFactory, MemberFactory
+from network.groups.services import invitation_create
 from network.models import GroupMembership, GroupPolicy, Invitation, MemberStatus
-from network.services import invitation_create
 
 pytestmark = pytest.mark.django_db
 

@@ -212,3 +212,16 @@ def test_editor_manages_every_country(client, swede):
     swede.refresh_from_db()
     assert swede.is_ambassador
     assert "Sven Svensson" in client.get("/network/ncp/").content.decode()
+
+
+def test_the_dashboard_scope_says_every_country_one_country_or_none(ncp_fi, finn, finland):
+    from network.permissions import managed_countries
+
+    editor = MemberFactory(user=UserFactory(username="editor"), is_editor=True)
+
+    assert managed_countries(editor.user).every_country
+    assert managed_countries(editor.user).manages_any
+    ncp_scope = managed_countries(ncp_fi.user)
+    assert not ncp_scope.every_country
+    assert ncp_scope.countries == (finland,)
+    assert not managed_countries(finn.user).manages_any

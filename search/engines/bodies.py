@@ -22,14 +22,11 @@ the text go into `query`, facet selections into `post_filter`, and each facet is
 from __future__ import annotations
 
 import datetime
-import html
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from django.utils.safestring import mark_safe
-
 from search.documents import SearchDocument, Visibility
-from search.engines.database import MAX_BODY_LENGTH, _prefixed, clean_text, query_words
+from search.engines.text import MAX_BODY_LENGTH, clean_text, marked_html, prefixed, query_words
 from search.facets import FACETS, FACETS_BY_NAME, Facet, facet_values
 from search.query import FacetValue, Hit, SearchQuery, SearchResults, Sort
 
@@ -176,7 +173,7 @@ def text_clause(words: Sequence[str], languages: Sequence[str] = LANGUAGES) -> d
     words), by its stem in the document's language, or as a prefix (the last word while
     typing, and every long word). User text only ever reaches `match`-type queries."""
     must = []
-    for word, is_prefix in zip(words, _prefixed(words, prefix=True), strict=True):
+    for word, is_prefix in zip(words, prefixed(words, prefix=True), strict=True):
         should: list[dict] = [
             {
                 "multi_match": {
@@ -309,20 +306,14 @@ def highlight_body(languages: Sequence[str] = LANGUAGES) -> dict:
     }
 
 
-def marked_html(text: str) -> str:
-    """Escape a highlighter's output, then turn its markers into <mark> elements."""
-    escaped = html.escape(text, quote=True)
-    return mark_safe(escaped.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))
-
-
 def _highlights(hit: dict, language: str) -> dict[str, str]:
     found = hit.get("highlight") or {}
-    highlights = {}
+    highlights: dict[str, str] = {}
     for name in TEXT_FIELDS:
         # Words as written first; a match found only by its stem is marked in the stemmed copy.
         fragments = found.get(name) or found.get(f"i18n.{language}.{name}")
         if fragments:
-            highlights[name] = marked_html(" … ".join(fragments))
+            highlights[name] = marked_html(" … ".join(fragments), start=MARK_START, end=MARK_END)
     return highlights
 
 

@@ -32,10 +32,11 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import batched
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import SplitResult, parse_qs, unquote, urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.text import Truncator
 
 from search.documents import SearchDocument
 from search.engines import bodies
@@ -69,48 +70,15 @@ class EngineURL:
 
     @classmethod
     def parse(cls, url: str) -> EngineURL:
+        """Read a SEARCH_URL (see the module doc); ImproperlyConfigured says what is wrong."""
         parts = urlsplit(url)
         options = {key: values[-1] for key, values in parse_qs(parts.query).items()}
-        tls = _flag(options, "tls", default=False, url=url)
-        netloc = parts.netloc.rpartition("@")[2]
-        if not netloc:
-            raise ImproperlyConfigured(f"SEARCH_URL={_redacted(url)!r} names no host.")
-        hosts = tuple(
-            f"{'https' if tls else 'http'}://{host if ':' in host else f'{host}:9200'}"
-            for host in netloc.split(",")
-        )
-        index = parts.path.strip("/") or "kokeilu"
-        if "/" in index or index != index.lower() or index.startswith(("-", "_", ".")):
-            raise ImproperlyConfigured(
-                f"SEARCH_URL={_redacted(url)!r}: the index name {index!r} must be one lower-case "
-                "word (letters, digits, - or _, not first)."
-            )
-        languages = tuple(
-            code for code in options.get("languages", ",".join(bodies.LANGUAGES)).split(",") if code
-        )
-        unknown = set(languages) - set(bodies.LANGUAGE_ANALYZERS)
-        if unknown:
-            raise ImproperlyConfigured(
-                f"SEARCH_URL={_redacted(url)!r}: no analyzer for {', '.join(sorted(unknown))} "
-                f"(languages: {', '.join(bodies.LANGUAGE_ANALYZERS)})."
-            )
-        try:
-            timeout = float(options.get("timeout", getattr(settings, "SEARCH_TIMEOUT", 5.0)))
-            bulk_timeout = float(options.get("bulk_timeout", max(timeout, 120.0)))
-            shards = int(options.get("shards", 1))
-            replicas = int(options.get("replicas", 0))
-        except ValueError as error:
-            raise ImproperlyConfigured(f"SEARCH_URL={_redacted(url)!r}: {error}") from error
-        api_compatibility = options.get("api_compatibility", "").lower()
-        if api_compatibility and parts.scheme != "elasticsearch":
-            raise ImproperlyConfigured(
-                f"SEARCH_URL={_redacted(url)!r}: api_compatibility is an Elasticsearch option."
-            )
-        if api_compatibility and not (api_compatibility == "none" or api_compatibility.isdigit()):
-            raise ImproperlyConfigured(
-                f"SEARCH_URL={_redacted(url)!r}: api_compatibility={api_compatibility!r} must be "
-                "a major version (such as 8) or none."
-            )
+        # checked in this order, so that a URL with several mistakes names the first
+        hosts = _hosts(parts, tls=_flag(options, "tls", default=False, url=url), url=url)
+        index = _index(parts, url=url)
+        languages = _languages(options, url=url)
+        timeout, bulk_timeout, shards, replicas = _numbers(options, url=url)
+        api_compatibility = _api_compatibility(options, scheme=parts.scheme, url=url)
         return cls(
             scheme=parts.scheme,
             hosts=hosts,
@@ -128,7 +96,66 @@ class EngineURL:
         )
 
 
-def _flag(options: dict, name: str, *, default: bool, url: str) -> bool:
+def _hosts(parts: SplitResult, *, tls: bool, url: str) -> tuple[str, ...]:
+    netloc = parts.netloc.rpartition("@")[2]
+    if not netloc:
+        raise ImproperlyConfigured(f"SEARCH_URL={_redacted(url)!r} names no host.")
+    return tuple(
+        f"{'https' if tls else 'http'}://{host if ':' in host else f'{host}:9200'}"
+        for host in netloc.split(",")
+    )
+
+
+def _index(parts: SplitResult, *, url: str) -> str:
+    index = parts.path.strip("/") or "kokeilu"
+    if "/" in index or index != index.lower() or index.startswith(("-", "_", ".")):
+        raise ImproperlyConfigured(
+            f"SEARCH_URL={_redacted(url)!r}: the index name {index!r} must be one lower-case "
+            "word (letters, digits, - or _, not first)."
+        )
+    return index
+
+
+def _languages(options: dict[str, str], *, url: str) -> tuple[str, ...]:
+    languages = tuple(
+        code for code in options.get("languages", ",".join(bodies.LANGUAGES)).split(",") if code
+    )
+    unknown = set(languages) - set(bodies.LANGUAGE_ANALYZERS)
+    if unknown:
+        raise ImproperlyConfigured(
+            f"SEARCH_URL={_redacted(url)!r}: no analyzer for {', '.join(sorted(unknown))} "
+            f"(languages: {', '.join(bodies.LANGUAGE_ANALYZERS)})."
+        )
+    return languages
+
+
+def _numbers(options: dict[str, str], *, url: str) -> tuple[float, float, int, int]:
+    """timeout, bulk_timeout, shards and replicas."""
+    try:
+        timeout = float(options.get("timeout", getattr(settings, "SEARCH_TIMEOUT", 5.0)))
+        bulk_timeout = float(options.get("bulk_timeout", max(timeout, 120.0)))
+        shards = int(options.get("shards", 1))
+        replicas = int(options.get("replicas", 0))
+    except ValueError as error:
+        raise ImproperlyConfigured(f"SEARCH_URL={_redacted(url)!r}: {error}") from error
+    return timeout, bulk_timeout, shards, replicas
+
+
+def _api_compatibility(options: dict[str, str], *, scheme: str, url: str) -> str:
+    api_compatibility = options.get("api_compatibility", "").lower()
+    if api_compatibility and scheme != "elasticsearch":
+        raise ImproperlyConfigured(
+            f"SEARCH_URL={_redacted(url)!r}: api_compatibility is an Elasticsearch option."
+        )
+    if api_compatibility and not (api_compatibility == "none" or api_compatibility.isdigit()):
+        raise ImproperlyConfigured(
+            f"SEARCH_URL={_redacted(url)!r}: api_compatibility={api_compatibility!r} must be "
+            "a major version (such as 8) or none."
+        )
+    return api_compatibility
+
+
+def _flag(options: dict[str, str], name: str, *, default: bool, url: str) -> bool:
     value = options.get(name, "").lower()
     if not value:
         return default
@@ -375,14 +402,15 @@ def _bulk_outcome(response: dict) -> tuple[int, list[str], str]:
 @contextmanager
 def translated_errors(*exception_types: type[BaseException]) -> Iterator[None]:
     """Raise SearchEngineError for the given client exceptions (and socket errors)."""
+    translated: tuple[type[BaseException], ...] = (*exception_types, OSError)
     try:
         yield
     except SearchEngineError:
         raise
-    except (*exception_types, OSError) as error:
+    except translated as error:
         raise SearchEngineError(_describe(error)) from error
 
 
 def _describe(error: BaseException) -> str:
     text = str(error) or error.__class__.__name__
-    return text if len(text) <= 500 else text[:500] + "…"
+    return Truncator(text).chars(501, truncate="…")

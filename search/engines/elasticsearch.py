@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import TYPE_CHECKING
 
-from elastic_transport import TransportError, Urllib3HttpNode
+from elastic_transport import HttpHeaders, TransportError, Urllib3HttpNode
+from elastic_transport.client_utils import DEFAULT, DefaultType
 from elasticsearch import ApiError, Elasticsearch, NotFoundError
 from elasticsearch.dsl import Search
 
 from search.engines.distributed import DistributedEngine, EngineURL, translated_errors
+
+if TYPE_CHECKING:
+    from elastic_transport._node import NodeApiResponse  # not exported at the top
 
 
 class ElasticsearchEngine(DistributedEngine):
@@ -111,13 +116,22 @@ def compatibility_node(version: str) -> type[Urllib3HttpNode]:
         )
 
     class CompatibilityNode(Urllib3HttpNode):
-        def perform_request(self, method, target, body=None, headers=None, **options):
+        def perform_request(
+            self,
+            method: str,
+            target: str,
+            body: bytes | None = None,
+            headers: HttpHeaders | None = None,
+            request_timeout: DefaultType | float | None = DEFAULT,
+        ) -> NodeApiResponse:
             if headers:
                 headers = headers.copy()
                 for name in ("accept", "content-type"):
                     if name in headers:
                         headers[name] = rewritten(headers[name])
-            return super().perform_request(method, target, body, headers, **options)
+            return super().perform_request(
+                method, target, body, headers, request_timeout=request_timeout
+            )
 
     CompatibilityNode.__name__ = CompatibilityNode.__qualname__ = f"CompatibilityNode_{version}"
     return CompatibilityNode

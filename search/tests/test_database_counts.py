@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from search.documents import SearchDocument
-from search.engines import database
+from search.engines import facet_counts
 from search.engines.database import DatabaseEngine
 from search.facets import FACETS
 from search.query import SearchQuery
@@ -28,7 +28,7 @@ VALUES = {name: values for name, values in VALUES.items() if values}
 @pytest.fixture
 def engine(monkeypatch):
     # Cache the counts of this small index too, as those of a large one are.
-    monkeypatch.setattr(database, "COUNTS_CACHE_MIN_DOCUMENTS", 0)
+    monkeypatch.setattr(facet_counts, "COUNTS_CACHE_MIN_DOCUMENTS", 0)
     engine = DatabaseEngine()
     engine.rebuild(CONTRACT_DOCUMENTS)
     return engine
@@ -133,7 +133,7 @@ def test_cached_counts_follow_an_edit_and_a_removal(engine):
 
 
 def test_counts_of_a_small_index_are_not_cached(engine, monkeypatch, django_assert_num_queries):
-    monkeypatch.setattr(database, "COUNTS_CACHE_MIN_DOCUMENTS", len(CONTRACT_DOCUMENTS) + 1)
+    monkeypatch.setattr(facet_counts, "COUNTS_CACHE_MIN_DOCUMENTS", len(CONTRACT_DOCUMENTS) + 1)
     query = SearchQuery(selections={"country": ("fi",)})
     engine.search(query)
     with django_assert_num_queries(5):  # token, count, page, documents, facets

@@ -27,13 +27,13 @@ class PaginatedListingMixin:
         context.update(
             paginator=paginator,
             page_obj=page_obj,
-            pagination=_pagination_links(request, page_obj),
+            pagination=pagination_links(request, page_obj),
             **{self.listing_context_name: page_obj.object_list},
         )
         return context
 
 
-def _pagination_links(request, page_obj) -> dict:
+def pagination_links(request, page_obj) -> dict:
     def url(number: int) -> str:
         params = request.GET.copy()
         params["page"] = number

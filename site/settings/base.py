@@ -12,7 +12,7 @@ from django.utils.csp import CSP
 
 import dj_database_url
 
-from portal.settings.environment import cache_from_url, env_bool, env_list
+from portal.settings.environment import cache_from_url, env_bool, env_list, tasks_from_env
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent  # site/
 BASE_DIR = PROJECT_DIR.parent
@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "django_tasks",
+    "django_tasks_db",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -222,6 +223,8 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# Load balancers ask /healthz over plain http from inside the network (portal.health).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # Content Security Policy (Django's own). The public site loads nothing from other hosts and
 # runs no inline script; the Wagtail admin still needs inline styles and scripts, so
@@ -254,9 +257,15 @@ LOGGING = {
     "loggers": {"django.request": {"level": "ERROR"}},
 }
 
+# Background tasks (django-tasks): TASKS_BACKEND=database (production's default) queues them for
+# the Procfile's worker (`manage.py db_worker`), which sends e-mail and drains the search outbox;
+# `immediate` (the default here: development, tests) runs each inside the request that enqueues it.
+TASKS = tasks_from_env("TASKS_BACKEND", default="immediate")
+
 MAILERS = {
-    # Every message goes through portal.outgoing_mail: what the mail server does not take now
-    # is logged and kept, never an error page, and `manage.py mail_retry` sends it later.
+    # Every message goes through portal.outgoing_mail: it becomes a `mail_send` task, which the
+    # worker sends through "smtp" and retries with a growing delay; what the server still does
+    # not take is kept (OutgoingMail, in the Django admin) for `manage.py mail_retry`.
     "default": {
         "BACKEND": "portal.outgoing_mail.RetryingEmailBackend",
         "OPTIONS": {"mailer": "smtp"},
@@ -275,6 +284,11 @@ MAILERS = {
     },
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "kokeilu@localhost")
+# A message the mail server does not take is tried again after MAIL_RETRY_SECONDS, then after
+# twice that, and so on, MAIL_SEND_ATTEMPTS times in all (by default over about two hours),
+# when the task backend can run tasks later; then it is kept for `mail_retry`.
+MAIL_SEND_ATTEMPTS = int(os.environ.get("MAIL_SEND_ATTEMPTS", "8"))
+MAIL_RETRY_SECONDS = float(os.environ.get("MAIL_RETRY_SECONDS", "60"))
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Kokeilu"

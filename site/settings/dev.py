@@ -12,7 +12,14 @@ SECURE_SSL_REDIRECT = False
 SECURE_HSTS_SECONDS = 0
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
-MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+MAILERS = {
+    # as in production (a `mail_send` task, run where TASKS_BACKEND says), printed to the console
+    "default": {
+        "BACKEND": "portal.outgoing_mail.RetryingEmailBackend",
+        "OPTIONS": {"mailer": "console"},
+    },
+    "console": {"BACKEND": "django.core.mail.backends.console.EmailBackend"},
+}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

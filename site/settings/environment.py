@@ -1,4 +1,4 @@
-"""Reading settings from environment variables: booleans, lists and cache URLs."""
+"""Reading settings from environment variables: booleans, lists, cache URLs, task backends."""
 
 import os
 from urllib.parse import urlsplit
@@ -42,3 +42,20 @@ def cache_from_url(url: str) -> dict:
             "LOCATION": urlsplit(url).path,
         }
     raise ImproperlyConfigured(f"CACHE_URL={url!r}: use locmem://, dummy://, redis:// or file://.")
+
+
+# TASKS_BACKEND: where django-tasks runs the site's tasks (e-mail, the search outbox drain).
+TASK_BACKENDS = {
+    # inside the request or command that enqueues them (development, tests)
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    # a table that `manage.py db_worker` (the Procfile's worker) works through (production)
+    "database": "django_tasks_db.DatabaseBackend",
+}
+
+
+def tasks_from_env(name: str, *, default: str) -> dict:
+    """The TASKS setting (django-tasks) for the backend the variable `name` names."""
+    choice = os.environ.get(name, "").strip().lower() or default
+    if choice not in TASK_BACKENDS:
+        raise ImproperlyConfigured(f"{name}={choice!r}: use one of {', '.join(TASK_BACKENDS)}.")
+    return {"default": {"BACKEND": TASK_BACKENDS[choice]}}

@@ -1,1 +1,1 @@
-"""Forms of the stories area."""
+"""Forms of stories (`stories.forms.stories`); the workshops' are `stories.workshops.forms`."""

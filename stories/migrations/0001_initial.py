@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import modelcluster.fields
-import stories.models.workshops
+import stories.workshops.models
 import toolkit.fields
 import wagtail.contrib.routable_page.models
 import wagtail.fields
@@ -65,7 +65,7 @@ class Migration(migrations.Migration):
                 ('summary', models.TextField(blank=True, max_length=500, verbose_name='summary')),
                 ('starts_at', models.DateTimeField(verbose_name='starts')),
                 ('ends_at', models.DateTimeField(verbose_name='ends')),
-                ('time_zone', models.CharField(default='Europe/Helsinki', help_text='Where the workshop happens, e.g. Europe/Helsinki; times are shown in it.', max_length=64, validators=[stories.models.workshops.time_zone_validate], verbose_name='time zone')),
+                ('time_zone', models.CharField(default='Europe/Helsinki', help_text='Where the workshop happens, e.g. Europe/Helsinki; times are shown in it.', max_length=64, validators=[stories.workshops.models.time_zone_validate], verbose_name='time zone')),
                 ('venue', models.CharField(blank=True, max_length=200, verbose_name='place')),
                 ('address', models.CharField(blank=True, max_length=300, verbose_name='address')),
                 ('online_url', models.URLField(blank=True, max_length=500, verbose_name='online link')),

@@ -1,7 +1,7 @@
 """Courage to Experiment: stories (successes, slip-ups, unfinished ones) and story workshops."""
 
 from stories.models.stories import StoryCase, StoryIndexPage, StoryPage, StoryTool
-from stories.models.workshops import (
+from stories.workshops.models import (
     StoryDraft,
     WorkshopIndexPage,
     WorkshopPage,

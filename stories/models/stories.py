@@ -8,6 +8,7 @@ story names no author anywhere it can be read (page, listings, search, feeds, me
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -203,6 +204,11 @@ def _story_text(label) -> text_limits.LimitedRichTextField:
 
 class StoryPage(Page):
     """One Courage to Experiment story."""
+
+    # The ordered links (`StoryCase`, `StoryTool`): modelcluster's reverse relations, which
+    # read like managers and take a list (`set_links`). modelcluster has no type information.
+    case_links: Any
+    tool_links: Any
 
     kind = models.CharField(_("kind of story"), max_length=20, choices=StoryKind.choices)
     summary = text_limits.PlainTextField(

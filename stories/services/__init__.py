@@ -1,2 +1,2 @@
-"""Writes of the stories area: stories (`stories.services.stories`) and workshops
-(`stories.services.workshops`)."""
+"""Writes of stories (`stories.services.stories`); the workshops' are in
+`stories.workshops.services`."""

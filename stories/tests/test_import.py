@@ -244,6 +244,16 @@ def test_summary_is_trimmed_at_a_sentence_without_the_summarisers_preamble():
     assert summary.startswith("The lab tried") and summary.endswith("town.")
 
 
+def test_summary_without_a_sentence_end_is_cut_to_500_characters_with_an_ellipsis():
+    text = "the lab tried something new with the council and residents " * 12
+
+    summary = story_summary(text)
+
+    assert len(summary) == 500
+    assert summary.endswith("…")
+    assert text.startswith(summary[:-1])
+
+
 def test_the_projects_copy_imports_with_the_reviewed_kinds(index):
     # The first records of stories/demo_data/undp_stories.jsonl.gz, through the real mapping
     for key, name in (("sd", "Sudan"), ("sz", "Eswatini"), ("ar", "Argentina")):

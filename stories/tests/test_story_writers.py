@@ -9,11 +9,13 @@ import pytest
 
 from network.factories import MemberFactory
 from network.models import MemberStatus
-from stories.models import StoryDraft, StoryPage
+from stories.models import StoryPage
 from stories.services.stories import story_share_submit
-from stories.services.workshops import workshop_draft_save, workshop_register
-from stories.vocabularies import DraftStatus, StoryKind
-from stories.workshop_factories import StoryDraftFactory, workshop_tree
+from stories.vocabularies import StoryKind
+from stories.workshops.factories import StoryDraftFactory, workshop_tree
+from stories.workshops.models import StoryDraft
+from stories.workshops.services import workshop_draft_save, workshop_register
+from stories.workshops.vocabularies import DraftStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -83,7 +85,7 @@ def test_a_freed_place_goes_to_the_first_active_member_waiting(
 ):
     from django.core import mail
 
-    from stories.services.workshops import workshop_cancel
+    from stories.workshops.services import workshop_cancel
 
     workshop.capacity = 1
     workshop.save()

@@ -4,10 +4,12 @@ share them for review with consent, and editors accept or decline them in the ad
 import pytest
 
 from network.factories import MemberFactory, UserFactory
-from stories.models import StoryDraft, StoryPage
-from stories.services.workshops import workshop_register
-from stories.vocabularies import Disclosure, DraftStatus
-from stories.workshop_factories import StoryDraftFactory, workshop_tree
+from stories.models import StoryPage
+from stories.vocabularies import Disclosure
+from stories.workshops.factories import StoryDraftFactory, workshop_tree
+from stories.workshops.models import StoryDraft
+from stories.workshops.services import workshop_register
+from stories.workshops.vocabularies import DraftStatus
 
 SECRET = "The pilot failed because the vendor never delivered the API."
 
@@ -268,7 +270,7 @@ def test_accepting_a_draft_fills_in_the_authors_country_and_the_workshops_themes
     workshop, participant
 ):
     from portal.factories import CountryFactory, ThemeFactory
-    from stories.services.workshops import workshop_draft_accept
+    from stories.workshops.services import workshop_draft_accept
 
     finland = CountryFactory(key="fi", name="Finland")
     participant.country = finland
@@ -293,7 +295,7 @@ def test_accepting_a_draft_fills_in_the_authors_country_and_the_workshops_themes
 
 def test_a_draft_whose_author_has_no_country_takes_the_workshops(workshop, participant):
     from portal.factories import CountryFactory
-    from stories.services.workshops import workshop_draft_accept
+    from stories.workshops.services import workshop_draft_accept
 
     participant.country = None
     participant.save()

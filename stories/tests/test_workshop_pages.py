@@ -12,15 +12,15 @@ from icalendar import Calendar
 from network.factories import MemberFactory, UserFactory
 from network.models import MemberStatus
 from stories.factories import StoryPageFactory
-from stories.models import WorkshopPage
-from stories.services.workshops import workshop_register
 from stories.vocabularies import Disclosure
-from stories.workshop_factories import (
+from stories.workshops.factories import (
     WorkshopPageFactory,
     WorkshopRegistrationFactory,
     days_from_now,
     workshop_tree,
 )
+from stories.workshops.models import WorkshopPage
+from stories.workshops.services import workshop_register
 
 ONLINE = "https://meet.example.org/story-workshop"
 
@@ -256,7 +256,7 @@ def test_participant_list_for_facilitators_and_editors_only(client, workshop, fa
     assert all(name in registered for name in ("Ada", "Ben", "Cy"))
     assert "Dee" in waiting
 
-    csv_text = client.get(workshop.url + "participants/csv/").content.decode()
+    csv_text = client.get(workshop.url + "participants/csv/").getvalue().decode("utf-8-sig")
     lines = csv_text.strip().splitlines()
     assert lines[0] == "status,position,name,organisation,country,since"
     assert lines[1].startswith("Registered,,Ada,")
@@ -272,7 +272,7 @@ def test_participant_list_for_facilitators_and_editors_only(client, workshop, fa
 def test_participant_csv_cannot_smuggle_spreadsheet_formulas(client, workshop, facilitator):
     workshop_register(workshop=workshop, member=MemberFactory(display_name="=HYPERLINK(1)"))
     client.force_login(facilitator.user)
-    csv_text = client.get(workshop.url + "participants/csv/").content.decode()
+    csv_text = client.get(workshop.url + "participants/csv/").getvalue().decode("utf-8-sig")
     assert ",'=HYPERLINK(1)," in csv_text
 
 

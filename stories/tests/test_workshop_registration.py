@@ -11,10 +11,10 @@ import pytest
 
 from network.factories import MemberFactory, UserFactory
 from network.models import MemberStatus
-from stories.models import WorkshopPage, WorkshopRegistration
-from stories.services.workshops import workshop_cancel, workshop_register
-from stories.vocabularies import RegistrationStatus
-from stories.workshop_factories import days_from_now, workshop_tree
+from stories.workshops.factories import days_from_now, workshop_tree
+from stories.workshops.models import WorkshopPage, WorkshopRegistration
+from stories.workshops.services import workshop_cancel, workshop_register
+from stories.workshops.vocabularies import RegistrationStatus
 
 
 @pytest.fixture
@@ -196,7 +196,7 @@ def test_capacity_holds_when_thirty_members_register_at_once(home_page):
     waiting = [row for row in rows if row.status == RegistrationStatus.WAITING]
     assert len(waiting) == 20
     # the queue is consistent: positions 1..20 with no gaps or duplicates
-    from stories.selectors_workshops import workshop_waiting_position
+    from stories.workshops.selectors import workshop_waiting_position
 
     assert [workshop_waiting_position(registration=row) for row in waiting] == list(range(1, 21))
     # everyone who got a place registered before everyone who waits

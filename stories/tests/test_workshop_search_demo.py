@@ -11,10 +11,10 @@ from portal.factories import CountryFactory, ThemeFactory
 from search.query import SearchQuery
 from search.selectors import search_run
 from stories.factories import StoryIndexPageFactory, StoryPageFactory
-from stories.models import WorkshopPage
-from stories.workshop_demo import PAST_SLUG, UPCOMING_SLUG, workshops_ensure
-from stories.workshop_factories import days_from_now, workshop_tree
-from stories.workshop_search import workshop_queryset, workshop_to_document
+from stories.workshops.demo import PAST_SLUG, UPCOMING_SLUG, workshops_ensure
+from stories.workshops.factories import days_from_now, workshop_tree
+from stories.workshops.models import WorkshopPage
+from stories.workshops.search import workshop_queryset, workshop_to_document
 
 
 def test_workshop_document_has_its_date_place_facets_and_stories(home_page):

@@ -1,1 +1,1 @@
-"""Views of the stories area: stories (`stories.views.stories`) and workshops."""
+"""Views of stories (`stories.views.stories`); the workshops' are in `stories.workshops.views`."""

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from network.models import Member
-from network.permissions import is_active_member, member_write_refusal
+from network.permissions import member_write_refusal
 from portal.rate_limits import RateLimitExceeded, rate_limit_response
 from search.forms import listing_query_from_params
 from search.listing import Listing, listing_run
@@ -21,9 +21,10 @@ from search.query import SearchQuery, Sort
 from search.selectors import search_visibility_for
 from stories.forms.stories import StoryShareForm
 from stories.models.stories import STORIES_PER_PAGE, StoryIndexPage, StoryPage
+from stories.permissions import story_can_share
 from stories.search import KIND
-from stories.selectors import story_workshops_page
 from stories.services.stories import story_html_from_text, story_share_submit
+from stories.workshops.selectors import workshop_index_of
 
 SORTS = (Sort.NEWEST, Sort.RELEVANCE)
 # The facets of the listing, in the order of the filter panel.
@@ -59,7 +60,7 @@ def story_listing(request: HttpRequest, index: StoryIndexPage) -> HttpResponse:
         listing.context(),
         sort_options=[o for o in listing.links["sort_options"] if o["value"] in SORTS],
         cards=[_card(hit, listing) for hit in listing.links["hits"]],
-        workshops_page=story_workshops_page(index=index),
+        workshops_page=workshop_index_of(stories_index=index),
         feed_url=index.url + index.reverse_subpage("feed"),
         share_url=index.url + index.reverse_subpage("share"),
     )
@@ -98,7 +99,7 @@ def story_share(request: HttpRequest, index: StoryIndexPage) -> HttpResponse:
         return redirect_to_login(share_path)
     member = Member.objects.filter(user=request.user).first()
     context = index.get_context(request)
-    if member is None or not is_active_member(request.user):
+    if member is None or not story_can_share(request.user):
         context["not_member"] = True
         return TemplateResponse(request, "stories/story_share.html", context, status=403)
     if request.method == "POST":

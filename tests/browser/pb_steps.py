@@ -32,7 +32,7 @@ def assert_clean(page, page_log) -> None:
 
 def status_text(page) -> str:
     """The messages the last action left on the page."""
-    return page.locator(".pb-messages").inner_text()
+    return page.locator(".messages").inner_text()
 
 
 def phase_change(page, base: str, phase: str, label: str) -> None:

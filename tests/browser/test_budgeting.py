@@ -5,7 +5,8 @@ from decimal import Decimal
 import pytest
 
 from budgeting.factories import ProcessFactory, ProjectFactory, UserFactory
-from budgeting.models import Ballot, Phase
+from budgeting.processes.models import Phase
+from budgeting.voting.models import Ballot
 from tests.browser.pb_steps import assert_clean, sign_in
 
 pytestmark = pytest.mark.browser
@@ -39,7 +40,7 @@ def test_citizen_proposes_votes_with_the_keyboard_and_sees_the_results(
     screenshot("pb-proposal-form")
     form.get_by_role("button", name="Send the proposal").click()
     page.wait_for_url("**/pb/riverside/projects/*/")
-    assert "You are its champion" in page.locator(".pb-messages [role=status]").first.inner_text()
+    assert "You are its champion" in page.locator(".messages [role=status]").first.inner_text()
 
     # the organiser marks it feasible and opens the vote
     sign_in(page, live_server, organiser)
@@ -104,9 +105,9 @@ def test_ballot_without_javascript_is_checked_on_the_server(browser, live_server
     process.save()
     for title, cost in (("Ramp", 20000), ("Trees", 15000)):
         ProjectFactory(process=process, title=title, estimated_cost=Decimal(cost), feasible=True)
-    from budgeting import services
+    from budgeting.processes import services as processes_services
 
-    services.process_phase_set(process=process, phase=Phase.VOTING, user=organiser)
+    processes_services.process_phase_set(process=process, phase=Phase.VOTING, user=organiser)
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     try:

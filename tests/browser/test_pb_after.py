@@ -3,9 +3,10 @@ citizens' confirmation and the bonus ledger."""
 
 import pytest
 
-from budgeting import services
+from budgeting.assessment import services as assessment_services
 from budgeting.factories import UserFactory, process_in_implementation
-from budgeting.models import Implementation, Phase
+from budgeting.implementation.models import Implementation
+from budgeting.processes.models import Phase
 from tests.browser.pb_steps import assert_clean, sign_in, status_text
 
 pytestmark = pytest.mark.browser
@@ -118,8 +119,8 @@ def test_a_funded_project_is_implemented_assessed_confirmed_and_paid(
     page.get_by_role("button", name="Close the confirmation and decide the bonus").click()
     assert "Released: the project succeeded" in status_text(page)
     trees = Implementation.objects.get(project__process=process, project__title="Trees")
-    services.implementation_assess(implementation=trees, user=organiser)
-    services.implementation_bonus_decide(implementation=trees, user=organiser)
+    assessment_services.implementation_assess(implementation=trees, user=organiser)
+    assessment_services.implementation_bonus_decide(implementation=trees, user=organiser)
 
     # anyone reads the ledger
     page.context.clear_cookies()

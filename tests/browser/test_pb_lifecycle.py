@@ -14,7 +14,8 @@ from decimal import Decimal
 import pytest
 
 from budgeting.factories import ProcessFactory, ProjectFactory, UserFactory
-from budgeting.models import BonusOutcome, Implementation, Phase, Process
+from budgeting.implementation.models import BonusOutcome, Implementation
+from budgeting.processes.models import Phase, Process
 from tests.browser.pb_steps import (
     assert_clean,
     implementation_action,
@@ -297,7 +298,7 @@ def test_one_process_from_proposal_to_the_bonus_ledger(
     link = page.get_by_role("link", name="Download the ledger (CSV)")
     response = page.request.get(live_server.url + link.get_attribute("href"))
     assert response.ok and response.headers["content-type"].startswith("text/csv")
-    table = list(csv.DictReader(io.StringIO(response.text())))
+    table = list(csv.DictReader(io.StringIO(response.body().decode("utf-8-sig"))))
     projects = {row["project"]: row for row in table if row["project_id"]}
     for title, (state, amount) in expected.items():
         assert Decimal(projects[title]["amount"]) == amount

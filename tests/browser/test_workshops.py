@@ -8,8 +8,8 @@ import pytest
 from icalendar import Calendar
 
 from network.factories import PASSWORD, CountryFactory, MemberFactory, UserFactory
-from stories.services.workshops import workshop_register
-from stories.workshop_factories import workshop_tree
+from stories.workshops.factories import workshop_tree
+from stories.workshops.services import workshop_register
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

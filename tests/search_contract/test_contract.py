@@ -6,7 +6,7 @@ from dataclasses import replace
 import pytest
 
 from search.documents import SearchDocument, Visibility
-from search.engines.database import query_words
+from search.engines.text import query_words
 from search.facets import FACETS
 from search.query import MAX_QUERY_LENGTH, SearchQuery, Sort
 from tests.search_contract.documents import CONTRACT_DOCUMENTS, PUBLIC_IDS

@@ -100,8 +100,13 @@ def _site_home():
 def world_build() -> World:
     """One of everything, as on the demo site (see the module docstring)."""
     from budgeting import factories as pb
-    from budgeting import services as pb_services
-    from budgeting.models import Implementation, ImplementationStatus, Phase, ProjectStatus
+    from budgeting.implementation import services as implementation_services
+    from budgeting.implementation.models import Implementation, ImplementationStatus
+    from budgeting.processes import services as processes_services
+    from budgeting.processes.models import Phase
+    from budgeting.proposals import services as proposals_services
+    from budgeting.proposals.models import ProjectStatus
+    from budgeting.voting import services as voting_services
     from cases.factories import CaseIndexPageFactory, CasePageFactory
     from network.factories import GroupFactory, GroupMembershipFactory, MemberFactory, UserFactory
     from network.models import GroupPolicy, GroupRole, MemberStatus
@@ -109,7 +114,7 @@ def world_build() -> World:
     from stories.factories import StoryIndexPageFactory, StoryPageFactory
     from stories.permissions import ambassador_group_sync, editor_group_sync
     from stories.vocabularies import Disclosure
-    from stories.workshop_factories import (
+    from stories.workshops.factories import (
         WorkshopIndexPageFactory,
         WorkshopPageFactory,
         WorkshopRegistrationFactory,
@@ -218,7 +223,7 @@ def world_build() -> World:
         process=proposals, title="Probe idea", champion=members["member_fi"].user
     )
     world.objects["idea"] = idea
-    world.objects["idea_comment"] = pb_services.comment_add(
+    world.objects["idea_comment"] = proposals_services.comment_add(
         project=idea, user=members["member_fi"].user, body="A first comment."
     )
 
@@ -238,13 +243,15 @@ def world_build() -> World:
             status=ProjectStatus.FEASIBLE,
             reviewed_cost=Decimal(cost),
         )
-    voting = pb_services.process_phase_set(process=voting, phase=Phase.VOTING, user=organiser)
-    world.codes = pb_services.voting_codes_issue(process=voting, user=organiser, count=5)
+    voting = processes_services.process_phase_set(
+        process=voting, phase=Phase.VOTING, user=organiser
+    )
+    world.codes = voting_services.voting_codes_issue(process=voting, user=organiser, count=5)
 
     counted = pb.process_in_implementation(organiser=organiser, slug="probe-counted", start=False)
     doing = pb.process_in_implementation(organiser=organiser, slug="probe-doing")
     skate = Implementation.objects.get(project__process=doing, project__title="Skate park")
-    pb_services.implementation_team_set(
+    implementation_services.implementation_team_set(
         implementation=skate, user=organiser, civil_servants=[members["servant"].user]
     )
     # accounts that volunteered while they were active members (or before anyone checked)

@@ -101,7 +101,7 @@ def test_a_decompression_bomb_is_not_stored_as_a_member_photo(world, media):
 
 def test_a_truncated_jpeg_is_a_form_error_not_a_server_error(world, media):
     """Finding 8: a truncated JPEG as a progress-update photo answered 500 (OSError)."""
-    from budgeting.models import ProgressUpdate
+    from budgeting.implementation.models import ProgressUpdate
 
     truncated = _jpeg(size=(800, 600))[:600]
     before = ProgressUpdate.objects.count()
@@ -149,7 +149,7 @@ def test_member_photos_keep_no_gps_position(world, media):
 
 
 def test_progress_photos_keep_no_gps_position(world, media):
-    from budgeting.models import ProgressUpdate
+    from budgeting.implementation.models import ProgressUpdate
 
     response = world.client("champion").post(
         _update_url(world),

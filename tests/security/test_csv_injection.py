@@ -46,10 +46,11 @@ def exports(world, django_db_blocker):
     names and organisations (workshop participants), PB project titles and the names of
     champions and civil servants (the ledger)."""
     from budgeting import factories as pb
-    from budgeting.models import Implementation, Project
+    from budgeting.implementation.models import Implementation
+    from budgeting.proposals.models import Project
     from cases.factories import CasePageFactory
     from network.factories import MemberFactory, UserFactory
-    from stories.workshop_factories import WorkshopRegistrationFactory
+    from stories.workshops.factories import WorkshopRegistrationFactory
     from tests.security.conftest import search_drain
 
     with django_db_blocker.unblock():

@@ -18,10 +18,8 @@ import re
 import secrets
 import signal
 import socket
-import socketserver
 import subprocess
 import sys
-import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -29,9 +27,11 @@ from dataclasses import dataclass
 from http.client import HTTPResponse
 from pathlib import Path
 from types import SimpleNamespace
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 import pytest
+
+from tests.production_processes import mail_sink_running, postgres_url_of_test_database
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKERS = 3
@@ -64,49 +64,16 @@ def redis_url() -> str:
 
 @pytest.fixture(scope="module")
 def database_url(django_db_setup, django_db_blocker) -> str:
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        pytest.skip(
-            "production settings refuse SQLite: the probe runs in the PostgreSQL run "
-            "(DATABASE_URL=postgres://…)"
-        )
-    db = connection.settings_dict
-    user = quote(db["USER"] or "")
-    password = f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else ""
-    return (
-        f"postgres://{user}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    return postgres_url_of_test_database(
+        reason="production settings refuse SQLite: the probe runs in the PostgreSQL run"
     )
-
-
-class _MailSink(socketserver.StreamRequestHandler):
-    """Just enough SMTP to take the sign-up confirmations and throw them away."""
-
-    def handle(self) -> None:
-        self.wfile.write(b"220 probe\r\n")
-        while line := self.rfile.readline():
-            command = line[:4].upper()
-            if command == b"DATA":
-                self.wfile.write(b"354 go on\r\n")
-                while (body := self.rfile.readline()) and body not in (b".\r\n", b".\n"):
-                    pass
-                self.wfile.write(b"250 ok\r\n")
-            elif command == b"QUIT":
-                self.wfile.write(b"221 bye\r\n")
-                return
-            else:
-                self.wfile.write(b"250 ok\r\n")
 
 
 @pytest.fixture(scope="module")
 def mail_port() -> Iterator[int]:
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _MailSink)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server.server_address[1]
-    server.shutdown()
-    server.server_close()
+    """Takes the sign-up confirmations and throws them away."""
+    with mail_sink_running() as sink:
+        yield sink.port
 
 
 def _free_port() -> int:
@@ -139,6 +106,8 @@ def server(database_url, redis_url, mail_port, tmp_path_factory) -> Iterator[str
         EMAIL_HOST="127.0.0.1",
         EMAIL_PORT=str(mail_port),
         SEARCH_URL="database",
+        # no worker runs here: the sign-up mails go out in the request, to the sink
+        TASKS_BACKEND="immediate",
         LOG_LEVEL="WARNING",
     )
     subprocess.run(
@@ -319,7 +288,7 @@ def test_at_most_ten_sign_ups_an_hour_per_address(server, people):
 
 
 def test_at_most_five_comments_in_five_minutes(server, people):
-    from budgeting.models import Comment
+    from budgeting.proposals.models import Comment
 
     client = _address()
     (logged_in,) = _send(server, [_log_in(people.commenter.username, PASSWORD, client=client)])

@@ -123,13 +123,15 @@ def _ncp_rules() -> list[Rule]:
 
 
 def _process(world: World, name: str):
-    from budgeting.models import Process
+    from budgeting.processes.models import Process
 
     return Process.objects.get(pk=world.processes[name].pk)
 
 
 def _organiser_rules() -> list[Rule]:
-    from budgeting.models import Comment, ImpactCriterion, Project, VotingCode
+    from budgeting.assessment.models import ImpactCriterion
+    from budgeting.proposals.models import Comment, Project
+    from budgeting.voting.models import VotingCode
 
     organisers = {"organiser", "superuser"}
     return [
@@ -195,7 +197,7 @@ def _implementation_url(world: World, name: str, action: str) -> str:
 
 
 def _implementation(world: World, name: str = "skate"):
-    from budgeting.models import Implementation
+    from budgeting.implementation.models import Implementation
 
     return Implementation.objects.get(pk=world.objects[name].pk)
 
@@ -269,7 +271,8 @@ def _volunteer_and_update(world: World, client):
 
 
 def _write_rules() -> list[Rule]:
-    from budgeting.models import ProgressUpdate, Project, Support
+    from budgeting.implementation.models import ProgressUpdate
+    from budgeting.proposals.models import Project, Support
 
     def page_post(page_name, route, data=None):
         return lambda w, c: c.post(w.pages[page_name].url + route, data or {})
@@ -482,7 +485,7 @@ def test_members_only_story(world, role, surface):
 
 
 def _ballots(world: World, **filters) -> int:
-    from budgeting.models import Ballot
+    from budgeting.voting.models import Ballot
 
     return Ballot.objects.filter(process=world.processes["voting"], **filters).count()
 
@@ -567,7 +570,7 @@ def test_a_decided_bonus_stays_decided(world, role):
 
 def test_a_deactivated_former_volunteer_posts_no_update(world):
     """Finding 11: volunteering (or having volunteered) is no way around the membership."""
-    from budgeting.models import ProgressUpdate
+    from budgeting.implementation.models import ProgressUpdate
 
     skate = world.objects["skate"]
     former = world.users["deactivated"]

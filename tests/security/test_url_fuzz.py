@@ -419,7 +419,7 @@ def _big_form(size: int) -> bytes:
 def test_a_five_megabyte_body_is_refused(world, kind):
     """Finding 1: a request body has a limit, and going over it is a 400 or 413, not a 500
     (nor a proposal stored)."""
-    from budgeting.models import Project
+    from budgeting.proposals.models import Project
 
     client = world.client("member_fi")
     before = Project.objects.count()

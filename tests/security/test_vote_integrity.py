@@ -20,11 +20,13 @@ from django.test import Client
 import pytest
 
 from budgeting import factories as pb
-from budgeting.models import Ballot, Phase, Process, ProjectStatus
+from budgeting.processes import services as processes_services
+from budgeting.processes.models import Phase, Process
+from budgeting.proposals.models import ProjectStatus
+from budgeting.voting.models import Ballot
 
 
 def _voting_process(organiser, *, slug: str, budget: str = "100000") -> Process:
-    from budgeting import services
 
     process = pb.ProcessFactory(
         slug=slug, phase=Phase.PROPOSALS, counting_rule="greedy", budget_amount=Decimal(budget)
@@ -38,7 +40,7 @@ def _voting_process(organiser, *, slug: str, budget: str = "100000") -> Process:
             status=ProjectStatus.FEASIBLE,
             reviewed_cost=Decimal(cost),
         )
-    return services.process_phase_set(process=process, phase=Phase.VOTING, user=organiser)
+    return processes_services.process_phase_set(process=process, phase=Phase.VOTING, user=organiser)
 
 
 def _vote(client: Client, process: Process, *titles: str):

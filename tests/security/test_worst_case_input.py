@@ -120,7 +120,7 @@ def test_no_member_field_takes_more_than_the_longest_measured():
 @pytest.fixture
 def proposals(db):
     from budgeting.factories import ProcessFactory, UserFactory
-    from budgeting.models import Phase
+    from budgeting.processes.models import Phase
 
     process = ProcessFactory(phase=Phase.PROPOSALS)
     client = Client(raise_request_exception=False)
@@ -133,7 +133,7 @@ def _proposal(description: str) -> dict:
 
 
 def test_a_proposal_of_512_kb_of_script_is_refused_at_once_and_kept_to_edit(proposals):
-    from budgeting.models import Project
+    from budgeting.proposals.models import Project
 
     process, client = proposals
     description = "<script>" * 64_000  # 512 KB, the attack
@@ -152,7 +152,7 @@ def test_a_proposal_of_512_kb_of_script_is_refused_at_once_and_kept_to_edit(prop
 
 
 def test_a_proposal_at_its_limit_is_taken(proposals):
-    from budgeting.models import Project
+    from budgeting.proposals.models import Project
 
     process, client = proposals
     description = _filled("Trees for shade. ", text_limits.DESCRIPTION)
@@ -163,7 +163,7 @@ def test_a_proposal_at_its_limit_is_taken(proposals):
 
 
 def test_a_body_larger_than_the_limit_is_a_400_that_says_so(proposals):
-    from budgeting.models import Project
+    from budgeting.proposals.models import Project
 
     process, client = proposals
     description = "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)

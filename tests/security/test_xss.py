@@ -61,12 +61,13 @@ def _post(planted: Planted, client: Client, what: str, path: str, data: dict, fi
 
 def _plant(world) -> Planted:
     from budgeting import factories as pb
-    from budgeting import services as pb_services
-    from budgeting.models import Project
+    from budgeting.assessment import criteria as assessment_criteria
+    from budgeting.proposals import services as proposals_services
+    from budgeting.proposals.models import Project
     from network.models import VISIBILITY_FIELDS as PROFILE_VISIBILITY
     from network.models import Group, Visibility
     from stories.models import StoryDraft, StoryPage
-    from stories.workshop_factories import WorkshopRegistrationFactory
+    from stories.workshops.factories import WorkshopRegistrationFactory
     from tests.security.conftest import search_drain
 
     planted = Planted()
@@ -191,7 +192,7 @@ def _plant(world) -> Planted:
     )
     for project in planted.projects:
         # the organiser's public review reason, and the criteria they add
-        pb_services.project_review(
+        proposals_services.project_review(
             project=project,
             user=organiser,
             feasible=True,
@@ -199,7 +200,7 @@ def _plant(world) -> Planted:
             reviewed_cost=project.estimated_cost,
         )
     for payload in PAYLOADS[:20]:
-        pb_services.criterion_add(
+        assessment_criteria.criterion_add(
             process=world.processes["proposals"], user=organiser, title=payload[:200]
         )
     editor = world.users["superuser"]

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from budgeting.exchange import process_to_pabulib
-from budgeting.models import Process
+from budgeting.processes.models import Process
 
 
 class Command(BaseCommand):

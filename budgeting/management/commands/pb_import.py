@@ -3,8 +3,8 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from budgeting.counting.pabulib import PabulibError, pabulib_read
 from budgeting.exchange import process_from_pabulib
-from budgeting.pabulib import PabulibError, pabulib_read
 
 
 class Command(BaseCommand):

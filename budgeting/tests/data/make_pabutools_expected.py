@@ -8,7 +8,7 @@ virtualenv, e.g.
     /tmp/pabu-venv/bin/python budgeting/tests/data/make_pabutools_expected.py
 
 For every approval file here it records, with cost utilities (pabutools' Cost_Sat) and ties
-broken by lower cost then file order (as budgeting.rules does by default):
+broken by lower cost then file order (as budgeting.counting does by default):
 - "equalshares": method_of_equal_shares
 - "add1": MES with the per-voter budget raised by 1 until the outcome would overspend
   (exhaustion_by_budget_increase with budget_step = number of voters, exhaustive_stop=False)

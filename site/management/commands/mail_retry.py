@@ -7,7 +7,7 @@ from portal.outgoing_mail import outgoing_mail_retry
 class Command(BaseCommand):
     help = _(
         "Send again the e-mail the mail server did not take (kept in the outgoing mail table), "
-        "oldest first. Run it from cron until a task worker does."
+        "oldest first. The task worker runs it too once the server takes a message again."
     )
 
     def add_arguments(self, parser):
