@@ -136,6 +136,24 @@ def member_can_manage(actor: User | AnonymousUser, member: Member) -> bool:
     return country is not None and member.country_id == country.pk
 
 
+def member_deactivate_refusal(actor: User | AnonymousUser, member: Member) -> str | None:
+    """Why `actor` may not deactivate `member`, or None when they may: only a manager of the
+    member's country, never their own membership (another manager must), never an
+    administrator's account (administrators are managed in the admin)."""
+    if not member_can_manage(actor, member):
+        return str(_("You do not manage members of this country."))
+    if member.user_id == actor.pk:
+        return str(
+            _(
+                "You cannot deactivate your own membership: another national contact point "
+                "or an editor can."
+            )
+        )
+    if member.user.is_superuser:
+        return str(_("Administrators' accounts are managed in the admin, not here."))
+    return None
+
+
 def member_can_edit(actor: User | AnonymousUser, member: Member) -> bool:
     """The owner, the NCP of the member's country, editors and administrators."""
     if member.status == MemberStatus.DELETED:

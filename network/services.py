@@ -198,8 +198,11 @@ def member_reject(*, actor: User, member: Member, reason: str) -> Member:
 
 @transaction.atomic
 def member_deactivate(*, actor: User, member: Member, reason: str = "") -> Member:
-    """Take an active member out of the directory (the account can still sign in)."""
-    _require_manage(actor, member)
+    """Take an active member out of the directory (the account can still sign in); never
+    one's own membership nor an administrator's (`permissions.member_deactivate_refusal`)."""
+    refusal = permissions.member_deactivate_refusal(actor, member)
+    if refusal is not None:
+        raise PermissionDenied(refusal)
     if member.status != MemberStatus.ACTIVE:
         raise ValidationError(_("Only active members can be deactivated."))
     member.status = MemberStatus.DEACTIVATED

@@ -302,6 +302,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "pending": list(selectors.members_pending(scope=scope)[:200]),
         "residence_pending": list(selectors.members_residence_pending(scope=scope)[:200]),
         "members_page": members_page,
+        # the members whose Deactivate button is offered: never oneself or an administrator
+        "deactivatable": {
+            member.pk
+            for member in members_page
+            if permissions.member_deactivate_refusal(request.user, member) is None
+        },
         "status": status,
         "statuses": [
             ("", _("All")),

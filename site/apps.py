@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -16,7 +17,9 @@ class PortalConfig(AppConfig):
             lookups,  # noqa: F401  (integer `__in` ignores out-of-range ids)
         )
         from portal.csv_export import wagtail_exports_neutralise
+        from portal.site_address import default_site_address_after_migrate
         from portal.vocabulary_labels import register_label_providers
 
         register_label_providers()
         wagtail_exports_neutralise()
+        post_migrate.connect(default_site_address_after_migrate, sender=self)

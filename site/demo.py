@@ -28,6 +28,7 @@ from allauth.account.models import EmailAddress
 
 from portal.deployment import production_settings_active
 from portal.models import HomePage, NavigationSettings, SiteSettings, StandardPage
+from portal.site_address import site_address
 
 ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD = "kokeilu-demo"  # published on purpose: demo content only, never in production
@@ -138,9 +139,10 @@ def demo_home_ensure(report: DemoReport, *, user=None) -> HomePage:
         report.skipped.append(_("home page"))
 
     if site is None:
+        hostname, port = site_address()
         Site.objects.create(
-            hostname="localhost",
-            port=80,
+            hostname=hostname,
+            port=port,
             site_name=_("Kokeilu"),
             root_page=home,
             is_default_site=True,

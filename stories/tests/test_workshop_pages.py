@@ -77,7 +77,8 @@ def test_index_lists_upcoming_soonest_first_and_past_latest_first(
     assert upcoming.index("Slip-up evening") < upcoming.index("Later") < upcoming.index("Extra 0")
     assert past.index("Last month") < past.index("Long ago")
     assert "Long ago" not in upcoming
-    assert "3 of 10 places taken" in upcoming
+    # the card counts places as the workshop's page does: those left
+    assert "7 of 10 places left" in upcoming
 
 
 def test_workshop_page_says_the_time_in_the_workshops_own_zone(client, home_page):

@@ -135,6 +135,16 @@ def test_register_route_says_where_the_member_is_in_the_queue(client, workshop):
     assert WorkshopRegistration.objects.get(member=member).status == RegistrationStatus.CANCELLED
 
 
+def test_registering_says_once_that_the_member_has_a_place(client, workshop):
+    member = MemberFactory()
+    client.force_login(member.user)
+
+    text = client.post(workshop.url + "register/", follow=True).content.decode()
+
+    assert "Your place is booked." in text
+    assert text.count("You have a place at this workshop.") == 1
+
+
 def test_register_route_sends_visitors_to_sign_in_and_refuses_get(client, workshop):
     response = client.post(workshop.url + "register/")
     assert response.status_code == 302

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from network.models import Member
@@ -34,7 +34,7 @@ def _with_counts(queryset: QuerySet) -> QuerySet:
         waiting_count=Count(
             "registrations", filter=Q(registrations__status=RegistrationStatus.WAITING)
         ),
-    )
+    ).annotate(places_left=F("capacity") - F("registered_count"))
 
 
 def _listed(index: WorkshopIndexPage) -> QuerySet:

@@ -92,7 +92,8 @@ def workshop_register_post(request: HttpRequest, *, workshop: WorkshopPage) -> H
         return HttpResponseRedirect(f"{page_url}#registration")
     if outcome.position is None:
         text = (
-            _("You have a place at this workshop.")
+            # the registration box below says "You have a place at this workshop."
+            _("Your place is booked. If you cannot come, cancel it so that someone else can.")
             if outcome.changed
             else _("You are already registered for this workshop.")
         )
