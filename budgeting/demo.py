@@ -349,37 +349,13 @@ def _after_the_vote(users: dict) -> None:
             status=ImplementationStatus.IN_PROGRESS if index % 3 else ImplementationStatus.DONE,
             note=_("Work started with the town's technical services."),
         )
-        for step, title in enumerate(DEMO_MILESTONES):
-            milestone = implementation_services.milestone_add(
-                implementation=implementation, user=servant, title=title
-            )
-            if not champion_acts:
-                continue
-            if step <= (1 if index % 3 == 0 else 0):
-                implementation_services.milestone_sign_off(milestone=milestone, user=champion)
-                implementation_services.milestone_sign_off(milestone=milestone, user=servant)
-            elif step == 2:
-                implementation_services.milestone_sign_off(milestone=milestone, user=champion)
+        _milestones_demo(implementation, index, servant=servant, signs=champion_acts)
         implementation_services.progress_update_post(
             implementation=implementation,
             user=lead,
             body=_("<p>We met the technical services and agreed the plan and the timetable.</p>"),
         )
-        for number, indicator in enumerate(implementation.indicators.all()):
-            baseline, target = DEMO_TARGETS[number % len(DEMO_TARGETS)]
-            assessment_services.indicator_set_target(
-                indicator=indicator, user=servant, baseline=baseline, target=target
-            )
-            # the first project did well, the second less so, the rest are still measuring
-            if index < 2:
-                share = (Decimal("0.9"), Decimal("0.3"))[index]
-                assessment_services.indicator_measure(
-                    indicator=indicator,
-                    user=lead,
-                    measured=baseline + (target - baseline) * share,
-                    evidence=_("Counts by the town's technical services, autumn 2025."),
-                )
-                assessment_services.indicator_verify(indicator=indicator, user=servant)
+        _indicators_demo(implementation, index, servant=servant, lead=lead)
     if implementations:
         assessment_services.effect_record(
             implementation=implementations[0],
@@ -403,6 +379,41 @@ def _after_the_vote(users: dict) -> None:
         if not implementation.assessment_votes.exists():
             continue  # no resident account to confirm it (demo without the network): left open
         assessment_services.implementation_bonus_decide(implementation=implementation, user=admin)
+
+
+def _milestones_demo(implementation: Implementation, index: int, *, servant, signs: bool) -> None:
+    """The demo milestones of one project; signed off by both sides where the champion acts."""
+    champion = implementation.champion
+    for step, title in enumerate(DEMO_MILESTONES):
+        milestone = implementation_services.milestone_add(
+            implementation=implementation, user=servant, title=title
+        )
+        if not signs:
+            continue
+        if step <= (1 if index % 3 == 0 else 0):
+            implementation_services.milestone_sign_off(milestone=milestone, user=champion)
+            implementation_services.milestone_sign_off(milestone=milestone, user=servant)
+        elif step == 2:
+            implementation_services.milestone_sign_off(milestone=milestone, user=champion)
+
+
+def _indicators_demo(implementation: Implementation, index: int, *, servant, lead) -> None:
+    """Targets for every indicator; the first project did well, the second less so, the rest
+    are still measuring."""
+    for number, indicator in enumerate(implementation.indicators.all()):
+        baseline, target = DEMO_TARGETS[number % len(DEMO_TARGETS)]
+        assessment_services.indicator_set_target(
+            indicator=indicator, user=servant, baseline=baseline, target=target
+        )
+        if index < 2:
+            share = (Decimal("0.9"), Decimal("0.3"))[index]
+            assessment_services.indicator_measure(
+                indicator=indicator,
+                user=lead,
+                measured=baseline + (target - baseline) * share,
+                evidence=_("Counts by the town's technical services, autumn 2025."),
+            )
+            assessment_services.indicator_verify(indicator=indicator, user=servant)
 
 
 def _lead(implementation: Implementation, admin):

@@ -3,7 +3,6 @@ page answers as usual and says the e-mail will follow; the message is kept, and 
 sends it once the server is back."""
 
 import re
-import socket
 
 from django.core import mail
 from django.core.management import call_command
@@ -13,39 +12,24 @@ import pytest
 from network.factories import PASSWORD, MemberFactory, UserFactory
 from network.models import Member, MemberStatus
 from portal.models import OutgoingMail
+from tests.mail_servers import mail_server_set_back, mail_server_set_down
 
 pytestmark = pytest.mark.django_db
 
 KEPT = "did not take the e-mail"
 
 
-def _mailers(**delivery) -> dict:
-    return {
-        "default": {
-            "BACKEND": "portal.outgoing_mail.RetryingEmailBackend",
-            "OPTIONS": {"mailer": "smtp"},
-        },
-        "smtp": delivery,
-    }
-
-
 @pytest.fixture
 def mail_server_down(settings):
     """The production mailers, with the SMTP server on a port where nothing listens."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    settings.MAILERS = _mailers(
-        BACKEND="django.core.mail.backends.smtp.EmailBackend",
-        OPTIONS={"host": "127.0.0.1", "port": port, "timeout": 5},
-    )
+    mail_server_set_down(settings)
     return settings
 
 
 @pytest.fixture
 def mail_server_back(settings):
     def back() -> None:
-        settings.MAILERS = _mailers(BACKEND="django.core.mail.backends.locmem.EmailBackend")
+        mail_server_set_back(settings)
 
     return back
 

@@ -1,8 +1,6 @@
 """`portal.outgoing_mail`: a message the mail server does not take is kept whole (HTML part
 and attachments too) and sent as it was once the server is back."""
 
-import socket
-
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
 
@@ -10,29 +8,14 @@ import pytest
 
 from portal.models import OutgoingMail
 from portal.outgoing_mail import outgoing_mail_retry
+from tests.mail_servers import mail_server_set_back, mail_server_set_down
 
 pytestmark = pytest.mark.django_db
 
 
-def _mailers(**delivery) -> dict:
-    return {
-        "default": {
-            "BACKEND": "portal.outgoing_mail.RetryingEmailBackend",
-            "OPTIONS": {"mailer": "smtp"},
-        },
-        "smtp": delivery,
-    }
-
-
 @pytest.fixture
 def server_down(settings):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    settings.MAILERS = _mailers(
-        BACKEND="django.core.mail.backends.smtp.EmailBackend",
-        OPTIONS={"host": "127.0.0.1", "port": port, "timeout": 5},
-    )
+    mail_server_set_down(settings)
     return settings
 
 
@@ -55,7 +38,7 @@ def test_a_message_the_server_does_not_take_is_kept_and_sent_whole_later(server_
     assert _message().send() == 0  # kept, not sent; no exception
 
     assert OutgoingMail.objects.get().subject == "Workshop 1: you have a place"
-    server_down.MAILERS = _mailers(BACKEND="django.core.mail.backends.locmem.EmailBackend")
+    mail_server_set_back(server_down)
 
     outcome = outgoing_mail_retry()
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -25,6 +24,7 @@ from django_tasks_db.models import DBTaskResult
 
 from portal.models import OutgoingMail
 from portal.settings.environment import TASK_BACKENDS, tasks_from_env
+from tests.mail_servers import mail_server_set_back, mail_server_set_down
 
 ROOT = Path(__file__).resolve().parents[2]
 DATABASE_TASKS = {"default": {"BACKEND": TASK_BACKENDS["database"]}}
@@ -98,39 +98,15 @@ def test_production_queues_tasks_for_the_worker_unless_told_otherwise():
 # -- e-mail through the database backend ---------------------------------------------------
 
 
-def _mailers(**delivery) -> dict:
-    return {
-        "default": {
-            "BACKEND": "portal.outgoing_mail.RetryingEmailBackend",
-            "OPTIONS": {"mailer": "smtp"},
-        },
-        "smtp": delivery,
-    }
-
-
 @pytest.fixture
 def queued(settings):
     """Production's mailers and the database task backend; tasks wait for `_work`."""
     settings.TASKS = DATABASE_TASKS
-    settings.MAILERS = _mailers(BACKEND="django.core.mail.backends.locmem.EmailBackend")
+    mail_server_set_back(settings)
     settings.MAIL_SEND_ATTEMPTS = 3
     settings.MAIL_RETRY_SECONDS = 60
     assert isinstance(task_backends["default"], DatabaseBackend)
     return settings
-
-
-def _server_down(settings) -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    settings.MAILERS = _mailers(
-        BACKEND="django.core.mail.backends.smtp.EmailBackend",
-        OPTIONS={"host": "127.0.0.1", "port": port, "timeout": 5},
-    )
-
-
-def _server_back(settings) -> None:
-    settings.MAILERS = _mailers(BACKEND="django.core.mail.backends.locmem.EmailBackend")
 
 
 def _work() -> list[DBTaskResult]:
@@ -173,7 +149,7 @@ def test_a_message_is_queued_by_the_request_and_sent_by_the_worker(queued):
 
 @pytest.mark.django_db
 def test_a_refused_message_is_retried_later_with_a_doubling_delay(queued):
-    _server_down(queued)
+    mail_server_set_down(queued)
     _message().send()
 
     _work()  # attempt 1 fails: attempt 2 is due in a minute
@@ -194,7 +170,7 @@ def test_a_refused_message_is_retried_later_with_a_doubling_delay(queued):
         datetime.timedelta(seconds=120), abs=datetime.timedelta(seconds=5)
     )
 
-    _server_back(queued)
+    mail_server_set_back(queued)
     DBTaskResult.objects.filter(pk=retry.pk).update(run_after=timezone.now())
     _work()
 
@@ -204,7 +180,7 @@ def test_a_refused_message_is_retried_later_with_a_doubling_delay(queued):
 
 @pytest.mark.django_db
 def test_a_message_refused_at_every_attempt_is_kept_for_administrators(queued):
-    _server_down(queued)
+    mail_server_set_down(queued)
     _message().send()
 
     for _attempt in range(3):
@@ -219,13 +195,13 @@ def test_a_message_refused_at_every_attempt_is_kept_for_administrators(queued):
 
 @pytest.mark.django_db
 def test_once_the_server_takes_a_message_the_kept_ones_follow(queued):
-    _server_down(queued)
+    mail_server_set_down(queued)
     queued.MAIL_SEND_ATTEMPTS = 1
     _message().send()
     _work()
     assert OutgoingMail.objects.count() == 1
 
-    _server_back(queued)
+    mail_server_set_back(queued)
     EmailMultiAlternatives("Welcome", "Hello", to=["ville@example.org"]).send()
     ran = _work()
 
@@ -252,7 +228,7 @@ def test_a_request_that_rolls_back_sends_nothing(queued):
 def test_a_malformed_message_fails_where_it_is_sent_under_the_immediate_backend(settings):
     from portal.outgoing_mail import MailNotSent
 
-    settings.MAILERS = _mailers(BACKEND="django.core.mail.backends.locmem.EmailBackend")
+    mail_server_set_back(settings)
     message = _message()
     message.extra_headers["X-Bad"] = "line\nbreak"
 
