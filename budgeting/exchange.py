@@ -293,6 +293,7 @@ def process_from_pabulib(
     project does not implement); `count` also counts the votes, as the results page needs.
     Imported ballots belong to no account or code: they are the file's voters.
     """
+    from budgeting.results.ballot_file import ballot_file_request_on_commit
     from budgeting.results.services import results_compute  # the one place that counts a process
 
     process = _process_new(pb, slug=slug, title=title)
@@ -307,6 +308,8 @@ def process_from_pabulib(
     if count:
         process.results = results_compute(process)
     process.save()
+    if count:
+        ballot_file_request_on_commit(process)
     return process
 
 

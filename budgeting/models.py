@@ -15,12 +15,14 @@ from budgeting.implementation.models import (
 )
 from budgeting.processes.models import District, Process
 from budgeting.proposals.models import Comment, Project, Support
+from budgeting.results.models import BallotFile
 from budgeting.voting.models import Ballot, BallotChoice, BallotCriterion, VotingCode
 
 __all__ = [
     "AssessmentVote",
     "Ballot",
     "BallotChoice",
+    "BallotFile",
     "BallotCriterion",
     "Comment",
     "District",

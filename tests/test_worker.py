@@ -148,3 +148,22 @@ def test_the_worker_sends_queued_mail_and_drains_the_search_outbox(
     assert str(case.pk) in document.doc_id
     statuses = set(DBTaskResult.objects.values_list("status", flat=True))
     assert statuses == {TaskResultStatus.SUCCESSFUL}, output[-4000:]
+
+
+def test_the_worker_builds_the_ballot_file_that_a_visitor_asked_for(
+    database_url, production_queue, mail_sink, client
+):
+    from budgeting.factories import UserFactory, process_in_implementation
+
+    process = process_in_implementation(organiser=UserFactory())
+    url = f"/pb/{process.slug}/export.pb"
+
+    waiting = client.get(url)  # the request only queues the build
+    assert waiting.status_code == 202, waiting.content[:500]
+    assert "The file is being prepared" in waiting.content.decode()
+
+    output = _run_worker(database_url, mail_sink.port)
+
+    ready = client.get(url)
+    assert ready.status_code == 200, output[-4000:]
+    assert ready.content.decode().startswith("META") and "VOTES" in ready.content.decode()

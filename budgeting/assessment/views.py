@@ -31,6 +31,8 @@ from budgeting.permissions import process_can_manage
 from budgeting.processes.models import Phase
 from budgeting.processes.selectors import process_rule
 from budgeting.proposals.models import ProjectStatus
+from budgeting.results.ballot_file import ballot_file_text
+from budgeting.results.views import ballot_file_preparing
 from budgeting.voting.presenters import session_voting_code
 from budgeting.voting.selectors import ballot_for, criteria_of_ballot
 from budgeting.web import process_or_404
@@ -306,17 +308,19 @@ def open_data_bundle(process) -> dict:
 
 
 def open_data_zip(request, slug: str):
-    """The process as a zip: process.json (everything), ledger.csv and the pabulib file."""
-    from budgeting.exchange import process_to_pabulib
-
+    """The process as a zip: process.json (everything), ledger.csv and the pabulib file (which
+    the worker builds; until then the page says it is being prepared)."""
     process = process_or_404(slug, request.user)
     if not process.counts_visible:
         raise Http404(_("The open data is published with the results."))
+    ballots = ballot_file_text(process)
+    if ballots is None:
+        return ballot_file_preparing(request, process)
     bundle = open_data_bundle(process)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("process.json", _json(bundle))
-        archive.writestr(f"{process.slug}.pb", process_to_pabulib(process))
+        archive.writestr(f"{process.slug}.pb", ballots)
         if bundle["ledger"] is not None:
             ledger_csv_text = csv_text(
                 header=LEDGER_COLUMNS, rows=_ledger_rows(ledger_view(process))

@@ -20,6 +20,7 @@ from budgeting.implementation.services import implementations_create
 from budgeting.processes.models import PHASE_ORDER, RULE_FIELDS, Phase, Process
 from budgeting.processes.selectors import process_lock, rule_canonical_json, rule_config, rule_hash
 from budgeting.proposals.models import Project, ProjectStatus
+from budgeting.results.ballot_file import ballot_file_request_on_commit
 from budgeting.results.services import results_compute
 
 if TYPE_CHECKING:
@@ -64,6 +65,7 @@ def process_phase_set(*, process: Process, phase: str, user: User) -> Process:
     process.phase = phase
     if target >= PHASE_ORDER.index(Phase.RESULTS) and process.results is None:
         process.results = results_compute(process)
+        ballot_file_request_on_commit(process)
     process.save()
     if target >= PHASE_ORDER.index(Phase.IMPLEMENTATION):
         implementations_create(process, user)

@@ -20,6 +20,7 @@ from budgeting.counting.election import Outcome
 from budgeting.counting.registry import tally
 from budgeting.processes.models import CountingRule, Process
 from budgeting.processes.selectors import ProcessRule, process_rule, tie_break_order
+from budgeting.results.ballot_file import ballot_file_request_on_commit
 from budgeting.results.selectors import election_build
 from budgeting.voting.models import Ballot
 from budgeting.voting.selectors import ballot_groups
@@ -121,4 +122,5 @@ def process_results_recompute(*, process: Process, user: User | AnonymousUser) -
         raise ValidationError(_("Results are counted when the process reaches its results phase."))
     process.results = results_compute(process)
     process.save(update_fields=["results", "updated_at"])
+    ballot_file_request_on_commit(process)
     return process

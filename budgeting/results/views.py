@@ -17,9 +17,23 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from budgeting.results import services
+from budgeting.results.ballot_file import ballot_file_text
 from budgeting.results.presenters import results_view
 from budgeting.web import process_managed, process_or_404
 from portal.form_errors import validation_messages
+
+
+def ballot_file_preparing(request, process) -> HttpResponse:
+    """202 Accepted: the worker is writing the ballot file; the page says so and offers the
+    link again (a small script follows the link by itself once the file is there)."""
+    response = render(
+        request,
+        "budgeting/results/file_preparing.html",
+        {"process": process, "ballots": (process.results or {}).get("ballots")},
+        status=202,
+    )
+    response["Retry-After"] = "10"
+    return response
 
 
 def results(request, slug: str):
@@ -36,13 +50,14 @@ def results(request, slug: str):
 
 
 def export_pb(request, slug: str):
-    """The process as a pabulib file, once its results are public."""
-    from budgeting.exchange import process_to_pabulib
-
+    """The process as a pabulib file, once its results are public (built by the worker)."""
     process = process_or_404(slug, request.user)
     if not process.counts_visible:
         raise Http404(_("Ballots are published with the results."))
-    response = HttpResponse(process_to_pabulib(process), content_type="text/plain; charset=utf-8")
+    text = ballot_file_text(process)
+    if text is None:
+        return ballot_file_preparing(request, process)
+    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{process.slug}.pb"'
     return response
 

@@ -1,6 +1,7 @@
 /* Participatory budgeting: a live counter on the ballot, announced by screen readers (the
    counter is a role=status region). The ballot works without this file: the server checks
-   every limit when the form is sent. The texts come translated from the form's data-t-*. */
+   every limit when the form is sent. The texts come translated from the form's data-t-*.
+   Also: the ballot-file page waits for the worker and then starts the download. */
 (function () {
   "use strict";
 
@@ -79,8 +80,31 @@
     if (errors) errors.focus();
   }
 
+  /* The "file is being prepared" page asks the server every few seconds (HEAD, same address)
+     and starts the download once the file is there; the status region says so. */
+  function followFile(box) {
+    var url = box.getAttribute("data-file-ready");
+    var status = box.querySelector("[role=status]");
+    var tries = 0;
+    function check() {
+      tries += 1;
+      fetch(url, { method: "HEAD", credentials: "same-origin" }).then(function (response) {
+        if (response.status === 200) {
+          status.textContent = box.getAttribute("data-t-ready");
+          window.location.href = url;
+        } else if (tries < 60) {
+          window.setTimeout(check, 5000);
+        }
+      }, function () {
+        if (tries < 60) window.setTimeout(check, 5000);
+      });
+    }
+    window.setTimeout(check, 3000);
+  }
+
   function start() {
     Array.prototype.forEach.call(document.querySelectorAll("form[data-pb-ballot]"), setUpBallot);
+    Array.prototype.forEach.call(document.querySelectorAll("[data-file-ready]"), followFile);
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
