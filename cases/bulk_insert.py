@@ -5,23 +5,26 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import router, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from cases.import_cleaning import Cleaning
 from cases.models import CaseIndexPage, CaseLink, CasePage, SuccessCriterion
 
 
 @dataclass
 class BuiltCase:
-    """An unsaved case page with its many-to-many terms and its child rows."""
+    """An unsaved case page with its many-to-many terms and its child rows, and what the
+    import cleaned out of its texts."""
 
     page: CasePage
     relations: dict[str, list]
     children: dict[str, list]
+    cleaning: Cleaning = field(default_factory=Cleaning)
 
 
 def cases_bulk_add(*, index: CaseIndexPage, cases: list[BuiltCase]) -> None:

@@ -5,6 +5,8 @@ Records are untrusted: their HTML goes through the site's sanitiser, their vocab
 through `demo_data/mapping.json` (values it does not know are reported, never silently dropped),
 and a record that cannot be imported is reported with its id and reason while the rest import.
 Idempotent: a record whose `source_id` a case of the library already has is skipped.
+The sources' own boilerplate (editors' notes) and dead links are cleaned out on the way in
+(`cases.import_cleaning`), and the report says how much was cleaned.
 """
 
 from __future__ import annotations
@@ -21,7 +23,10 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.text import slugify
 
+from wagtail.rich_text import RichText
+
 from cases.bulk_insert import BuiltCase, cases_bulk_add
+from cases.import_cleaning import Cleaning, first_paragraph_summary, html_clean, summary_clean
 from cases.models import (
     CaseIndexPage,
     CaseLink,
@@ -91,13 +96,24 @@ class ImportReport:
     existing: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)  # (record id, reason)
     unmapped: Counter = field(default_factory=Counter)  # (vocabulary, value) -> records
+    cleaning: Cleaning = field(default_factory=Cleaning)  # totals over the imported cases
+    cleaned_cases: int = 0
+    derived_summaries: int = 0
 
     def lines(self) -> Iterator[str]:
-        """The report for people: counts, every failed record, every unmapped value."""
+        """The report for people: counts, what was cleaned, every failed record, every
+        unmapped value."""
         yield (
             f"{self.created} created, {self.existing} already imported, "
             f"{len(self.failed)} could not be imported."
         )
+        if self.cleaned_cases:
+            yield (
+                f"  cleaned {self.cleaned_cases} cases: "
+                f"{self.cleaning.boilerplate_sentences} source boilerplate sentences dropped, "
+                f"{self.cleaning.dead_links} dead links unwrapped, "
+                f"{self.derived_summaries} summaries taken from the first paragraph instead"
+            )
         for record_id, reason in self.failed:
             yield f"  not imported: {record_id}: {reason}"
         for (vocabulary, value), count in sorted(self.unmapped.items()):
@@ -199,7 +215,62 @@ def cases_import(
     with transaction.atomic():
         cases_bulk_add(index=index, cases=built)
     report.created = len(built)
+    for case in built:
+        if case.cleaning:
+            report.cleaned_cases += 1
+            report.derived_summaries += case.cleaning.summary_derived
+            report.cleaning.add(case.cleaning)
     return report
+
+
+def cases_clean_existing(*, index: CaseIndexPage) -> ImportReport:
+    """Clean the texts of cases imported before the import cleaned them (`import_cases
+    --clean-existing`): the same cleaning as a new import, on the stored texts, for imported
+    cases nobody has edited since (a case with a revision is an editor's; it is left alone).
+    Returns a report whose cleaning counts say what changed."""
+    from search.outbox import outbox_enqueue
+
+    report = ImportReport()
+    changed: list[int] = []
+    with transaction.atomic():
+        _existing_clean(index, report, changed)
+    outbox_enqueue(f"case:{pk}" for pk in changed)
+    return report
+
+
+def _existing_clean(index: CaseIndexPage, report: ImportReport, changed: list[int]) -> None:
+    cases = (
+        CasePage.objects.child_of(index)
+        .exclude(source_id="")
+        .filter(latest_revision__isnull=True)
+        .select_for_update()
+    )
+    for case in cases:
+        cleaning = Cleaning()
+        texts = {name: html_clean(getattr(case, name), cleaning) for name in NARRATIVE_FIELDS}
+        body = [
+            (child.block_type, RichText(html_clean(child.value.source, cleaning)))
+            if child.block_type == "paragraph"
+            else (child.block_type, child.value)
+            for child in case.body
+        ]
+        summary = summary_clean(case.summary, cleaning)
+        if not summary:
+            paragraphs = "".join(value.source for kind, value in body if kind == "paragraph")
+            summary = first_paragraph_summary(*_summary_order({**texts, "body": paragraphs}))
+            cleaning.summary_derived = bool(summary)
+        if not cleaning:
+            continue
+        for name, text in texts.items():
+            setattr(case, name, text)
+        case.body = body
+        case.summary = summary[:500]
+        # clean=False: stored imports are not re-validated against today's editor limits
+        case.save(update_fields=[*NARRATIVE_FIELDS, "body", "summary"], clean=False)
+        changed.append(case.pk)
+        report.cleaned_cases += 1
+        report.derived_summaries += cleaning.summary_derived
+        report.cleaning.add(cleaning)
 
 
 def case_from_record(
@@ -211,27 +282,38 @@ def case_from_record(
     tools: dict[str, object] | None = None,
 ) -> BuiltCase:
     """An unsaved case page, its many-to-many terms and its child rows, from one record.
-    Raises RecordError when the record lacks what a case needs."""
+    Raises RecordError when the record lacks what a case needs. The texts are cleaned of the
+    source's boilerplate and dead links (counted in the BuiltCase's `cleaning`)."""
     title, source_id, source_url = _record_identity(record)
     raw = _record_object(record, "raw", "“raw” must be an object of vocabulary values")
     sections = _record_object(record, "sections", "“sections” must be an object of HTML texts")
     keys = {name: mapper.keys(name, _raw_values(raw, name), report) for name in FACET_VOCABULARIES}
     status = mapper.keys("statuses", _raw_values(raw, "status"), report)
+    cleaning = Cleaning()
+    texts = {
+        name: html_clean(_sanitised(sections.get(name)), cleaning)
+        for name in (*NARRATIVE_FIELDS, "body")
+    }
+    summary = summary_clean(plain_text(str(record.get("summary") or "")), cleaning)
+    if not summary:
+        # the summary was only an editor's note: the case's first paragraph says what it is
+        summary = first_paragraph_summary(*_summary_order(texts))
+        cleaning.summary_derived = bool(summary)
     page = CasePage(
         title=title,
-        summary=plain_text(str(record.get("summary") or ""))[:500],
+        summary=summary[:500],
         year_launched=_year(record.get("year_launched")),
         status=status[0] if status else "",
         organisations="\n".join(
             plain_text(str(name))[:200] for name in record.get("organisations") or [] if name
         ),
-        body=body_from_html(_WHITESPACE_RUN.sub(" ", str(sections.get("body") or ""))),
+        body=body_from_html(texts["body"]),
         source_name=source.display_name,
         source_id=source_id,
         source_url=source_url,
         licence=source.licence,
         licence_url=source.licence_url,
-        **{name: _sanitised(sections.get(name)) for name in NARRATIVE_FIELDS},
+        **{name: texts[name] for name in NARRATIVE_FIELDS},
     )
     children: dict[str, list] = {"links": _record_links(record)}
     experiment = record.get("experiment")
@@ -240,7 +322,15 @@ def case_from_record(
     relations = _relations(keys, mapper=mapper, report=report)
     if tools:
         relations["tools"] = _tools_named(_raw_values(raw, "methods"), tools)
-    return BuiltCase(page=page, relations=relations, children=children)
+    return BuiltCase(page=page, relations=relations, children=children, cleaning=cleaning)
+
+
+def _summary_order(texts: dict[str, str]) -> list[str]:
+    # where the builder looked for a summary (demo_data/build.py), then the other sections
+    first = ("innovation", "problem", "body")
+    return [texts[name] for name in first] + [
+        text for name, text in texts.items() if name not in first
+    ]
 
 
 def _record_identity(record: dict) -> tuple[str, str, str]:

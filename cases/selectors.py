@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import logging
+import operator
+import re
+from functools import reduce
 
+from django.db import models
 from django.db.models import Prefetch
-from django.utils.html import strip_tags
+from django.utils.html import escape
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,6 +19,7 @@ from cases.models.pages import NARRATIVE_SECTIONS
 from cases.search import KIND, case_experiment_outcomes
 from cases.vocabularies import experiment_outcome_labels
 from portal.ids import id_parse
+from portal.rich_text import plain_text
 from search import selectors as search_selectors
 from search.engines import get_database_engine, get_engine
 from search.engines.base import SearchEngineError
@@ -72,7 +77,48 @@ def case_page_context(*, page: CasePage) -> dict:
         "lineage": case_lineage(page=page) if page.pk else {"earlier": [], "later": []},
         "experiment_outcome_labels": list(outcome_labels.values()),
         "contact_person": case_contact_person(page=page),
+        "method_links": case_method_links(page=page),
     }
+
+
+def case_method_links(*, page: CasePage) -> list[dict]:
+    """The case's methods, each with the toolkit resource that explains it, if there is one:
+    a live, public resource titled like the method, else the first (by title) resource of the
+    "method" format tagged with it."""
+    methods = list(page.methods.all())
+    if not methods:
+        return []
+    resources = _method_resources(methods)
+    return [{"term": method, "resource": resources.get(method.pk)} for method in methods]
+
+
+def _method_resources(methods: list) -> dict[int, object]:
+    try:
+        from toolkit.models import ResourcePage
+        from toolkit.vocabularies import ResourceFormat
+    except ImportError:  # the toolkit app is optional
+        return {}
+    names = {method.name.strip().lower(): method.pk for method in methods}
+    live = ResourcePage.objects.live().public()
+    found: dict[int, object] = {}
+    same_title = reduce(operator.or_, (models.Q(title__iexact=name) for name in names))
+    for resource in live.filter(same_title).only("title", "url_path"):
+        pk = names.get(resource.title.strip().lower())
+        if pk is not None:
+            found.setdefault(pk, resource)
+    missing = [method.pk for method in methods if method.pk not in found]
+    if missing:
+        tagged = (
+            ResourcePage.methods.through.objects.filter(
+                method_id__in=missing,
+                resourcepage__in=live.filter(format=ResourceFormat.METHOD),
+            )
+            .select_related("resourcepage")
+            .order_by("resourcepage__title")
+        )
+        for row in tagged:
+            found.setdefault(row.method_id, row.resourcepage)
+    return found
 
 
 def case_contact_person(*, page: CasePage) -> dict | None:
@@ -120,17 +166,18 @@ def cases_for_compare(
     return [found[value] for value in ids if value in found], messages
 
 
-def case_compare_rows(cases: list[CasePage]) -> list[dict]:
-    """The comparison table: one row per field, one cell per case; rows empty for every case
-    are left out."""
+def case_compare_rows(
+    cases: list[CasePage], *, words: int | None = COMPARE_TEXT_WORDS
+) -> list[dict]:
+    """The comparison: one row per field, one cell per case (plain text; paragraphs apart by
+    a blank line), with how many of the cases fill it; rows empty for every case are left out.
+    Texts are cut to `words` words (None: whole, for the download)."""
 
     def names(relation: str):
         return lambda case: ", ".join(str(term) for term in getattr(case, relation).all())
 
     def text(name: str):
-        return lambda case: Truncator(strip_tags(getattr(case, name) or "")).words(
-            COMPARE_TEXT_WORDS
-        )
+        return lambda case: compare_text(getattr(case, name) or "", words=words)
 
     fields = [
         (gettext_lazy("Summary"), lambda case: case.summary),
@@ -145,6 +192,10 @@ def case_compare_rows(cases: list[CasePage]) -> list[dict]:
         (gettext_lazy("Methods"), names("methods")),
         (gettext_lazy("Sustainable Development Goals"), names("sdgs")),
         *[(heading, text(name)) for name, heading in NARRATIVE_SECTIONS],
+        (
+            gettext_lazy("More about the case"),
+            lambda case: compare_text(_body_html(case), words=words),
+        ),
         (gettext_lazy("Learning question"), lambda case: case.learning_question),
         (gettext_lazy("Hypothesis"), lambda case: case.hypothesis),
         (gettext_lazy("Control group"), lambda case: case.get_control_group_display()),
@@ -159,6 +210,59 @@ def case_compare_rows(cases: list[CasePage]) -> list[dict]:
     rows = []
     for label, value in fields:
         cells = [str(value(case) or "") for case in cases]
-        if any(cells):
-            rows.append({"label": label, "cells": cells})
+        filled = sum(1 for cell in cells if cell)
+        if filled:
+            rows.append({"label": label, "cells": cells, "filled": filled})
     return rows
+
+
+def case_compare_table(cases: list[CasePage]) -> dict:
+    """The comparison as the page shows it: a table of the fields that two or more of the cases
+    have (all fields for one case), and, per case, the fields only that case has, so that the
+    table is not mostly empty cells."""
+    rows = case_compare_rows(cases)
+    shared = [row for row in rows if row["filled"] > 1 or len(cases) == 1]
+    single = [row for row in rows if row not in shared]
+    only_in_one = []
+    for position, case in enumerate(cases):
+        fields = [
+            {"label": row["label"], "value": row["cells"][position]}
+            for row in single
+            if row["cells"][position]
+        ]
+        if fields:
+            only_in_one.append({"case": case, "fields": fields})
+    return {"rows": shared, "only_in_one": only_in_one}
+
+
+# Where one block of rich text ends: a paragraph, a list item, a heading, a quote, a line break.
+_BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|blockquote)\s*>|<br\s*/?>", re.I)
+
+
+def compare_text(value: str, *, words: int | None = COMPARE_TEXT_WORDS) -> str:
+    """Rich text as plain paragraphs apart by a blank line ("5-6]." and "First" stay in their
+    own paragraphs), cut after `words` words."""
+    paragraphs = [text for piece in _BLOCK_END.split(value) if (text := plain_text(piece))]
+    if words is None:
+        return "\n\n".join(paragraphs)
+    kept: list[str] = []
+    budget = words
+    for paragraph in paragraphs:
+        if budget <= 0:  # more text follows: say so, as a cut paragraph does
+            kept[-1] = kept[-1] if kept[-1].endswith("…") else kept[-1] + " …"
+            break
+        count = len(paragraph.split())
+        kept.append(Truncator(paragraph).words(budget) if count > budget else paragraph)
+        budget -= count
+    return "\n\n".join(kept)
+
+
+def _body_html(case: CasePage) -> str:
+    """The HTML of the body's text blocks (rich text and headings), in order."""
+    parts = []
+    for child in case.body or ():
+        if child.block_type == "paragraph":
+            parts.append(str(getattr(child.value, "source", child.value)))
+        elif child.block_type == "heading":
+            parts.append(f"<p>{escape(child.value.get('text', ''))}</p>")
+    return "".join(parts)

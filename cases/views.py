@@ -10,14 +10,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from cases import exports
 from cases.models.pages import CASES_PER_PAGE, CaseIndexPage
-from cases.selectors import case_compare_rows, cases_for_compare
+from cases.selectors import case_compare_rows, case_compare_table, cases_for_compare
 from portal.charts import bar_chart
 from portal.csv_export import csv_response
 from search.forms import InvalidSearch, listing_query_from_params
@@ -104,14 +104,31 @@ def export_at_path(request: HttpRequest, path: str, fmt: str) -> HttpResponse:
 
 
 def compare_page(request: HttpRequest, index: CaseIndexPage) -> HttpResponse:
-    """Up to three cases side by side, field by field; a message for what cannot be compared."""
+    """Up to three cases side by side, field by field; a message for what cannot be compared.
+    Each case can be taken out of the comparison, and the comparison downloaded as CSV (plain
+    links: no script needed)."""
     cases, messages = cases_for_compare(
         index=index, raw_ids=request.GET.getlist("case"), limit=COMPARE_MAX
     )
+    compare_url = index.url + "compare/"
+    table = case_compare_table(cases)
     context = index.get_context(request)
     context.update(
         cases=cases,
-        rows=case_compare_rows(cases),
+        columns=[
+            {
+                "case": case,
+                "remove_url": (
+                    compare_url + "?" + _case_query([c for c in cases if c is not case])
+                    if len(cases) > 1
+                    else index.url
+                ),
+            }
+            for case in cases
+        ],
+        rows=table["rows"],
+        only_in_one=table["only_in_one"],
+        download_url=compare_url + "download/?" + _case_query(cases),
         messages_list=messages,
         compare_max=COMPARE_MAX,
         library_url=index.url,
@@ -122,6 +139,34 @@ def compare_page(request: HttpRequest, index: CaseIndexPage) -> HttpResponse:
         context,
         status=400 if messages and not cases else 200,
     )
+
+
+def compare_download(request: HttpRequest, index: CaseIndexPage) -> HttpResponse:
+    """The comparison as a CSV file: a column per case, a row per field, the texts whole."""
+    cases, _messages = cases_for_compare(
+        index=index, raw_ids=request.GET.getlist("case"), limit=COMPARE_MAX
+    )
+    if not cases:
+        return HttpResponse(
+            _("Pick two or three cases in the library to compare them."),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    rows = [
+        [_("Address"), *(request.build_absolute_uri(case.url) for case in cases)],
+        *([str(row["label"]), *row["cells"]] for row in case_compare_rows(cases, words=None)),
+    ]
+    return csv_response(
+        filename="kokeilu-case-comparison.csv",
+        header=[_("Field"), *(case.title for case in cases)],
+        rows=rows,
+    )
+
+
+def _case_query(cases: list) -> str:
+    query = QueryDict(mutable=True)
+    query.setlist("case", [str(case.pk) for case in cases])
+    return query.urlencode()
 
 
 def codebook_page(request: HttpRequest, index: CaseIndexPage) -> HttpResponse:
@@ -165,7 +210,11 @@ def _country_overview(facets: list[dict]) -> dict | None:
         return None
 
     def rows(values: list[dict]) -> list[dict]:
-        return [{**value, "value": value["count"], "url": value["toggle_url"]} for value in values]
+        # a bar or a row filters the list and lands on its results, as a facet value does
+        return [
+            {**value, "value": value["count"], "url": f"{value['toggle_url']}#results"}
+            for value in values
+        ]
 
     ranked = sorted(countries, key=lambda v: (-v["count"], v["label"]))
     chart = bar_chart(

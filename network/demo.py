@@ -76,6 +76,8 @@ ACCOUNTS: tuple[dict, ...] = (
         "status": MemberStatus.PENDING,
         "organisation": "City of Tampere (demo)",
         "organisation_type": "government",
+        "motivation": "We are starting a basic-income style trial in Tampere and want to learn "
+        "from cities that have run one.",
     },
     {
         "username": "applicant-se",
@@ -84,6 +86,8 @@ ACCOUNTS: tuple[dict, ...] = (
         "status": MemberStatus.PENDING,
         "organisation": "Region Skåne (demo)",
         "organisation_type": "government",
+        "motivation": "I coordinate service design pilots in the region's health care and look "
+        "for peers who test new ways of working.",
     },
 )
 FIRST_NAMES = (
@@ -198,6 +202,8 @@ def load_members(home=None, *, limit: int | None = None, stdout: TextIO | None =
                     "editor": True,
                     "organisation": "Kokeilu",
                     "organisation_type": "government",
+                    # a service account: it acts, but is nobody to find in the directory
+                    "listed": False,
                 },
                 terms,
                 random.Random("admin"),
@@ -250,6 +256,10 @@ def _user_ensure(username: str, password: str):
 def _profile_ensure(user, spec: dict, terms: dict, rng: random.Random) -> int:
     existing = Member.objects.filter(user=user).first()
     if existing is not None:
+        if existing.listed != spec.get("listed", True):
+            # a demo loaded before profiles could be unlisted; save() re-indexes it
+            existing.listed = spec.get("listed", True)
+            existing.save(update_fields=["listed", "updated_at"])
         if existing.status == MemberStatus.ACTIVE and existing.residence_confirmed_at is None:
             # a demo loaded before residences were confirmed: as if approved with it
             Member.objects.filter(pk=existing.pk).update(
@@ -288,12 +298,14 @@ def _profile_ensure(user, spec: dict, terms: dict, rng: random.Random) -> int:
         looking_for=looking_for,
         offering=offering,
         bio=DEMO_NOTE,
+        motivation=spec.get("motivation", ""),
         contact_email=user.email,
         status=status,
         status_changed_at=timezone.now(),
         is_ambassador=spec.get("ambassador", False),
         is_editor=spec.get("editor", False),
         ncp_country=country if spec.get("ncp") else None,
+        listed=spec.get("listed", True),
     )
     member.methods.set(methods)
     member.themes.set(themes)

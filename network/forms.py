@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import MaxLengthValidator, URLValidator
 from django.utils.translation import gettext_lazy as _
 
+from network.bio_text import bio_html_from_text, bio_text_from_html
 from network.models import (
     NEVER_PUBLIC,
     VISIBILITY_FIELDS,
@@ -24,6 +25,8 @@ PHOTO_MAX_BYTES = 2 * 1024 * 1024
 PHOTO_MAX_PIXELS = 12_000_000
 MAX_LINKS = 5
 
+# "Who sees..." for each field with a visibility: worded for the owner, and neutrally for an
+# NCP or editor who edits someone else's profile (never "your" about another person's data).
 VISIBILITY_LABELS = {
     "organisation": _("Who sees your organisation"),
     "organisation_type": _("Who sees your organisation type"),
@@ -38,6 +41,22 @@ VISIBILITY_LABELS = {
     "links": _("Who sees your links"),
     "contact": _("Who sees your contact details"),
 }
+VISIBILITY_LABELS_FOR_OTHERS = {
+    "organisation": _("Who sees the member's organisation"),
+    "organisation_type": _("Who sees the member's organisation type"),
+    "country": _("Who sees the member's country"),
+    "municipality": _("Who sees the member's municipality"),
+    "roles": _("Who sees the member's roles"),
+    "expertise": _("Who sees the member's expertise"),
+    "skills": _("Who sees the member's core skills"),
+    "exchange": _("Who sees what the member looks for and offers"),
+    "bio": _("Who sees the member's bio"),
+    "photo": _("Who sees the member's photo"),
+    "links": _("Who sees the member's links"),
+    "contact": _("Who sees the member's contact details"),
+}
+# Visibility.PRIVATE says "Only me": true for the owner only.
+PRIVATE_FOR_OTHERS = _("Only the member, NCPs and editors")
 
 
 class SignupProfileForm(forms.Form):
@@ -54,8 +73,18 @@ class SignupProfileForm(forms.Form):
         help_text=_("The national contact point of this country approves your membership."),
     )
     organisation = forms.CharField(label=_("Organisation"), max_length=255, required=False)
+    motivation = forms.CharField(
+        label=_("Why do you want to join? (optional)"),
+        required=False,
+        max_length=text_limits.MOTIVATION,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "What you work on and what you hope to find or share. Your national contact point "
+            "reads this when deciding on your request; it is not shown on your profile."
+        ),
+    )
 
-    field_order = ["display_name", "country", "organisation"]
+    field_order = ["display_name", "country", "organisation", "motivation"]
 
     def signup(self, request, user) -> None:
         from network.services import member_register
@@ -65,6 +94,7 @@ class SignupProfileForm(forms.Form):
             display_name=self.cleaned_data["display_name"],
             country=self.cleaned_data["country"],
             organisation=self.cleaned_data.get("organisation") or "",
+            motivation=self.cleaned_data.get("motivation") or "",
         )
 
 
@@ -96,6 +126,15 @@ class LinksField(forms.CharField):
                 raise ValidationError(
                     _("“%(url)s” is not a web address (https://…)."), params={"url": url[:100]}
                 ) from error
+
+
+class BioField(forms.CharField):
+    """The bio in Markdown (`network.bio_text`); line breaks compared as the browser's CRLF
+    or LF alike, so that a bio sent back untouched is not a change."""
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        return text.replace("\r\n", "\n").replace("\r", "\n") if text else text
 
 
 class MemberProfileForm(forms.ModelForm):
@@ -151,12 +190,17 @@ class MemberProfileForm(forms.ModelForm):
         max_pixels=PHOTO_MAX_PIXELS,
         help_text=_("JPEG, PNG or WebP, at most 2 MB and 12 megapixels."),
     )
-    bio = forms.CharField(
+    bio = BioField(
         label=_("Short bio"),
         required=False,
         max_length=text_limits.BIO,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("Plain text or simple HTML (paragraphs, bold, italic, links, lists)."),
+        # network/bio_editor.js adds a formatting toolbar to the textarea it marks
+        widget=forms.Textarea(attrs={"rows": 8, "data-bio-editor": ""}),
+        help_text=_(
+            "Write **bold**, _italic_ and [text](https://address) for a link; start a line "
+            "with “- ” for a list item and leave an empty line between paragraphs. Web "
+            "addresses become links."
+        ),
     )
 
     class Meta:
@@ -174,12 +218,25 @@ class MemberProfileForm(forms.ModelForm):
             "phone",
         ]
 
-    def __init__(self, *args, can_change_country: bool = True, **kwargs) -> None:
+    def __init__(
+        self, *args, can_change_country: bool = True, own_profile: bool = True, **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["municipality"].help_text = _(
-            "Participatory budgets let you vote where your national contact point confirmed you "
-            "live: a change of country or municipality waits for their confirmation."
-        )
+        self.own_profile = own_profile
+        if own_profile:
+            self.fields["municipality"].help_text = _(
+                "Participatory budgets let you vote where your national contact point confirmed "
+                "you live: a change of country or municipality waits for their confirmation."
+            )
+        else:
+            self.fields["display_name"].label = _("The member's name as others see it")
+            self.fields["methods"].label = _("Methods the member knows")
+            self.fields["themes"].label = _("Themes the member works on")
+            self.fields["municipality"].help_text = _(
+                "Participatory budgets let the member vote where a national contact point "
+                "confirmed they live: a change of country or municipality waits for that "
+                "confirmation."
+            )
         if not can_change_country:
             self.fields["country"].disabled = True
             self.fields["country"].help_text = _("Only editors move members to another country.")
@@ -194,9 +251,15 @@ class MemberProfileForm(forms.ModelForm):
             self.initial.setdefault("skills", self.instance.skills)
             self.initial.setdefault("looking_for", self.instance.looking_for)
             self.initial.setdefault("offering", self.instance.offering)
-        for name, label in VISIBILITY_LABELS.items():
+            # the stored HTML, as the Markdown the member edits
+            self.initial["bio"] = bio_text_from_html(self.instance.bio)
+        labels = VISIBILITY_LABELS if own_profile else VISIBILITY_LABELS_FOR_OTHERS
+        for name, label in labels.items():
             choices = [
-                (value, label_)
+                (
+                    value,
+                    label_ if own_profile or value != Visibility.PRIVATE else PRIVATE_FOR_OTHERS,
+                )
                 for value, label_ in Visibility.choices
                 if not (name in NEVER_PUBLIC and value == Visibility.PUBLIC)
             ]
@@ -211,13 +274,18 @@ class MemberProfileForm(forms.ModelForm):
         return [self[f"visibility_{name}"] for name in VISIBILITY_FIELDS]
 
     def changes(self) -> dict:
-        """The profile values for `member_update`."""
+        """The profile values for `member_update`. The bio goes only when it was edited: an
+        untouched bio keeps its stored HTML (marks an older bio may have included)."""
         data = self.cleaned_data
         changes = {
             name: data[name]
             for name in self.Meta.fields
             if name in data and not self.fields[name].disabled
         }
+        if "bio" in self.changed_data:
+            changes["bio"] = bio_html_from_text(data.get("bio") or "")
+        else:
+            changes.pop("bio", None)
         photo = data.get("photo")
         if photo is False:  # "clear" ticked
             changes["photo"] = ""
@@ -242,7 +310,12 @@ class RejectForm(forms.Form):
 
 
 class DeactivateForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=text_limits.REASON, required=False)
+    reason = forms.CharField(
+        label=_("Reason (optional)"),
+        max_length=text_limits.REASON,
+        required=False,
+        help_text=_("Kept in the audit log for other national contact points and editors."),
+    )
 
 
 class GroupForm(forms.Form):

@@ -140,8 +140,23 @@ class Member(models.Model):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     visibility = models.JSONField(_("visibility of each field"), default=dict, blank=True)
 
+    # what the applicant wrote on the sign-up form, for the NCP who decides on the request
+    motivation = text_limits.PlainTextField(
+        _("why they want to join"), max_length=text_limits.MOTIVATION, blank=True
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=MemberStatus.choices, default=MemberStatus.PENDING
+    )
+    # Service and staff accounts (the site's administrator, a shared editors' account) have a
+    # profile so that they can act, but are not people to find: unlisted profiles stay out of
+    # the directory, the home page and search (`network.search`).
+    listed = models.BooleanField(
+        _("listed in the directory and search"),
+        default=True,
+        help_text=_(
+            "Untick for service and staff accounts: their profile stays out of the member "
+            "directory, the home page and search."
+        ),
     )
     rejection_reason = text_limits.PlainTextField(
         _("reason for rejection"), max_length=text_limits.REASON, blank=True

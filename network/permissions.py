@@ -136,6 +136,12 @@ def member_can_manage(actor: User | AnonymousUser, member: Member) -> bool:
     return country is not None and member.country_id == country.pk
 
 
+def member_can_decide(actor: User | AnonymousUser, member: Member) -> bool:
+    """May `actor` approve or reject `member`'s request to join now: a manager of the member's
+    country, while the request waits (what the profile page offers to an NCP)."""
+    return member.status == MemberStatus.PENDING and member_can_manage(actor, member)
+
+
 def member_deactivate_refusal(actor: User | AnonymousUser, member: Member) -> str | None:
     """Why `actor` may not deactivate `member`, or None when they may: only a manager of the
     member's country, never their own membership (another manager must), never an

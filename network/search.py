@@ -1,8 +1,9 @@
 """How members become documents of the knowledge index (groups: `network.groups.search`).
 
 THE INDEX NEVER CARRIES A FIELD THAT IS NOT PUBLIC: a member's document is built only from the
-fields whose visibility is public, and only for active members. Everything else returns None
-(and so removes the document).
+fields whose visibility is public, and only for active members whose profile is listed (service
+and staff accounts are not: `Member.listed`). Everything else returns None (and so removes the
+document): the directory, the home page's latest members and search all read the index.
 """
 
 from __future__ import annotations
@@ -20,15 +21,15 @@ MEMBER_KIND = "member"
 def member_queryset() -> models.QuerySet[Member]:
     """Every member the index should hold, with what a document needs."""
     return (
-        Member.objects.filter(status=MemberStatus.ACTIVE)
+        Member.objects.filter(status=MemberStatus.ACTIVE, listed=True)
         .select_related("user", "country", "organisation_type", "ncp_country")
         .prefetch_related("methods", "themes")
     )
 
 
 def member_to_document(member: Member) -> SearchDocument | None:
-    """The public face of an active member, or None."""
-    if member.status != MemberStatus.ACTIVE or not member.user.is_active:
+    """The public face of an active, listed member, or None."""
+    if member.status != MemberStatus.ACTIVE or not member.listed or not member.user.is_active:
         return None
     public = member_public_fields(member)
     organisation = member.organisation if "organisation" in public else ""

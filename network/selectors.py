@@ -146,6 +146,8 @@ def member_export(*, member: Member) -> dict:
             "contact_email": member.contact_email,
             "phone": member.phone,
             "visibility": {name: member.visibility_of(name) for name in VISIBILITY_FIELDS},
+            "motivation": member.motivation,
+            "listed": member.listed,
             "status": member.status,
             "rejection_reason": member.rejection_reason,
             "roles": member.roles,

@@ -19,7 +19,14 @@ from django.utils.translation import gettext as _
 
 from network import permissions
 from network.mail import notice_send
-from network.models import AuditAction, AuditLogEntry, Invitation, Member, MemberStatus
+from network.models import (
+    VISIBILITY_FIELDS,
+    AuditAction,
+    AuditLogEntry,
+    Invitation,
+    Member,
+    MemberStatus,
+)
 from portal.rich_text import sanitise_html
 
 if TYPE_CHECKING:
@@ -81,8 +88,14 @@ def member_register(
     country=None,
     organisation: str = "",
     organisation_type=None,
+    motivation: str = "",
+    listed: bool = True,
 ) -> Member:
-    """Create the profile of a new account; the membership waits for approval."""
+    """Create the profile of a new account; the membership waits for approval. `motivation`
+    (why they want to join) is for the NCP who decides; `listed` is False for service and staff
+    accounts, which stay out of the directory and search."""
+    motivation = _text_normalised(motivation)
+    Member._meta.get_field("motivation").run_validators(motivation)
     member, _created = Member.objects.get_or_create(
         user=user,
         defaults={
@@ -90,8 +103,10 @@ def member_register(
             "country": country,
             "organisation": organisation.strip(),
             "organisation_type": organisation_type,
+            "motivation": motivation,
             "status": MemberStatus.PENDING,
             "contact_email": user.email,
+            "listed": listed,
         },
     )
     return member
@@ -107,19 +122,21 @@ def member_update(
     themes=None,
 ) -> Member:
     """Change profile fields (only those in PROFILE_FIELDS); the bio is sanitised. An edit by
-    someone other than the owner is audited with the names of the changed fields."""
+    someone other than the owner is audited with the names of the fields whose value really
+    changed: before and after are compared normalised (`profile_value_normalised`), so a form
+    sent back untouched changes and audits nothing."""
     if not permissions.member_can_edit(actor, member):
         raise PermissionDenied(_("You cannot edit this profile."))
     changed: list[str] = []
     for name, value in changes.items():
         if name not in PROFILE_FIELDS:
             raise ValueError(f"{name} is not a profile field")
-        if name == "bio":
-            value = sanitise_html(value or "")
         if name == "photo" and value is None:
             continue  # no new upload: keep the photo
-        if getattr(member, name) != value:
-            setattr(member, name, value)
+        normalised = profile_value_normalised(name, value)
+        if profile_value_normalised(name, getattr(member, name)) != normalised:
+            # a new photo is stored as the upload itself (its name is only what is compared)
+            setattr(member, name, value if name == "photo" else normalised)
             changed.append(name)
     if (
         member.country_id
@@ -140,6 +157,42 @@ def member_update(
     if member.user_id != actor.pk and changed:
         _audit(actor=actor, action=AuditAction.EDIT, member=member, details={"fields": changed})
     return member
+
+
+def _text_normalised(value: str | None) -> str:
+    # browsers send line breaks as CRLF; the stored text has LF, without outer white space
+    return (value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def _visibility_normalised(value: Mapping[str, str] | None) -> dict[str, str]:
+    # {} and a dict naming every default say the same: compare what each field resolves to
+    probe = Member(visibility=dict(value or {}))
+    return {name: probe.visibility_of(name) for name in VISIBILITY_FIELDS}
+
+
+# Vocabulary keys: their order says nothing (a form lists them in the vocabulary's order).
+_KEY_SETS = frozenset({"skills", "looking_for", "offering"})
+_TEXT_FIELDS = frozenset({"display_name", "organisation", "municipality", "contact_email", "phone"})
+
+
+def profile_value_normalised(name: str, value: Any) -> Any:
+    """A profile field's value as it is compared and stored: the bio sanitised, text without
+    CRLF or outer white space, vocabulary keys sorted, every visibility spelled out. Two values
+    that normalise alike are the same profile, so `member_update` neither stores nor audits a
+    difference between them."""
+    if name == "bio":
+        return sanitise_html(_text_normalised(value))
+    if name == "visibility":
+        return _visibility_normalised(value)
+    if name in _KEY_SETS:
+        return sorted(value or [])
+    if name == "links":
+        return list(value or [])
+    if name == "photo":
+        return getattr(value, "name", value) or ""
+    if name in _TEXT_FIELDS:
+        return _text_normalised(value)
+    return value  # a country or an organisation type (model instances compare by key)
 
 
 @transaction.atomic
@@ -368,7 +421,7 @@ def member_delete(*, member: Member) -> None:
     if member.photo:
         member.photo.delete(save=False)
     member.display_name = str(_("Former member"))
-    for name in ("organisation", "municipality", "bio", "contact_email", "phone"):
+    for name in ("organisation", "municipality", "bio", "motivation", "contact_email", "phone"):
         setattr(member, name, "")
     member.organisation_type = None
     member.country = None

@@ -16,8 +16,9 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from network import permissions, selectors, services
 from network.forms import AccountDeleteForm, DeactivateForm, MemberProfileForm, RejectForm
@@ -75,11 +76,15 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if member is None or not permissions.member_can_view(request.user, member):
         raise Http404(_("No such member."))
     visible = selectors.member_visible_fields(viewer=request.user, member=member)
+    can_decide = permissions.member_can_decide(request.user, member)
     context = {
         "member": member,
         "visible": visible,
         "can_edit": permissions.member_can_edit(request.user, member),
         "can_manage": permissions.member_can_manage(request.user, member),
+        # an NCP deciding on a request from the applicant's page: Approve and Reject here
+        "can_decide": can_decide,
+        "email_unverified": can_decide and not services.member_email_verified(member),
         "groups": list(
             member.memberships.filter(status=MembershipStatus.ACTIVE).select_related("group")
         ),
@@ -116,11 +121,13 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.member_can_edit(request.user, member):
         raise PermissionDenied(_("You cannot edit this profile."))
     can_change_country = permissions.member_can_change_country(request.user, member)
+    own_profile = member.user_id == request.user.pk
     form = MemberProfileForm(
         request.POST or None,
         request.FILES or None,
         instance=member,
         can_change_country=can_change_country,
+        own_profile=own_profile,
     )
     if request.method == "POST" and form.is_valid():
         # The ModelForm has already written cleaned values onto the instance; start again from
@@ -150,7 +157,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "network/member_edit.html",
-        {"member": member, "form": form},
+        {"member": member, "form": form, "own_profile": own_profile},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -161,8 +168,11 @@ def me(request: HttpRequest) -> HttpResponse:
     member = _own_member(request)
     if member is None:
         # accounts made outside the sign-up form (e.g. the admin) get a profile on first visit
+        # staff accounts are service accounts: their profile stays out of listings and search
         member = services.member_register(
-            user=request.user, display_name=request.user.get_full_name()
+            user=request.user,
+            display_name=request.user.get_full_name(),
+            listed=not (request.user.is_staff or request.user.is_superuser),
         )
     return render(
         request,
@@ -180,8 +190,19 @@ def _managed_member(request: HttpRequest, pk: int) -> Member:
     return member
 
 
+def _next(request: HttpRequest) -> str:
+    """The page a decision was asked from (`next`), when it is a page of this site, else ""."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""
+
+
 def _back(request: HttpRequest) -> HttpResponse:
-    return redirect(reverse("network:dashboard"))
+    """To the page the form came from (the applicant's profile, say), else the dashboard."""
+    return redirect(_next(request) or reverse("network:dashboard"))
 
 
 def _run(request: HttpRequest, action, success: str, **kwargs) -> HttpResponse:
@@ -192,6 +213,34 @@ def _run(request: HttpRequest, action, success: str, **kwargs) -> HttpResponse:
     else:
         messages.success(request, success)
     return _back(request)
+
+
+def _confirmation(
+    request: HttpRequest,
+    member: Member,
+    *,
+    form,
+    action_url: str,
+    heading: str,
+    consequences: list[str],
+    button: str,
+) -> HttpResponse:
+    """The page that asks before a destructive action: whom it is about, what follows, and a
+    form that POSTs to the action (no script needed); a way back without acting."""
+    return render(
+        request,
+        "network/member_confirm.html",
+        {
+            "member": member,
+            "form": form,
+            "action_url": action_url,
+            "heading": heading,
+            "consequences": consequences,
+            "button": button,
+            "next": _next(request),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required
@@ -207,38 +256,78 @@ def member_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def member_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks for the reason and confirmation; POST rejects the request."""
     member = _managed_member(request, pk)
-    form = RejectForm(request.POST)
-    if not form.is_valid():
-        messages.error(
+    form = RejectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        return _run(
             request,
-            _("Give a reason to reject %(name)s: the applicant will see it.")
-            % {"name": member.display_name},
+            services.member_reject,
+            _("The request of %(name)s was rejected.") % {"name": member.display_name},
+            member=member,
+            reason=form.cleaned_data["reason"],
         )
+    if member.status != MemberStatus.PENDING:
+        messages.error(request, _("Only pending requests can be rejected."))
         return _back(request)
-    return _run(
+    name = member.display_name
+    return _confirmation(
         request,
-        services.member_reject,
-        _("The request of %(name)s was rejected.") % {"name": member.display_name},
-        member=member,
-        reason=form.cleaned_data["reason"],
+        member,
+        form=form,
+        action_url=reverse("network:member_reject", args=[member.pk]),
+        heading=_("Reject the request of %(name)s?") % {"name": name},
+        consequences=[
+            _(
+                "%(name)s cannot take part in the network. They get an e-mail with your reason "
+                "and see it on their membership page."
+            )
+            % {"name": name},
+            _("You can still approve them later from the dashboard's list of rejected members."),
+        ],
+        button=_("Reject %(name)s") % {"name": name},
     )
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def member_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks for confirmation (and an optional reason); POST deactivates."""
     member = _managed_member(request, pk)
-    form = DeactivateForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    return _run(
+    refusal = permissions.member_deactivate_refusal(request.user, member)
+    if refusal is not None:
+        raise PermissionDenied(refusal)
+    form = DeactivateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        return _run(
+            request,
+            services.member_deactivate,
+            _("%(name)s was deactivated.") % {"name": member.display_name},
+            member=member,
+            reason=form.cleaned_data["reason"],
+        )
+    if member.status != MemberStatus.ACTIVE:
+        messages.error(request, _("Only active members can be deactivated."))
+        return _back(request)
+    name = member.display_name
+    return _confirmation(
         request,
-        services.member_deactivate,
-        _("%(name)s was deactivated.") % {"name": member.display_name},
-        member=member,
-        reason=reason,
+        member,
+        form=form,
+        action_url=reverse("network:member_deactivate", args=[member.pk]),
+        heading=_("Deactivate %(name)s?") % {"name": name},
+        consequences=[
+            _(
+                "%(name)s leaves the member directory and search, and can no longer take part "
+                "in the network: no comments, proposals, groups or workshops. They can still "
+                "sign in, see their own profile and download or delete their data."
+            )
+            % {"name": name},
+            _("The reason is kept in the audit log. You can reactivate the membership later."),
+        ],
+        button=_("Deactivate %(name)s") % {"name": name},
     )
 
 
@@ -317,7 +406,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ],
         "recent": list(selectors.audit_entries(scope=scope)[:10]),
         "needs_mfa": not _has_mfa(request.user),
-        "reject_form": RejectForm(),
     }
     return render(request, "network/dashboard.html", context)
 

@@ -41,7 +41,7 @@ class MemberViewSet(SnippetViewSet):
     icon = "user"
     menu_label = _("Members")
     list_display = ["display_name", "organisation", "country", "status", "ncp_country"]
-    list_filter = ["status", "is_ambassador", "is_editor"]
+    list_filter = ["status", "is_ambassador", "is_editor", "listed"]
     search_fields = ["display_name", "organisation"]
     search_backend_name = None
     edit_view_class = MemberEditView
@@ -51,10 +51,12 @@ class MemberViewSet(SnippetViewSet):
     panels = [
         FieldPanel("display_name", read_only=True),
         FieldPanel("country", read_only=True),
+        FieldPanel("motivation", read_only=True),
         MultiFieldPanel(
             [FieldPanel("ncp_country"), FieldPanel("is_editor"), FieldPanel("is_ambassador")],
             heading=_("Roles"),
         ),
+        FieldPanel("listed"),
     ]
 
 

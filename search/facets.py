@@ -28,6 +28,8 @@ class Facet:
     sort: str = "count"  # "count" (most first) or "value" (e.g. year, newest first)
     size: int = 50  # how many values to count at most
     topical: bool = False  # shared values make documents related (see SearchEngine.related)
+    # also filtered by a from/to range (only "year": SearchQuery.year_from and year_to)
+    ranged: bool = False
 
 
 FACETS: tuple[Facet, ...] = (
@@ -63,7 +65,7 @@ FACETS: tuple[Facet, ...] = (
     ),
     Facet("sdg", "sdg", "sdgs", _("Sustainable Development Goal"), vocabulary="sdgs", topical=True),
     Facet("outcome", "outcome", "outcome", _("Outcome"), vocabulary="outcomes"),
-    Facet("year", "year", "year", _("Year"), sort="value", size=100),
+    Facet("year", "year", "year", _("Year"), sort="value", size=100, ranged=True),
     # cases
     Facet("status", "status", "status", _("Status"), vocabulary="case_statuses"),
     Facet(

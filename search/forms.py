@@ -8,6 +8,7 @@ answer 400), never a server error.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django import forms
 from django.http import QueryDict
@@ -18,6 +19,9 @@ from search.query import MAX_PAGE, MAX_QUERY_LENGTH, SearchQuery, Sort
 
 MAX_VALUE_LENGTH = 100
 MAX_VALUES_PER_FACET = 50
+# The bounds a year range may name (a typo such as 20220 is refused, not searched).
+MIN_YEAR = 1000
+MAX_YEAR = 9999
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]+\Z")
 _YEAR = re.compile(r"^[0-9]{1,4}\Z")
 
@@ -83,6 +87,13 @@ class SearchForm(forms.Form):
     )
     sort = forms.ChoiceField(label=_("Sort"), required=False, choices=list(SORT_LABELS.items()))
     page = forms.IntegerField(label=_("Page"), required=False, min_value=1, max_value=MAX_PAGE)
+    # The year range (see SearchQuery.year_from): inclusive bounds, either may be left out.
+    year_from = forms.IntegerField(
+        label=_("From year"), required=False, min_value=MIN_YEAR, max_value=MAX_YEAR
+    )
+    year_to = forms.IntegerField(
+        label=_("To year"), required=False, min_value=MIN_YEAR, max_value=MAX_YEAR
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -90,6 +101,20 @@ class SearchForm(forms.Form):
             self.fields[facet.param] = FacetValuesField(
                 label=facet.label, pattern=_YEAR if facet.name == "year" else _SLUG
             )
+
+    def clean(self) -> dict[str, Any] | None:
+        """Also refuses a year range that ends before it starts."""
+        cleaned = super().clean() or {}
+        year_from, year_to = cleaned.get("year_from"), cleaned.get("year_to")
+        if year_from is not None and year_to is not None and year_from > year_to:
+            self.add_error(
+                "year_from",
+                forms.ValidationError(
+                    _("The “from” year (%(year_from)d) is after the “to” year (%(year_to)d)."),
+                    params={"year_from": year_from, "year_to": year_to},
+                ),
+            )
+        return cleaned
 
     def error_message(self) -> str:
         """All errors in one sentence per parameter: “page: Ensure this value is …”."""
@@ -108,6 +133,8 @@ class SearchForm(forms.Form):
             selections=selections,
             sort=data.get("sort") or Sort.RELEVANCE,
             page=data.get("page") or 1,
+            year_from=data.get("year_from"),
+            year_to=data.get("year_to"),
             **base,
         )
 
@@ -141,6 +168,8 @@ def listing_query_from_params(
             % {"choices": ", ".join(str(SORT_LABELS[sort]).lower() for sort in sorts)}
         )
     unknown = set(query.selections) - set(facets)
+    if (query.year_from is not None or query.year_to is not None) and "year" not in facets:
+        unknown.add("year")
     if unknown:
         raise InvalidSearch(
             _("These filters do not apply to %(kind)s: %(names)s.")

@@ -31,6 +31,9 @@ class SearchQuery:
     visibility: tuple[str, ...] = ("public",)
     date_from: datetime.date | None = None
     date_to: datetime.date | None = None
+    # a range of `year` (inclusive bounds): a filter of the listing, so not counted as a facet
+    year_from: int | None = None
+    year_to: int | None = None
     sort: str = Sort.RELEVANCE
     page: int = 1
     page_size: int = DEFAULT_PAGE_SIZE

@@ -18,8 +18,15 @@ from django.views.decorators.http import require_GET
 
 from search.engines import get_engine
 from search.facets import FACETS
-from search.forms import SORT_LABELS, InvalidSearch, SearchForm, query_from_params
-from search.query import SearchQuery, SearchResults, Sort
+from search.forms import (
+    MAX_YEAR,
+    MIN_YEAR,
+    SORT_LABELS,
+    InvalidSearch,
+    SearchForm,
+    query_from_params,
+)
+from search.query import FacetValue, SearchQuery, SearchResults, Sort
 from search.selectors import kind_label, search_run, search_suggest, search_visibility_for
 
 DEFAULT_SUGGESTIONS = 8
@@ -125,7 +132,11 @@ def _hit_json(hit) -> dict:
 
 def search_page_links(path: str, query: SearchQuery | None, results: SearchResults | None) -> dict:
     """The page's navigation: facets with toggle URLs, active filters, clear URL, sort options,
-    pagination and hits. Empty (but present) when the parameters were invalid."""
+    pagination and hits. Empty (but present) when the parameters were invalid.
+
+    Each facet also comes split for display: `top` (the first FACET_VISIBLE_VALUES values and
+    any selected one) and `more` (the rest, behind "Show all"), `more` being empty for a short
+    facet; the year facet carries its `range` form (see `_year_range`)."""
     if query is None or results is None:
         return {
             "facets": [],
@@ -140,22 +151,26 @@ def search_page_links(path: str, query: SearchQuery | None, results: SearchResul
     active_filters = []
     for facet in FACETS:
         values = results.facets.get(facet.name, [])
-        if values:
+        ranged = facet.ranged and (query.year_from is not None or query.year_to is not None)
+        if values or ranged:
+            shown = [
+                {
+                    "value": v.value,
+                    "label": v.label or v.value,
+                    "count": v.count,
+                    "selected": v.selected,
+                    "toggle_url": links.toggle(facet.name, v.value),
+                }
+                for v in values
+            ]
             facets.append(
                 {
                     "name": facet.name,
                     "label": facet.label,
                     "param": facet.param,
-                    "values": [
-                        {
-                            "value": v.value,
-                            "label": v.label or v.value,
-                            "count": v.count,
-                            "selected": v.selected,
-                            "toggle_url": links.toggle(facet.name, v.value),
-                        }
-                        for v in values
-                    ],
+                    "values": shown,
+                    **_split_values(shown),
+                    "range": _year_range(links, values) if facet.ranged else None,
                 }
             )
         labels = {v.value: v.label or v.value for v in values}
@@ -167,11 +182,19 @@ def search_page_links(path: str, query: SearchQuery | None, results: SearchResul
                     "remove_url": links.toggle(facet.name, value),
                 }
             )
+        if ranged:
+            active_filters.append(
+                {
+                    "facet_label": facet.label,
+                    "label": _year_range_label(query.year_from, query.year_to),
+                    "remove_url": links.url(years=(None, None)),
+                }
+            )
     page_count = results.page_count
     return {
         "facets": facets,
         "active_filters": active_filters,
-        "clear_url": links.url(selections={}),
+        "clear_url": links.url(selections={}, years=(None, None)),
         "pagination": {
             "page": query.page,
             "page_count": page_count,
@@ -198,6 +221,50 @@ def search_page_links(path: str, query: SearchQuery | None, results: SearchResul
     }
 
 
+# A facet lists its first values and folds the rest behind "Show all"; a facet only one or two
+# values longer is shown whole (a control to reveal one value costs more than the value).
+FACET_VISIBLE_VALUES = 8
+FACET_FOLD_MIN_HIDDEN = 3
+
+
+def _split_values(values: list[dict]) -> dict[str, list[dict]]:
+    """`top` and `more` of a facet's values; a selected value always stays in `top`."""
+    if len(values) < FACET_VISIBLE_VALUES + FACET_FOLD_MIN_HIDDEN:
+        return {"top": values, "more": []}
+    rest = values[FACET_VISIBLE_VALUES:]
+    return {
+        "top": values[:FACET_VISIBLE_VALUES] + [v for v in rest if v["selected"]],
+        "more": [v for v in rest if not v["selected"]],
+    }
+
+
+def _year_range(links: _SearchLinks, values: Sequence[FacetValue]) -> dict:
+    """What the year range form needs: the bounds in force, the years the list spans, and the
+    search's other parameters (kept as hidden fields; a new range starts on page 1)."""
+    years = sorted(int(v.value) for v in values if v.value.isdigit())
+    query = links.query
+    return {
+        "year_from": query.year_from,
+        "year_to": query.year_to,
+        "earliest": years[0] if years else None,
+        "latest": years[-1] if years else None,
+        "min": MIN_YEAR,
+        "max": MAX_YEAR,
+        "action": links.path,
+        "params": links.params(years=(None, None)),
+    }
+
+
+def _year_range_label(year_from: int | None, year_to: int | None) -> str:
+    if year_from is not None and year_to is not None:
+        if year_from == year_to:
+            return str(year_from)
+        return _("%(year_from)d–%(year_to)d") % {"year_from": year_from, "year_to": year_to}
+    if year_from is not None:
+        return _("%(year)d or later") % {"year": year_from}
+    return _("%(year)d or earlier") % {"year": year_to}
+
+
 class _SearchLinks:
     """URLs for variations of one search, in a canonical parameter order."""
 
@@ -219,19 +286,37 @@ class _SearchLinks:
         self,
         *,
         selections: Mapping[str, Sequence[str]] | None = None,
+        years: tuple[int | None, int | None] | None = None,
         sort: str | None = None,
         page: int = 1,
     ) -> str:
-        """This search with other selections, sort or page (page 1 unless given)."""
+        """This search with other selections, year range, sort or page (page 1 unless given)."""
+        params = self.params(selections=selections, years=years, sort=sort, page=page)
+        return f"{self.path}?{urlencode(params)}" if params else self.path
+
+    def params(
+        self,
+        *,
+        selections: Mapping[str, Sequence[str]] | None = None,
+        years: tuple[int | None, int | None] | None = None,
+        sort: str | None = None,
+        page: int = 1,
+    ) -> list[tuple[str, str | int]]:
+        """The URL parameters of `url` (same arguments), in their canonical order."""
         chosen = self.query.selections if selections is None else selections
+        year_from, year_to = (self.query.year_from, self.query.year_to) if years is None else years
         sort = self.query.sort if sort is None else sort
         params: list[tuple[str, str | int]] = []
         if self.query.text:
             params.append(("q", self.query.text))
         for facet in FACETS:
             params += [(facet.param, value) for value in chosen.get(facet.name, ())]
+        if year_from is not None:
+            params.append(("year_from", year_from))
+        if year_to is not None:
+            params.append(("year_to", year_to))
         if sort != Sort.RELEVANCE:
             params.append(("sort", sort))
         if page > 1:
             params.append(("page", page))
-        return f"{self.path}?{urlencode(params)}" if params else self.path
+        return params

@@ -20,6 +20,7 @@ from wagtail.rich_text import RichTextMaxLengthValidator
 # Written by members, organisers and reviewers on the site's own forms
 SUMMARY = 500  # one or two sentences shown on cards and in search results
 REASON = 1_000  # a reason told to one person: a declined join request or story draft
+MOTIVATION = 1_000  # why an applicant wants to join, read by their national contact point
 NOTE = 2_000  # a note in a public history, the public reason of a review, impact criteria
 LINKS = 2_000  # a member's web addresses, one per line
 BIO = 3_000  # a member's short bio

@@ -9,6 +9,8 @@ page tree ask here.
   `StoryAuthorPagePermissionPolicy` narrow everything else to the pages they own, so they never
   edit, publish, unpublish, delete or see the revisions or history of another author's story,
   nor any page outside the stories area.
+- Only a story's author gives its consent (`story_consent_is_theirs`): an ambassador who
+  attributes a story to another member cannot tick it for them.
 - Whether an author publishes directly or submits for review is the site's `StorySettings`.
 - Network editors (`network.Member.is_editor`, active) are put in the “Story reviewers” group
   (`editor_group_sync`): admin access, and "change" and "publish" on the stories area, which
@@ -61,6 +63,18 @@ def story_can_read(user: User | AnonymousUser, page) -> bool:
     if not page.members_only:
         return True
     return is_active_member(user)
+
+
+def story_consent_is_theirs(*, user: User | AnonymousUser, author: Member | None) -> bool:
+    """May `user` give the consent that a story goes live under its disclosure ("the author
+    agrees to publish it this way")? Only the author, on their own account: nobody consents
+    for someone else, so a story written for another member waits for that member's consent.
+    A story that names no member has nobody to ask: whoever writes it answers for it (imported
+    stories come under their source's licence)."""
+    if author is None:
+        return True
+    member = member_of(user)
+    return member is not None and member.pk == author.pk
 
 
 def is_story_author_only(user: User | AnonymousUser, permissions: set[str]) -> bool:

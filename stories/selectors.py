@@ -6,6 +6,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import slugify
 
 from wagtail.models import Page
 
@@ -18,6 +19,56 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
 
 RELATED_LIMIT = 6
+# Slugs are cut here, leaving room for a "-2" suffix within Wagtail's 255 characters.
+SLUG_LENGTH = 70
+
+
+def story_slug_free(*, parent: Page, text: str) -> str:
+    """A slug made from `text` that no child of `parent` has yet: the slug itself, or the first
+    free of "<slug>-2", "<slug>-3"... ("story" when `text` makes no slug)."""
+    base = slugify(text)[:SLUG_LENGTH].strip("-") or "story"
+    taken = set(
+        Page.objects.child_of(parent).filter(slug__startswith=base).values_list("slug", flat=True)
+    )
+    slug, number = base, 2
+    while slug in taken:
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
+def story_write_url(*, user: User | AnonymousUser) -> str | None:
+    """The admin's "new story" form under the first stories index where `user` may add a story
+    (ambassadors, editors, administrators), or None."""
+    from django.urls import reverse
+
+    from stories.models import StoryIndexPage
+
+    if not user.is_authenticated or not user.has_perm("wagtailadmin.access_admin"):
+        return None
+    for index in StoryIndexPage.objects.live().order_by("path"):
+        if index.permissions_for_user(user).can_add_subpage():
+            return reverse("wagtailadmin_pages:add", args=("stories", "storypage", index.pk))
+    return None
+
+
+def stories_awaiting_consent(*, member) -> list[dict[str, str]]:
+    """Stories someone wrote with `member` as author whose latest draft waits for their consent
+    (`stories.services.stories.story_consent_give`), newest first: title and the address of
+    the page where they give it."""
+    stories = StoryPage.objects.filter(
+        has_unpublished_changes=True,
+        latest_revision__content__author=member.pk,
+        latest_revision__content__disclosure_consent=False,
+    ).order_by("-latest_revision_created_at")
+    return [
+        {"title": story.draft_title, "url": story_consent_url(story=story)} for story in stories
+    ]
+
+
+def story_consent_url(*, story: StoryPage) -> str:
+    """Where the author of `story` agrees to publish it (a route of its stories index)."""
+    index = story.get_parent().specific
+    return index.url + index.reverse_subpage("consent", args=[story.pk])
 
 
 def story_author_link(*, page: StoryPage) -> dict | None:

@@ -35,3 +35,8 @@ class Disclosure(models.TextChoices):
     PUBLIC_NAMED = "public-named", _("Public, with my name")
     PUBLIC_ANONYMOUS = "public-anonymous", _("Public, without my name")
     MEMBERS = "members", _("Signed-in members only, with my name")
+
+
+# Until the author chooses, a story names nobody: of the three, only the anonymous one publishes
+# no personal data of the author (a members-only story still shows their name to every member).
+DEFAULT_DISCLOSURE = Disclosure.PUBLIC_ANONYMOUS

@@ -127,7 +127,7 @@ def test_search_page_shows_highlighted_results_facets_and_filters():
     )
     html = render_search(context)
 
-    assert 'role="status">' in html
+    assert '<h2 id="results" class="search-summary" tabindex="-1">' in html
     assert "1,016 results for “budget”" in html
     assert '<a href="/cases/budget/">Participatory <mark>budget</mark></a>' in html
     assert "Residents chose projects with a <mark>budget</mark>" in html
@@ -136,7 +136,7 @@ def test_search_page_shows_highlighted_results_facets_and_filters():
     )  # plain stays escaped
     assert '<span class="tag tag--kind">Case study</span>' in html
     assert "<legend>Country</legend>" in html
-    assert 'href="/search/?q=budget&amp;country=fi&amp;country=se"' in html
+    assert 'href="/search/?q=budget&amp;country=fi&amp;country=se#results"' in html
     assert "(selected, select to remove)" in html
     assert '<input type="hidden" name="country" value="fi">' in html
     assert 'aria-label="Pagination"' in html

@@ -64,6 +64,12 @@ class CaseIndexPage(RoutablePageMixin, Page):
 
         return compare_page(request, self)
 
+    @path("compare/download/")
+    def compare_download(self, request):
+        from cases.views import compare_download
+
+        return compare_download(request, self)
+
     @path("codebook/")
     def codebook(self, request):
         from cases.views import codebook_page

@@ -136,7 +136,7 @@ def test_index_follows_a_visibility_change(client, private_member, index):
     assert hits and hits[0]["countries"] == []
 
 
-def test_bio_is_sanitised(client, finn):
+def test_markup_typed_into_the_bio_is_text_not_html(client, finn):
     client.force_login(finn.user)
     client.post(
         f"/network/members/{finn.pk}/edit/",
@@ -145,6 +145,20 @@ def test_bio_is_sanitised(client, finn):
             "country": "fi",
             "bio": '<p onclick="x()">Hi <script>alert(1)</script><b>there</b></p>',
         },
+    )
+    finn.refresh_from_db()
+
+    assert "<script" not in finn.bio and "<p onclick" not in finn.bio
+    assert finn.bio.startswith("<p>&lt;p onclick=")
+
+
+def test_bio_html_given_to_the_service_is_sanitised(finn):
+    from network.services import member_update
+
+    member_update(
+        actor=finn.user,
+        member=finn,
+        changes={"bio": '<p onclick="x()">Hi <script>alert(1)</script><b>there</b></p>'},
     )
     finn.refresh_from_db()
 

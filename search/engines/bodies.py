@@ -14,7 +14,7 @@ Index design:
   stop words, only for documents in English, Finnish or Swedish;
 - `doc` keeps the document itself (not indexed) so that hits come back as `SearchDocument`s.
 
-Queries follow Elasticsearch DSL's FacetedSearch: base filters (visibility, kinds, dates) and
+Queries follow Elasticsearch DSL's FacetedSearch: base filters (visibility, kinds, dates, years) and
 the text go into `query`, facet selections into `post_filter`, and each facet is aggregated in a
 `filter` aggregation holding every other facet's selection, with an explicit bucket `size`.
 """
@@ -199,7 +199,7 @@ def text_clause(words: Sequence[str], languages: Sequence[str] = LANGUAGES) -> d
 
 
 def base_filters(query: SearchQuery) -> list[dict]:
-    """Filters the visitor does not choose: visibility, kinds and dates (not counted)."""
+    """Filters applied before counting: visibility, kinds, dates and the year range."""
     filters: list[dict] = [{"terms": {"visibility": list(query.visibility)}}]
     if query.kinds:
         filters.append({"terms": {"kind": list(query.kinds)}})
@@ -210,6 +210,13 @@ def base_filters(query: SearchQuery) -> list[dict]:
         if query.date_to:
             bounds["lte"] = query.date_to.isoformat()
         filters.append({"range": {"date": bounds}})
+    year_bounds = {}
+    if query.year_from is not None:
+        year_bounds["gte"] = query.year_from
+    if query.year_to is not None:
+        year_bounds["lte"] = query.year_to
+    if year_bounds:
+        filters.append({"range": {"year": year_bounds}})
     return filters
 
 
@@ -365,25 +372,34 @@ def suggest_body(prefix: str, *, limit: int) -> dict | None:
     }
 
 
-def related_body(*, index: str, doc_id: str, exclude: Sequence[str]) -> dict:
-    """Public documents most like `doc_id`: `more_like_this` over its text and its topical
-    facet values (the vocabulary it shares with others)."""
-    topical = [f"facets.{facet.name}" for facet in FACETS if facet.topical]
+# A shared topical facet value outweighs any title match: "related" means the same theme,
+# method, country or SDG first, and a shared title word only orders what shares as much.
+RELATED_FACET_BOOST = 100
+
+
+def related_body(*, source: dict, doc_id: str, exclude: Sequence[str]) -> dict:
+    """Public documents most like the one whose stored `source` is given: each topical facet
+    value they share with it scores RELATED_FACET_BOOST, words of its title score as a match
+    on their titles; a document sharing neither is not related."""
+    facets = source.get("facets") or {}
+    should: list[dict] = [
+        {
+            "constant_score": {
+                "filter": {"term": {f"facets.{facet.name}": value}},
+                "boost": RELATED_FACET_BOOST,
+            }
+        }
+        for facet in FACETS
+        if facet.topical
+        for value in facets.get(facet.name) or []
+    ]
+    if source.get("title"):
+        should.append({"match": {"title": {"query": source["title"], "operator": "or"}}})
     return {
         "query": {
             "bool": {
-                "must": [
-                    {
-                        "more_like_this": {
-                            "fields": ["title", "summary", "body", *topical],
-                            "like": [{"_index": index, "_id": doc_id}],
-                            "min_term_freq": 1,
-                            "min_doc_freq": 1,
-                            "max_query_terms": 40,
-                            "minimum_should_match": "1",
-                        }
-                    }
-                ],
+                "should": should or [{"match_none": {}}],
+                "minimum_should_match": 1,
                 "filter": [{"term": {"visibility": Visibility.PUBLIC}}],
                 "must_not": [{"ids": {"values": [doc_id, *exclude]}}],
             }

@@ -218,7 +218,7 @@ class DatabaseEngine(SearchEngine):
 
     def related(self, doc_id: str, *, limit: int = 6) -> list[SearchDocument]:
         """Public documents like `doc_id`: its explicit links first, in their order, then the
-        documents sharing the most topical facet values and title words."""
+        documents sharing the most topical facet values, then the most title words."""
         source = IndexedDocument.objects.filter(doc_id=doc_id).values("id", "title", "data").first()
         if source is None or limit < 1:
             return []
@@ -229,17 +229,19 @@ class DatabaseEngine(SearchEngine):
             candidates.pop(pk, None)
 
         documents = self._documents([*chosen, *candidates])
-        # A shared title word counts twice as much as a shared facet value.
+        # Shared facet values first (the same theme, method, country or SDG); shared title
+        # words only order documents that share as many values.
         source_words = _significant_words(source["title"])
         scores = {
-            pk: shared + 2 * len(source_words & _significant_words(documents[pk].title))
+            pk: (shared, len(source_words & _significant_words(documents[pk].title)))
             for pk, shared in candidates.items()
             if pk in documents
         }
         similar = sorted(
-            (pk for pk, score in scores.items() if score > 0),
+            (pk for pk, score in scores.items() if any(score)),
             key=lambda pk: (
-                -scores[pk],
+                -scores[pk][0],
+                -scores[pk][1],
                 -(documents[pk].date or datetime.date.min).toordinal(),
                 documents[pk].id,
             ),
@@ -308,6 +310,10 @@ class DatabaseEngine(SearchEngine):
             documents = documents.filter(date__gte=query.date_from)
         if query.date_to:
             documents = documents.filter(date__lte=query.date_to)
+        if query.year_from is not None:
+            documents = documents.filter(year__gte=query.year_from)
+        if query.year_to is not None:
+            documents = documents.filter(year__lte=query.year_to)
         return documents
 
     @staticmethod

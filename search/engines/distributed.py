@@ -342,8 +342,8 @@ class DistributedEngine(SearchEngine):
         return [bodies.document_from_source(hit["_source"]) for hit in response["hits"]["hits"]]
 
     def related(self, doc_id: str, *, limit: int = 6) -> list[SearchDocument]:
-        """Public documents like `doc_id`: its explicit links first, in their order, then
-        `more_like_this` over its text and topical facet values."""
+        """Public documents like `doc_id`: its explicit links first, in their order, then those
+        sharing the most topical facet values with it, then shared title words."""
         if limit < 1:
             return []
         with self._errors():
@@ -363,7 +363,7 @@ class DistributedEngine(SearchEngine):
                 response = self._transport_search(
                     self.alias,
                     bodies.related_body(
-                        index=self.alias,
+                        source=source,
                         doc_id=doc_id,
                         exclude=[doc.id for doc in chosen],
                     ),

@@ -85,6 +85,8 @@ def counts_cache_key(query: SearchQuery, selections: Selections) -> str | None:
             sorted(query.kinds),
             query.date_from,
             query.date_to,
+            query.year_from,
+            query.year_to,
             sorted((name, sorted(values)) for name, values in selections.items()),
         )
     )

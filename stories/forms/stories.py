@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from portal import text_limits
 from portal.models import Country
 from stories.services.stories import NARRATIVE_FIELDS
-from stories.vocabularies import Disclosure, RootCause, StoryKind
+from stories.vocabularies import DEFAULT_DISCLOSURE, Disclosure, RootCause, StoryKind
 
 
 def _narrative_field(label, help_text="") -> forms.CharField:
@@ -68,7 +68,7 @@ class StoryShareForm(forms.Form):
     disclosure = forms.ChoiceField(
         label=_("Who may read it"),
         choices=Disclosure.choices,
-        initial=Disclosure.PUBLIC_NAMED,
+        initial=DEFAULT_DISCLOSURE,
         widget=forms.RadioSelect,
     )
     consent = forms.BooleanField(
@@ -96,3 +96,17 @@ class StoryShareForm(forms.Form):
             for name in NARRATIVE_FIELDS
             if (self.cleaned_data.get(name) or "").strip()
         }
+
+
+class StoryConsentForm(forms.Form):
+    """The author's own consent to a story someone wrote with them as author."""
+
+    disclosure = forms.ChoiceField(
+        label=_("Who may read it"),
+        choices=Disclosure.choices,
+        widget=forms.RadioSelect,
+    )
+    consent = forms.BooleanField(
+        label=_("I agree that the story is published this way."),
+        error_messages={"required": _("Tick this box to agree: the story waits for you.")},
+    )

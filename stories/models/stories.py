@@ -16,7 +16,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
-from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, MultipleChooserPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -25,7 +24,8 @@ from wagtail.models import Orderable, Page
 
 from portal import text_limits
 from portal.blocks import BaseStreamBlock
-from stories.vocabularies import Disclosure, RootCause, StoryKind
+from stories.models.story_editor import StoryPageForm
+from stories.vocabularies import DEFAULT_DISCLOSURE, Disclosure, RootCause, StoryKind
 from toolkit.fields import ChoiceListField
 
 # What the narrative fields may hold: paragraphs, emphasis, lists and links.
@@ -39,12 +39,6 @@ NARRATIVE_SECTIONS: tuple[tuple[str, str], ...] = (
     ("what_we_learned", _("What we learned")),
     ("do_differently", _("What we would do differently")),
 )
-CONSENT_REQUIRED = _(
-    "The author's consent is needed before the story goes live: tick “the author agrees to "
-    "publish it this way” once they have agreed to the chosen disclosure."
-)
-# Admin actions that make a story public, now or after review.
-_PUBLISHING_ACTIONS = ("action-publish", "action-submit", "action-restart-workflow")
 
 
 @register_setting(icon="doc-full")
@@ -72,17 +66,6 @@ class StorySettings(BaseSiteSetting):
         from stories.services.stories import story_review_workflow_sync
 
         story_review_workflow_sync(site=self.site, review_required=self.review_required)
-
-
-class StoryPageForm(WagtailAdminPageForm):
-    """Refuses to publish (or submit for publishing) a story without the author's consent."""
-
-    def clean(self):
-        cleaned_data = super().clean()
-        publishing = any(self.data.get(action) for action in _PUBLISHING_ACTIONS)
-        if publishing and not cleaned_data.get("disclosure_consent"):
-            self.add_error("disclosure_consent", CONSENT_REQUIRED)
-        return cleaned_data
 
 
 class StoryCase(Orderable):
@@ -187,6 +170,13 @@ class StoryIndexPage(RoutablePageMixin, Page):
 
         return StoryFeed(index=self)(request)
 
+    @path("consent/<int:story_id>/", name="consent")
+    def consent(self, request, story_id: int):
+        """Where a member agrees to publish a story someone wrote with them as author."""
+        from stories.views.stories import story_consent
+
+        return story_consent(request, self, story_id)
+
     @path("share/", name="share")
     def share(self, request):
         """The form where signed-in members share a story for an editor to review."""
@@ -230,7 +220,7 @@ class StoryPage(Page):
         _("who may read it"),
         max_length=20,
         choices=Disclosure.choices,
-        default=Disclosure.PUBLIC_NAMED,
+        default=DEFAULT_DISCLOSURE,
     )
     disclosure_consent = models.BooleanField(
         _("the author agrees to publish it this way"), default=False

@@ -6,11 +6,12 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.html import escape
-from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
-from wagtail.models import GroupApprovalTask, Page, Workflow, WorkflowPage, WorkflowTask
+from wagtail.models import GroupApprovalTask, Workflow, WorkflowPage, WorkflowTask
 
 from network.models import Member
 from network.permissions import active_member_require
@@ -18,8 +19,9 @@ from portal.models import Theme
 from portal.rate_limits import rate_limit_consume
 from portal.rich_text import sanitise_html
 from stories.models import StoryIndexPage, StoryPage, WorkshopPage
-from stories.permissions import story_reviewers_group
-from stories.vocabularies import Disclosure
+from stories.permissions import story_consent_is_theirs, story_reviewers_group
+from stories.selectors import story_slug_free
+from stories.vocabularies import DEFAULT_DISCLOSURE, Disclosure
 
 if TYPE_CHECKING:
     from cases.models import CasePage
@@ -29,17 +31,6 @@ if TYPE_CHECKING:
 NARRATIVE_FIELDS = ("what_we_tried", "what_happened", "why", "what_we_learned", "do_differently")
 
 
-def _free_slug(parent: Page, title: str) -> str:
-    base = slugify(title)[:70].strip("-") or "story"
-    taken = set(
-        Page.objects.child_of(parent).filter(slug__startswith=base).values_list("slug", flat=True)
-    )
-    slug, number = base, 2
-    while slug in taken:
-        slug, number = f"{base}-{number}", number + 1
-    return slug
-
-
 @transaction.atomic
 def story_draft_create(
     *,
@@ -47,7 +38,7 @@ def story_draft_create(
     author: Member,
     title: str,
     kind: str,
-    disclosure: str = Disclosure.PUBLIC_NAMED,
+    disclosure: str = DEFAULT_DISCLOSURE,
     disclosure_consent: bool = False,
     narrative: dict[str, str] | None = None,
     root_causes: list[str] | None = None,
@@ -72,7 +63,7 @@ def story_draft_create(
         raise ValueError(f"not narrative fields: {sorted(unknown)}")
     story = StoryPage(
         title=title,
-        slug=_free_slug(index, title),
+        slug=story_slug_free(parent=index, text=title),
         kind=kind,
         summary=summary,
         author=author,
@@ -111,6 +102,29 @@ def story_share_submit(*, index: StoryIndexPage, author: Member, **fields) -> St
     except Exception:
         share.rollback()  # nothing was shared
         raise
+
+
+@transaction.atomic
+def story_consent_give(*, story: StoryPage, member: Member, disclosure: str) -> StoryPage:
+    """The author of `story` agrees that it goes live with `disclosure` (which they may change
+    here): a new revision of the latest draft, by the author, with their consent; whoever wrote
+    the story then publishes it. Returns the draft with the consent.
+
+    Only the author gives it (`story_consent_is_theirs`: `PermissionDenied` otherwise), and
+    only for a story that has changes waiting to be published. The story row is locked, so an
+    edit saved at the same moment is not lost under the consent.
+    """
+    list(StoryPage.objects.select_for_update().filter(pk=story.pk).values_list("pk"))
+    story.refresh_from_db(fields=["latest_revision"])
+    draft = story.get_latest_revision_as_object()
+    if draft.author is None or not story_consent_is_theirs(user=member.user, author=draft.author):
+        raise PermissionDenied(_("Only the story's author can agree to publish it."))
+    if disclosure not in Disclosure.values:
+        raise ValidationError(_("Choose who may read the story."))
+    draft.disclosure = disclosure
+    draft.disclosure_consent = True
+    draft.save_revision(user=member.user, log_action=True)
+    return draft
 
 
 REVIEW_WORKFLOW_NAME = "Story review"

@@ -50,6 +50,7 @@ def _edit_form(story: StoryPage, *, cases: list, tools: list, **extra) -> dict:
             "slug": story.slug,
             "kind": story.kind,
             "summary": story.summary,
+            "author": story.author_id or "",  # the author's consent stands while they stay
             "disclosure": story.disclosure,
             "disclosure_consent": "on",
             "currency": "EUR",

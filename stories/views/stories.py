@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -14,16 +14,21 @@ from django.utils.translation import ngettext
 
 from network.models import Member
 from network.permissions import member_write_refusal
+from portal.ids import id_or_404
 from portal.rate_limits import RateLimitExceeded, rate_limit_response
 from search.forms import listing_query_from_params
 from search.listing import Listing, listing_run
 from search.query import SearchQuery, Sort
 from search.selectors import search_visibility_for
-from stories.forms.stories import StoryShareForm
+from stories.forms.stories import StoryConsentForm, StoryShareForm
 from stories.models.stories import STORIES_PER_PAGE, StoryIndexPage, StoryPage
-from stories.permissions import story_can_share
+from stories.permissions import story_can_share, story_consent_is_theirs
 from stories.search import KIND
-from stories.services.stories import story_html_from_text, story_share_submit
+from stories.services.stories import (
+    story_consent_give,
+    story_html_from_text,
+    story_share_submit,
+)
 from stories.workshops.selectors import workshop_index_of
 
 SORTS = (Sort.NEWEST, Sort.RELEVANCE)
@@ -90,6 +95,44 @@ def story_members_only(request: HttpRequest, page: StoryPage) -> HttpResponse:
         "reason": member_write_refusal(request.user) if request.user.is_authenticated else "",
     }
     return TemplateResponse(request, "stories/story_members_only.html", context, status=403)
+
+
+def story_consent(request: HttpRequest, index: StoryIndexPage, story_id: int) -> HttpResponse:
+    """The author reads the draft someone wrote with them as author and agrees to publish it
+    (choosing who may read it). Anyone else finds nothing here: a draft is not theirs to see."""
+    story_id = id_or_404(story_id)  # a number beyond what the database stores is "no such story"
+    consent_path = index.url + index.reverse_subpage("consent", args=[story_id])
+    if not request.user.is_authenticated:
+        return redirect_to_login(consent_path)
+    story = StoryPage.objects.child_of(index).filter(pk=story_id).first()
+    draft = story.get_latest_revision_as_object() if story is not None else None
+    if (
+        story is None
+        or draft.author is None
+        or not story_consent_is_theirs(user=request.user, author=draft.author)
+    ):
+        raise Http404
+    form = StoryConsentForm(
+        request.POST or None,
+        initial={"disclosure": draft.disclosure, "consent": draft.disclosure_consent},
+    )
+    if request.method == "POST" and form.is_valid():
+        story_consent_give(
+            story=story, member=draft.author, disclosure=form.cleaned_data["disclosure"]
+        )
+        messages.success(
+            request,
+            _("Thank you: “%(title)s” can now be published the way you chose.")
+            % {"title": draft.title},
+        )
+        return HttpResponseRedirect(consent_path)
+    context = index.get_context(request)
+    context.update(
+        draft=draft,
+        form=form,
+        writer=story.owner.member if hasattr(story.owner, "member") else None,
+    )
+    return TemplateResponse(request, "stories/story_consent.html", context)
 
 
 def story_share(request: HttpRequest, index: StoryIndexPage) -> HttpResponse:

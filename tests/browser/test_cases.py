@@ -72,9 +72,11 @@ def test_filter_the_library_pick_cases_and_compare_them(
     page.get_by_role("button", name="Compare selected cases").click()
 
     page.wait_for_url("**/compare/**")
-    headers = page.locator("table.case-compare thead th").all_inner_texts()
+    headers = page.locator("table.case-compare thead th > a:first-child").all_inner_texts()
     assert sorted(headers) == ["Helsinki health kiosks", "Tartu reminder letters"]
-    assert page.locator("table.case-compare tbody th", has_text="Did the hypothesis hold?").count()
+    # a field only the experiment has is listed under it, not as a column of dashes
+    only = page.locator(".case-compare__only")
+    assert only.get_by_text("Did the hypothesis hold?").count()
     axe_check()
     assert page_log.csp_errors(page) == []
     assert page_log.page_errors == []
@@ -93,3 +95,49 @@ def test_case_page_and_codebook_are_accessible(live_server, library, page, page_
     assert page.locator("h1").inner_text().startswith("Codebook")
     axe_check()
     assert page_log.csp_errors(page) == []
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_remove_a_case_from_the_comparison_and_jump_through_a_long_case(
+    live_server, library, page, page_log, axe_check, screenshot, width
+):
+    from wagtail.rich_text import RichText
+
+    from cases.models import CasePage
+
+    page.set_viewport_size({"width": width, "height": 900})
+    cases = list(CasePage.objects.order_by("title"))
+    query = "&".join(f"case={case.pk}" for case in cases)
+    page.goto(f"{live_server.url}{library.url}compare/?{query}")
+    assert page.locator("table.case-compare thead th").count() == 3
+    axe_check()
+
+    page.get_by_role("link", name="Remove “Oulu school meals” from the comparison").click()
+    headers = page.locator("table.case-compare thead th > a:first-child").all_inner_texts()
+    assert headers == ["Helsinki health kiosks", "Tartu reminder letters"]
+    download = page.get_by_role("link", name="Download this comparison (CSV)")
+    assert "compare/download/?case=" in download.get_attribute("href")
+    screenshot(f"cases-compare-{width}")
+    axe_check()
+
+    long_case = CasePage.objects.get(title="Helsinki health kiosks")
+    long_case.body = [
+        (
+            "paragraph",
+            RichText(
+                "<h2>History</h2><p>Since 2015.</p><h2>Participant selection</h2>"
+                "<p>By lot.</p><h2>Outcomes</h2><p>Shorter queues.</p>"
+            ),
+        )
+    ]
+    long_case.save_revision().publish()
+    page.goto(live_server.url + long_case.url)
+    contents = page.get_by_role("navigation", name="Contents")
+    contents.get_by_role("link", name="Participant selection").click()
+    page.wait_for_url("**#participant-selection")
+    assert page.locator("#participant-selection").is_visible()
+    page.evaluate("window.scrollTo(0, 0)")
+    screenshot(f"cases-contents-{width}")
+    axe_check()
+    assert page_log.csp_errors(page) == []
+    assert page_log.page_errors == []

@@ -36,7 +36,7 @@ def test_search_with_a_facet_on_opensearch(
     assert "3 results for “experiment”" in page.locator(".search-summary").inner_text()
     assert page.locator(".notice--warning").count() == 0  # not degraded
     page.locator(".facet--kind .facet__value", has_text="Case studies").click()
-    page.wait_for_url("**/search/?q=experiment&kind=case")
+    page.wait_for_url("**/search/?q=experiment&kind=case#results")
 
     assert "1 result for “experiment”" in page.locator(".search-summary").inner_text()
     titles = page.locator(".card-list .card h3").all_inner_texts()

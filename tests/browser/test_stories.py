@@ -132,3 +132,95 @@ def test_a_member_over_the_daily_share_limit_keeps_what_they_typed(
         "The first tent"
     ]
     assert page_log.page_errors == []
+
+
+COLLEAGUE = "Väinö Ylikangas"  # sorts after 40 "Member NN": not on the chooser's first page
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_an_ambassador_finds_the_author_by_typing(
+    live_server, home_page, page, page_log, axe_check, screenshot, width
+):
+    """Issue 17: "Write a story" on the dashboard; the author defaults to the ambassador and
+    the chooser finds another member by typing (among more members than fit one page); the
+    consent box is then the other member's, not the ambassador's."""
+    page.set_viewport_size({"width": width, "height": 900})
+    index = StoryIndexPageFactory(parent=home_page)
+    ambassador = MemberFactory(
+        user=UserFactory(username="aino"), display_name="Aino Ambassador", is_ambassador=True
+    )
+    ambassador_group_sync(ambassador)
+    for number in range(40):
+        MemberFactory(display_name=f"Member {number:02}")
+    MemberFactory(display_name=COLLEAGUE, organisation="City of Oulu")
+
+    goto(page, live_server.url + "/admin/login/")
+    page.fill("input[name=username]", "aino")
+    page.fill("input[name=password]", PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state("load")
+    axe_check()
+    page.get_by_role("link", name="Write a story").first.click()
+    page.wait_for_url(f"**/admin/pages/add/stories/storypage/{index.pk}/")
+    author_field = page.locator('[data-contentpath="author"]')
+    assert "Aino Ambassador" in author_field.inner_text()
+    assert not page.get_by_label("the author agrees to publish it this way").is_disabled()
+    axe_check()
+
+    author_field.get_by_role("button", name="Actions").click()
+    page.get_by_role("button", name="Choose another author").click()
+    modal = page.locator(".modal-dialog")
+    modal.get_by_role("link", name="Member 01").wait_for()
+    assert COLLEAGUE not in modal.inner_text()
+    modal.get_by_label("Search term").fill("ylik")
+    modal.get_by_role("link", name=COLLEAGUE).wait_for()
+    modal.get_by_role("link", name="Member 01").wait_for(state="detached")
+    assert "City of Oulu" in modal.inner_text()
+    axe_check()
+    screenshot(f"stories-author-chooser-{width}")
+    modal.get_by_role("link", name=COLLEAGUE).click()
+    modal.wait_for(state="detached")
+    assert COLLEAGUE in author_field.inner_text()
+    assert page_log.page_errors == []
+    assert page_log.csp_errors(page) == []
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_a_member_gives_consent_to_a_story_written_for_them(
+    live_server, home_page, page, page_log, axe_check, width
+):
+    """Issue 17: a story an ambassador wrote with another member as author waits for that
+    member, who finds it on their membership page and agrees to how it is published."""
+    from stories.models import StoryPage
+    from stories.services.stories import story_draft_create
+
+    page.set_viewport_size({"width": width, "height": 900})
+    index = StoryIndexPageFactory(parent=home_page)
+    colleague = MemberFactory(user=UserFactory(username="vaino"), display_name=COLLEAGUE)
+    story = story_draft_create(
+        index=index,
+        author=colleague,
+        title=TITLE,
+        kind="slip-up",
+        narrative={"what_we_tried": "<p>Books in a tent at the market square.</p>"},
+    )
+
+    goto(page, live_server.url + "/accounts/login/?next=/network/me/")
+    page.fill("input[name=login]", "vaino")
+    page.fill("input[name=password]", PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url("**/network/me/")
+    axe_check()
+    page.get_by_role("link", name=TITLE).click()
+    page.wait_for_load_state("load")
+    assert "Books in a tent at the market square." in page.content()
+    axe_check()
+    page.get_by_label("Signed-in members only, with my name").check()
+    page.get_by_label("I agree that the story is published this way.").check()
+    page.get_by_role("button", name="Agree to publish it").click()
+    page.wait_for_load_state("load")
+    assert "can now be published the way you chose" in page.content()
+    axe_check()
+    draft = StoryPage.objects.get(pk=story.pk).get_latest_revision_as_object()
+    assert draft.disclosure_consent and draft.disclosure == "members"
+    assert page_log.page_errors == []

@@ -315,6 +315,20 @@ def test_date_range_restricts_hits(engine):
     assert set(ids(results)) == {"case:1", "case:3", "story:2"}
 
 
+def test_year_range_restricts_hits_and_every_count(engine):
+    results = engine.search(SearchQuery(year_from=2019, year_to=2021))
+
+    assert set(ids(results)) == {"case:1", "case:2", "tool:1", "story:2"}
+    # a range is a filter, not a facet selection: the year facet only counts years within it
+    assert counts(results, "year") == {"2021": 2, "2020": 1, "2019": 1}
+    assert counts(results, "kind") == {"case": 2, "tool": 1, "story": 1}
+
+
+def test_open_ended_year_ranges_leave_undated_documents_out(engine):
+    assert set(ids(engine.search(SearchQuery(year_from=2023)))) == {"story:1", "workshop:1"}
+    assert set(ids(engine.search(SearchQuery(year_to=2018)))) == {"tool:2"}
+
+
 # -- sort and pagination ---------------------------------------------------------------------
 
 
@@ -417,19 +431,26 @@ def test_related_then_lists_documents_sharing_facets(engine):
     assert related[:2] == ["tool:1", "story:1"]
     assert len(related) == 4
     assert all(_shares_something("case:1", doc_id) for doc_id in related[2:])
-    if engine.name == "database":
-        # Shared vocabulary: pb_project:1 shares fi, transport and local; workshop:1 shares fi
-        # and prototyping. (The distributed engines rank with more_like_this instead.)
-        assert related[2:] == ["pb_project:1", "workshop:1"]
+    # Shared vocabulary: pb_project:1 shares fi, transport and local; workshop:1 shares fi
+    # and prototyping.
+    assert related[2:] == ["pb_project:1", "workshop:1"]
 
 
-def test_related_uses_shared_title_words(engine):
-    related = [doc.id for doc in engine.related("tool:1", limit=3)]
+def test_related_puts_shared_facets_before_shared_title_words(engine):
+    related = [doc.id for doc in engine.related("tool:1", limit=8)]
 
-    # "experiment" in the title, and digital, prototyping
-    assert "case:3" in related
-    if engine.name == "database":
-        assert related[0] == "case:3"
+    # case:3 shares digital and prototyping (and "experiment" in the title); story:2 shares
+    # only the title word "experiment", so it comes after every document sharing a value
+    assert related[0] == "case:3"
+    assert "story:2" in related
+    sharing = [doc_id for doc_id in related if _shares_facet_value("tool:1", doc_id)]
+    assert related.index("story:2") > max(related.index(doc_id) for doc_id in sharing)
+
+
+def _shares_facet_value(doc_id: str, other_id: str) -> bool:
+    source, other = DOCUMENTS[doc_id], DOCUMENTS[other_id]
+    topical = [facet.field for facet in FACETS if facet.topical]
+    return any(set(source.facet_values(f)) & set(other.facet_values(f)) for f in topical)
 
 
 def test_related_never_lists_members_only_documents(engine):

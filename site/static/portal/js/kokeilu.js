@@ -40,14 +40,31 @@
     });
   }
 
-  // Following the skip link moves keyboard focus into main, also in browsers that only scroll.
+  // Following a skip link moves keyboard focus to its target, also in browsers that only scroll.
   function setUpSkipLink() {
-    var link = document.querySelector(".skip-link");
-    if (!link) return;
-    link.addEventListener("click", function () {
-      var main = document.getElementById(link.getAttribute("href").slice(1));
-      if (main) main.focus();
+    var links = document.querySelectorAll(".skip-link");
+    Array.prototype.forEach.call(links, function (link) {
+      link.addEventListener("click", function () {
+        var target = document.getElementById(link.getAttribute("href").slice(1));
+        if (target) target.focus();
+      });
     });
+  }
+
+  // A page opened at a focusable target (a filter or the navigator lands on #results, with
+  // tabindex="-1") gets keyboard focus there: the next Tab reaches the first result, and a
+  // screen reader starts reading at the results heading.
+  function focusFragmentTarget() {
+    var id;
+    try {
+      id = decodeURIComponent(window.location.hash.slice(1));
+    } catch (error) {
+      return; // a malformed fragment names nothing
+    }
+    var target = id && document.getElementById(id);
+    if (target && target.getAttribute("tabindex") === "-1" && document.activeElement !== target) {
+      target.focus();
+    }
   }
 
   // Search filters: open for everyone without JavaScript and on wide screens; folded on small
@@ -68,6 +85,7 @@
     setUpFacetsPanel();
     setUpAutoSubmit();
     setUpSkipLink();
+    focusFragmentTarget();
   }
 
   if (document.readyState === "loading") {
