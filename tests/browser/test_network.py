@@ -233,3 +233,28 @@ def test_member_makes_a_word_of_the_bio_bold_with_the_toolbar(
     axe_check()
     screenshot(f"network-bio-saved-{width}")
     assert_clean(page, page_log)
+
+
+@pytest.mark.parametrize("width,height", [(1366, 900), (390, 844)])
+def test_a_refusal_has_the_sites_layout_says_why_and_offers_a_way_on(
+    live_server, home_page, page, page_log, axe_check, width, height
+):
+    page.set_viewport_size({"width": width, "height": height})
+    finland, sweden = CountryFactory(key="fi", name="Finland"), CountryFactory(key="se")
+    MemberFactory(user=UserFactory(username="ncp-se"), country=sweden, ncp_country=sweden)
+    finn = MemberFactory(display_name="Aino Virtanen", country=finland)
+    _sign_in(page, live_server, "ncp-se")
+
+    # the NCP of Sweden edits a Finnish profile by typing its address
+    response = goto(page, f"{live_server.url}/network/members/{finn.pk}/edit/")
+
+    assert response.status == 403
+    assert page.locator("h1").inner_text() == "You cannot do this here"
+    assert page.get_by_role("alert").inner_text() == "You cannot edit this profile."  # why
+    assert page.get_by_role("banner").is_visible()  # the site's header, not a bare page
+    assert page.locator("footer").is_visible()
+    axe_check()
+    page.get_by_role("link", name="Go to the home page").click()
+    page.wait_for_load_state("load")
+    assert page.url == live_server.url + "/"
+    assert_clean(page, page_log)
