@@ -19,7 +19,9 @@ def test_theme_tags_link_to_the_library_filtered_by_the_theme(client, index):
 
     html = client.get(case.url).content.decode()
 
-    assert re.search(rf'<a class="tag" href="{index.url}\?theme=health"[^>]*>Health</a>', html)
+    assert re.search(
+        rf'<a class="tag" href="{index.url}\?theme=health#results"[^>]*>Health</a>', html
+    )
 
 
 def test_method_tags_link_to_the_filtered_library_and_the_toolkit_method(client, index, home):
@@ -33,11 +35,11 @@ def test_method_tags_link_to_the_filtered_library_and_the_toolkit_method(client,
     html = client.get(case.url).content.decode()
 
     assert re.search(
-        rf'<a class="tag" href="{index.url}\?method=participatory-budgeting"[^>]*>'
+        rf'<a class="tag" href="{index.url}\?method=participatory-budgeting#results"[^>]*>'
         r"Participatory budgeting</a>",
         html,
     )
-    assert re.search(rf'<a class="tag" href="{index.url}\?method=citizens-jury"', html)
+    assert re.search(rf'<a class="tag" href="{index.url}\?method=citizens-jury#results"', html)
     assert f'href="{guide.url}">How to use it' in html
     # a resource of the method format tagged with the method counts too; other formats not
     assert html.count("How to use it") == 2
@@ -54,7 +56,7 @@ def test_a_method_without_a_toolkit_resource_links_only_to_the_library(client, i
 
     html = client.get(case.url).content.decode()
 
-    assert f'href="{index.url}?method=design-sprint"' in html
+    assert f'href="{index.url}?method=design-sprint#results"' in html
     assert "How to use it" not in html
 
 

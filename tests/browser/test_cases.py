@@ -141,3 +141,28 @@ def test_remove_a_case_from_the_comparison_and_jump_through_a_long_case(
     axe_check()
     assert page_log.csp_errors(page) == []
     assert page_log.page_errors == []
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_a_theme_tag_leads_to_the_library_filtered_by_it_with_the_results_in_view(
+    live_server, library, page, page_log, axe_check, width
+):
+    from cases.models import CasePage
+
+    page.set_viewport_size({"width": width, "height": 900 if width > 500 else 844})
+    tartu = CasePage.objects.get(title="Tartu reminder letters")
+    page.goto(live_server.url + tartu.url)
+    related = page.get_by_role("region", name="Related cases, tools and stories")
+    # the earlier case it builds on, which shares its theme, is related; the unrelated one not
+    assert related.get_by_role("link", name="Helsinki health kiosks").is_visible()
+    assert related.get_by_role("link", name="Oulu school meals").count() == 0
+    axe_check()
+
+    page.get_by_role("link", name="Case studies on Health").click()
+    page.wait_for_url("**?theme=health#results")
+    heading = page.locator("#results")
+    assert heading.evaluate("element => element === document.activeElement")
+    box = heading.bounding_box()
+    assert 0 <= box["y"] < page.viewport_size["height"]
+    assert "2 case studies" in heading.inner_text()
+    axe_check()
