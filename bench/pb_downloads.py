@@ -43,6 +43,7 @@ def main() -> int:
     django.setup()
     from django.conf import settings
     from django.core.management import call_command
+    from django.db import connection
     from django.test import Client
 
     from budgeting.exchange import process_to_pabulib
@@ -57,7 +58,7 @@ def main() -> int:
         call_command("pb_import", str(args.file), "--slug", slug)
     process = Process.objects.get(slug=slug)
     ballots = (process.results or {}).get("ballots")
-    print(f"{process.title}: {ballots} ballots ({connection_vendor()})")
+    print(f"{process.title}: {ballots} ballots ({connection.vendor})")
 
     def build() -> None:
         BallotFile.objects.filter(process=process).delete()
@@ -74,12 +75,6 @@ def main() -> int:
     for label, function in rows:
         print(f"  {label:<46} {_best(function, args.runs) * 1000:8.0f} ms")
     return 0
-
-
-def connection_vendor() -> str:
-    from django.db import connection
-
-    return connection.vendor
 
 
 if __name__ == "__main__":
