@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PYTHON ?= $(shell scripts/find-python)
 STAMP := $(VENV)/.installed
 
-.PHONY: run install test lint check demo clean
+.PHONY: run install test lint check demo clean messages
 
 run: install
 	$(PY) manage.py migrate --no-input
@@ -40,6 +40,13 @@ check: install
 demo: install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_demo
+
+# Extracts the interface's messages into locale/{fi,sv} and compiles them (needs GNU gettext).
+MESSAGE_IGNORES := --ignore=.venv --ignore=var --ignore=locale --ignore=static_collected \
+	--ignore=tests --ignore='*/tests/*' --ignore=bench --ignore=node_modules
+messages: install
+	$(PY) manage.py makemessages -l fi -l sv --no-obsolete $(MESSAGE_IGNORES)
+	$(PY) manage.py compilemessages -l fi -l sv --ignore=.venv
 
 clean:
 	rm -rf $(VENV) var static_collected

@@ -17,6 +17,18 @@ def _fresh_rate_limits():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request in /fi/ leaves Finnish active in the
+    thread (as Django's LocaleMiddleware does), which code outside requests would then use."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 def _page_tree_root():
     from django.contrib.contenttypes.models import ContentType
 

@@ -34,6 +34,7 @@ from budgeting.processes.selectors import process_rule
 from budgeting.voting.models import VotingCode
 from network.models import Member, MemberStatus
 from network.permissions import member_write_refusal
+from portal.locale_names import country_name
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -98,7 +99,7 @@ def participation_refusal(*, process: Process, user: User | AnonymousUser) -> st
     if process_resident(process=process, user=user):
         return None
     rule = process_rule(process)
-    place = rule.municipality.strip() or rule.country.upper()
+    place = rule.municipality.strip() or (country_name(rule.country) if rule.country else "")
     if place:
         return _(
             "Taking part in this process is for residents of %(place)s: members whose residence "

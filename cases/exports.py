@@ -111,18 +111,22 @@ def csv_value(value) -> str:
 
 
 def codebook_vocabularies() -> list[dict]:
-    """Each vocabulary an export column uses: its name, and its terms' keys and names."""
+    """Each vocabulary an export column uses: its name, and its terms' keys and names (in the
+    reader's language)."""
     vocabularies = []
     for column in COLUMNS:
         if not column.vocabulary:
             continue
         if column.vocabulary == "case_statuses":
-            terms = [{"key": key, "name": name} for key, name in CaseStatus.choices]
+            terms = [{"key": key, "label": name} for key, name in CaseStatus.choices]
         elif column.vocabulary == "experiment_outcomes":
-            terms = [{"key": key, "name": name} for key, name in EXPERIMENT_OUTCOME_LABELS.items()]
+            terms = [{"key": key, "label": name} for key, name in EXPERIMENT_OUTCOME_LABELS.items()]
         else:
             model = VOCABULARIES[column.vocabulary]
-            terms = list(model.objects.values("key", "name", "description"))
+            terms = [
+                {"key": term.key, "label": term.label, "label_description": term.label_description}
+                for term in model.objects.all()
+            ]
         vocabularies.append({"column": column.name, "terms": terms, "count": len(terms)})
     return vocabularies
 

@@ -16,6 +16,7 @@ from django.db.models import BooleanField, Prefetch, Value
 
 from cases.models import CaseLineage, CasePage
 from cases.models.choices import CRITERION_PREFIX, HYPOTHESIS_PREFIX, PENDING
+from portal.languages import locale_language, page_url
 from portal.rich_text import plain_text, stream_text
 from search.documents import SearchDocument, page_is_public, vocabulary_keys
 
@@ -70,7 +71,8 @@ def case_to_document(page: CasePage) -> SearchDocument | None:
     return SearchDocument(
         id=f"{KIND}:{page.pk}",
         kind=KIND,
-        url=page.get_url() or "",
+        url=page_url(page) or "",
+        language=locale_language(page.locale_id) or "",
         title=page.title,
         summary=page.summary,
         body=body,

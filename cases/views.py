@@ -97,8 +97,9 @@ def export_response(request: HttpRequest, index: CaseIndexPage, fmt: str) -> Htt
 @require_GET
 def export_at_path(request: HttpRequest, path: str, fmt: str) -> HttpResponse:
     """`<library path>export.csv|json` (see cases.urls): the export of the library at `path`."""
+    library_path = request.path_info[: request.path_info.rindex("export.")]  # with its language
     for index in CaseIndexPage.objects.live().public():
-        if index.get_url(request) == f"/{path}":
+        if index.get_url(request) == library_path:
             return export_response(request, index, fmt)
     raise Http404("No case library here.")
 

@@ -16,4 +16,5 @@ def notice_send(*, to: str, subject: str, message: str) -> None:
         return
     # one line: a group's or member's name may hold a line break, which a header cannot
     subject = " ".join(f"[Kokeilu] {subject}".split())
+    message = str(message)  # in the language active now (`portal.languages.recipient_language`)
     transaction.on_commit(lambda: send_mail(subject, message, settings.DEFAULT_FROM_EMAIL, [to]))

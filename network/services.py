@@ -27,6 +27,7 @@ from network.models import (
     Member,
     MemberStatus,
 )
+from portal.languages import recipient_language
 from portal.rich_text import sanitise_html
 
 if TYPE_CHECKING:
@@ -215,11 +216,12 @@ def member_approve(*, actor: User, member: Member) -> Member:
         member=member,
         details={"residence": _residence_details(member)},
     )
-    notice_send(
-        to=member.user.email,
-        subject=_("Welcome to the network"),
-        message=_("Your membership has been approved. Your profile is now in the directory."),
-    )
+    with recipient_language(member.user):
+        notice_send(
+            to=member.user.email,
+            subject=_("Welcome to the network"),
+            message=_("Your membership has been approved. Your profile is now in the directory."),
+        )
     return member
 
 
@@ -240,12 +242,13 @@ def member_reject(*, actor: User, member: Member, reason: str) -> Member:
     )
     member.save()
     _audit(actor=actor, action=AuditAction.REJECT, member=member, details={"reason": reason})
-    notice_send(
-        to=member.user.email,
-        subject=_("Your membership request"),
-        message=_("Your membership request was not approved. Reason: %(reason)s")
-        % {"reason": reason},
-    )
+    with recipient_language(member.user):
+        notice_send(
+            to=member.user.email,
+            subject=_("Your membership request"),
+            message=_("Your membership request was not approved. Reason: %(reason)s")
+            % {"reason": reason},
+        )
     return member
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from search.facets import FACETS, FACETS_BY_NAME
 from search.query import MAX_PAGE, MAX_QUERY_LENGTH, SearchQuery, Sort
@@ -83,7 +84,10 @@ class FacetValuesField(forms.Field):
 
 class SearchForm(forms.Form):
     q = TruncatedCharField(
-        label=_("Search"), required=False, truncate_to=MAX_QUERY_LENGTH, strip=True
+        label=pgettext_lazy("noun: the search page", "Search"),
+        required=False,
+        truncate_to=MAX_QUERY_LENGTH,
+        strip=True,
     )
     sort = forms.ChoiceField(label=_("Sort"), required=False, choices=list(SORT_LABELS.items()))
     page = forms.IntegerField(label=_("Page"), required=False, min_value=1, max_value=MAX_PAGE)

@@ -39,6 +39,9 @@ class SearchQuery:
     page_size: int = DEFAULT_PAGE_SIZE
     with_facets: bool = True
     with_highlights: bool = True
+    # the language the words are written in (the reader's, unless said otherwise): engines
+    # analyse the query in it; it never filters, so a Finnish reader still finds English cases
+    language: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -10,6 +10,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.utils import translation
 
 from search import registry
 from search.documents import SearchDocument, Visibility
@@ -93,6 +94,8 @@ def search_run(query: SearchQuery) -> SearchResults:
     `engine="database", degraded=True` (logged once per outage); when the database engine
     itself fails, the error propagates.
     """
+    if not query.language:
+        query = replace(query, language=translation.get_language() or "")
     results, _, degraded = _with_fallback(lambda engine: engine.search(query))
     if degraded:
         results = replace(results, degraded=True)

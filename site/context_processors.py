@@ -1,11 +1,12 @@
 """Template context shared by every public page."""
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from portal.languages import reader_language_path
 from portal.models import NavigationSettings
 
 DEFAULT_HEADER_LINKS = [
-    (_("Search"), "/search/"),
+    (pgettext_lazy("noun: the search page", "Search"), "/search/"),
 ]
 
 
@@ -23,9 +24,11 @@ def navigation(request):
             value = block.value
             url = value["page"].url if value["page"] else value["url"]
             if url:
-                links.append((value["label"], url))
+                links.append((value.reader_label(), url))
     if not links:
         links = [(str(label), url) for label, url in DEFAULT_HEADER_LINKS]
+    # links typed as site paths ("/cases/") lead to the reader's language version
+    links = [(label, reader_language_path(url)) for label, url in links]
     return {
         "header_links": [
             {"label": label, "url": url, "current": _is_current(request.path, url)}
@@ -35,6 +38,6 @@ def navigation(request):
 
 
 def _is_current(path: str, url: str) -> bool:
-    if url == "/":
-        return path == "/"
+    if url.rstrip("/").count("/") <= 1:  # the home page: "/" or "/fi/"
+        return path == url
     return path.startswith(url)

@@ -20,13 +20,16 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from wagtail.models import Page, Site
 
 from allauth.account.models import EmailAddress
 
 from portal.deployment import production_settings_active
+from portal.languages import language_field, site_languages
 from portal.models import HomePage, NavigationSettings, SiteSettings, StandardPage
 from portal.site_address import site_address
 
@@ -182,18 +185,26 @@ def _standard_page_ensure(
     return page
 
 
+TAGLINE = gettext_lazy(
+    "Courage to experiment: what public servants tried, what worked and what slipped."
+)
+FOOTER_TEXT = gettext_lazy(
+    "Kokeilu is a demonstration knowledge portal for public-sector experimentation. "
+    "Content adapted from Participedia is licensed CC BY-SA 4.0; 18F methods are in the "
+    "public domain; see “Data sources and licences” for every source and its licence."
+)
+
+
 def demo_settings_ensure(report: DemoReport, *, site: Site, about: Page, sources: Page) -> None:
     """Fill the site and navigation settings where they are still empty."""
     site_settings = SiteSettings.for_site(site)
     if not site_settings.tagline and not site_settings.footer_text:
-        site_settings.tagline = _(
-            "Courage to experiment: what public servants tried, what worked and what slipped."
-        )
-        site_settings.footer_text = _(
-            "Kokeilu is a demonstration knowledge portal for public-sector experimentation. "
-            "Content adapted from Participedia is licensed CC BY-SA 4.0; 18F methods are in the "
-            "public domain; see “Data sources and licences” for every source and its licence."
-        )
+        texts = {
+            **in_each_language("tagline", TAGLINE),
+            **in_each_language("footer_text", FOOTER_TEXT),
+        }
+        for name, value in texts.items():
+            setattr(site_settings, name, value)
         site_settings.save()
         report.created.append(_("site settings"))
     else:
@@ -202,18 +213,18 @@ def demo_settings_ensure(report: DemoReport, *, site: Site, about: Page, sources
     navigation = NavigationSettings.for_site(site)
     if not navigation.header_links and not navigation.footer_links:
         navigation.header_links = [
-            _link(_("Cases"), url="/cases/"),
-            _link(_("Toolkit"), url="/toolkit/"),
-            _link(_("Stories"), url="/stories/"),
-            _link(_("Network"), url="/network/"),
-            _link(_("Participatory budgets"), url="/pb/"),
-            _link(_("Search"), url="/search/"),
-            _link(_("About"), page=about),
+            _link(gettext_lazy("Cases"), url="/cases/"),
+            _link(gettext_lazy("Toolkit"), url="/toolkit/"),
+            _link(gettext_lazy("Stories"), url="/stories/"),
+            _link(gettext_lazy("Network"), url="/network/"),
+            _link(gettext_lazy("Participatory budgets"), url="/pb/"),
+            _link(gettext_lazy("Search"), url="/search/"),
+            _link(gettext_lazy("About"), page=about),
         ]
         navigation.footer_links = [
-            _link(_("About"), page=about),
-            _link(_("Data sources and licences"), page=sources),
-            _link(_("Admin"), url="/admin/"),
+            _link(gettext_lazy("About"), page=about),
+            _link(gettext_lazy("Data sources and licences"), page=sources),
+            _link(gettext_lazy("Admin"), url="/admin/"),
         ]
         navigation.save()
         report.created.append(_("navigation"))
@@ -221,11 +232,25 @@ def demo_settings_ensure(report: DemoReport, *, site: Site, about: Page, sources
         report.skipped.append(_("navigation"))
 
 
-def _link(label: str, *, page: Page | None = None, url: str = "") -> dict:
+def _link(label, *, page: Page | None = None, url: str = "") -> dict:
+    """A navigation link labelled in English, Finnish and Swedish (`label` is a lazy message)."""
     return {
         "type": "link",
-        "value": {"label": label, "page": page.pk if page else None, "url": url},
+        "value": {
+            **in_each_language("label", label),
+            "page": page.pk if page else None,
+            "url": url,
+        },
     }
+
+
+def in_each_language(field: str, message) -> dict[str, str]:
+    """`{field: English, field_fi: Finnish, field_sv: Swedish}` of a message in the catalogues."""
+    values = {}
+    for language in site_languages():
+        with translation.override(language):
+            values[language_field(field, language)] = str(message)
+    return values
 
 
 @contextlib.contextmanager
@@ -246,7 +271,9 @@ def _content_load(
         # One transaction per content area: a loader that fails leaves nothing half-loaded.
         with transaction.atomic():
             count = loader(home, limit=limit, stdout=stdout)
-        message = _("%(count)d items from %(loader)s") % {
+        message = ngettext(
+            "%(count)d item from %(loader)s", "%(count)d items from %(loader)s", count or 0
+        ) % {
             "count": count or 0,
             "loader": f"{module_name}.{function_name}",
         }

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from urllib.parse import urlencode
 
+from django.urls import reverse
 from django.utils import timezone
 
 from search.query import SearchQuery, Sort
@@ -29,7 +30,7 @@ def home_overview(*, today: datetime.date | None = None) -> dict:
             "kind": kind,
             "label": registration.label_plural,
             "count": counts_by_kind.get(kind, 0),
-            "url": "/search/?" + urlencode({"kind": kind}),
+            "url": reverse("search:page") + "?" + urlencode({"kind": kind}),
         }
         for kind, registration in registered.items()
     ]
@@ -50,7 +51,7 @@ def home_overview(*, today: datetime.date | None = None) -> dict:
             {
                 "kind": kind,
                 "label": registration.label_plural,
-                "url": "/search/?" + urlencode({"kind": kind}),
+                "url": reverse("search:page") + "?" + urlencode({"kind": kind}),
                 "documents": [hit.document for hit in results.hits],
             }
         )

@@ -7,10 +7,14 @@ keys with one query, so a facet of fifty values costs one query, not fifty.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from functools import cache
 
 from django.utils.translation import gettext_lazy as _
 
+from portal.languages import language_field
+from portal.locale_names import country_name
 from portal.models.taxonomy import SDG, VOCABULARIES, VocabularyTerm
+from portal.vocabularies import vocabulary_entries
 
 # Story outcomes are a fixed choice, not an editable vocabulary.
 OUTCOMES = {
@@ -26,15 +30,29 @@ def term_labels(model: type[VocabularyTerm]) -> LabelProvider:
     """A provider naming the keys of `model` by the terms' current names."""
 
     def labels(keys: Iterable[str]) -> dict[str, str]:
-        return dict(model.objects.filter(key__in=list(keys)).values_list("key", "name"))
+        column = language_field("name")
+        rows = model.objects.filter(key__in=list(keys)).values_list("key", column, "name")
+        return {key: label or name for key, label, name in rows}
 
     return labels
 
 
+def country_labels(keys: Iterable[str]) -> dict[str, str]:
+    """Countries by their CLDR name in the reader's language (no query); keys that are not in
+    the country vocabulary's ISO 3166-1 list get none."""
+    return {key: country_name(key) for key in keys if key in country_keys()}
+
+
+@cache
+def country_keys() -> frozenset[str]:
+    return frozenset(entry["key"] for entry in vocabulary_entries("countries"))
+
+
 def sdg_labels(keys: Iterable[str]) -> dict[str, str]:
     """SDGs read best with their number: "3. Good health and well-being"."""
-    rows = SDG.objects.filter(key__in=list(keys)).values_list("key", "number", "name")
-    return {key: f"{number}. {name}" for key, number, name in rows}
+    column = language_field("name")
+    rows = SDG.objects.filter(key__in=list(keys)).values_list("key", "number", column, "name")
+    return {key: f"{number}. {label or name}" for key, number, label, name in rows}
 
 
 def outcome_labels(keys: Iterable[str]) -> dict[str, str]:
@@ -47,6 +65,7 @@ def label_providers() -> dict[str, LabelProvider]:
         name: term_labels(model) for name, model in VOCABULARIES.items()
     }
     providers["sdgs"] = sdg_labels
+    providers["countries"] = country_labels
     providers["outcomes"] = outcome_labels
     return providers
 

@@ -4,11 +4,15 @@ Editors find them under Vocabularies in the admin menu. Keys are stable identifi
 and search facets; names and descriptions are for editors to reword.
 """
 
+from django.shortcuts import redirect
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from portal.languages import locale_language, page_url
 from portal.models.taxonomy import (
     SDG,
     Country,
@@ -25,7 +29,16 @@ class VocabularyViewSet(SnippetViewSet):
     """A vocabulary in lifecycle or editorial order; editors can drag terms into order."""
 
     list_display = ["name", "key"]
-    list_export = ["key", "name", "description", "sort_order"]
+    list_export = [
+        "key",
+        "name",
+        "name_fi",
+        "name_sv",
+        "description",
+        "description_fi",
+        "description_sv",
+        "sort_order",
+    ]
     search_fields = ["name", "key"]
     search_backend_name = None  # plain database lookups: short lists, exact keys
     sort_order_field = "sort_order"
@@ -98,3 +111,23 @@ class VocabularyViewSetGroup(SnippetViewSetGroup):
 
 
 register_snippet(VocabularyViewSetGroup)
+
+
+@hooks.register("before_serve_page")
+def serve_in_reader_language(page, request, serve_args, serve_kwargs):
+    """A page reached in a language it has a live translation in is served as that translation.
+
+    `/fi/cases/x/` for a case whose Finnish translation has its own slug redirects there; a page
+    without one is served as it is, with a notice (`templates/components/language_notice.html`).
+    """
+    language = translation.get_language()
+    if locale_language(page.locale_id) == language:
+        return None
+    translated = page.get_translations().live().filter(locale__language_code=language).first()
+    if translated is None:
+        return None
+    url = page_url(translated, request)
+    if not url:
+        return None
+    query = request.META.get("QUERY_STRING")
+    return redirect(f"{url}?{query}" if query else url)

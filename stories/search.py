@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from django.db import models
 from django.db.models import BooleanField, Prefetch, Value
 
+from portal.languages import locale_language, page_url
 from portal.rich_text import plain_text, stream_text
 from search.documents import SearchDocument, Visibility, page_is_public, vocabulary_keys
 from stories.models import StoryPage
@@ -57,7 +58,8 @@ def story_to_document(page: StoryPage) -> SearchDocument | None:
     return SearchDocument(
         id=f"{KIND}:{page.pk}",
         kind=KIND,
-        url=page.get_url() or "",
+        url=page_url(page) or "",
+        language=locale_language(page.locale_id) or "",
         title=page.title,
         summary=page.summary,
         body=" ".join(part for part in parts if part and part.strip()),

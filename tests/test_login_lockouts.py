@@ -24,7 +24,7 @@ def _behind_one_proxy(settings):
 
 def log_in(client, login: str, password: str, *, address: str):
     return client.post(
-        "/accounts/login/",
+        "/en/accounts/login/",
         {"login": login, "password": password},
         REMOTE_ADDR=PROXY,
         # a forged first entry: only the address the proxy appended counts

@@ -98,11 +98,11 @@ def _surfaces(client, content) -> dict[str, tuple[int, str]]:
     answers = {}
     for name, path, params in (
         ("page", story.url, {}),
-        ("search page", "/search/", {"q": WORD}),
-        ("search page by title", "/search/", {"q": "Quillwort"}),
-        ("search api", "/api/search/", {"q": WORD}),
-        ("search api by kind", "/api/search/", {"kind": "story"}),
-        ("suggest", "/api/search/suggest/", {"q": "Quillwort"}),
+        ("search page", "/en/search/", {"q": WORD}),
+        ("search page by title", "/en/search/", {"q": "Quillwort"}),
+        ("search api", "/en/api/search/", {"q": WORD}),
+        ("search api by kind", "/en/api/search/", {"kind": "story"}),
+        ("suggest", "/en/api/search/suggest/", {"q": "Quillwort"}),
         ("stories listing", index.url, {"q": WORD}),
         ("stories listing, all", index.url, {}),
         ("feed", index.url + "feed/", {}),

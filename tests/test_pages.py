@@ -13,7 +13,7 @@ from tests.browser.search_preview import search_context
 
 
 def test_home_page_renders_an_empty_state_when_nothing_is_published(client, home_page):
-    response = client.get("/")
+    response = client.get("/en/")
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -31,7 +31,7 @@ def test_home_page_lists_counts_latest_documents_and_workshops(rf, home_page):
     document = SearchDocument(
         id="case:1",
         kind="case",
-        url="/cases/one/",
+        url="/en/cases/one/",
         title="Citizens' budget in Tampere",
         summary="The city let residents decide.",
         date=datetime.date(2024, 5, 2),
@@ -41,26 +41,26 @@ def test_home_page_lists_counts_latest_documents_and_workshops(rf, home_page):
     )
     overview = {
         "counts": [
-            {"kind": "case", "label": "Case studies", "count": 1016, "url": "/search/?kind=case"}
+            {"kind": "case", "label": "Case studies", "count": 1016, "url": "/en/search/?kind=case"}
         ],
         "latest": [
             {
                 "kind": "case",
                 "label": "Case studies",
-                "url": "/search/?kind=case",
+                "url": "/en/search/?kind=case",
                 "documents": [document],
             }
         ],
         "upcoming_workshops": [workshop],
     }
-    request = rf.get("/")
+    request = rf.get("/en/")
     html = render_to_string(
         "portal/home_page.html", {"page": home_page, "overview": overview}, request=request
     )
 
     assert "1,016" in html
     assert "case studies" in html
-    assert 'href="/cases/one/"' in html
+    assert 'href="/en/cases/one/"' in html
     assert "Citizens&#x27; budget in Tampere" in html
     assert '<time datetime="2024-05-02">' in html
     assert "Story workshop, Oulu" in html
@@ -84,7 +84,7 @@ def test_standard_page_renders_its_body_blocks_and_breadcrumbs(client, standard_
 
 
 def test_missing_page_answers_404_in_the_site_layout(client, home_page):
-    response = client.get("/no-such-page/")
+    response = client.get("/en/no-such-page/")
 
     assert response.status_code == 404
     html = response.content.decode()
@@ -108,14 +108,14 @@ def test_server_error_handler_renders_without_touching_the_database(rf, django_a
     from portal.views import server_error
 
     with django_assert_num_queries(0):
-        response = server_error(rf.get("/"))
+        response = server_error(rf.get("/en/"))
 
     assert response.status_code == 500
     assert b"Something went wrong" in response.content
 
 
 def render_search(context):
-    request = RequestFactory().get("/search/", {"q": context["query"]})
+    request = RequestFactory().get("/en/search/", {"q": context["query"]})
     return render_to_string("search/search_page.html", context, request=request)
 
 
@@ -123,20 +123,20 @@ def render_search(context):
 def test_search_page_shows_highlighted_results_facets_and_filters():
     context = search_context(total=1016)
     context["hits"][1]["document"] = context["hits"][1]["document"].__class__(
-        id="tool:3", kind="tool", url="/toolkit/x/", title="X <script>", summary="A <b>tool</b>."
+        id="tool:3", kind="tool", url="/en/toolkit/x/", title="X <script>", summary="A <b>tool</b>."
     )
     html = render_search(context)
 
     assert '<h2 id="results" class="search-summary" tabindex="-1">' in html
     assert "1,016 results for “budget”" in html
-    assert '<a href="/cases/budget/">Participatory <mark>budget</mark></a>' in html
+    assert '<a href="/en/cases/budget/">Participatory <mark>budget</mark></a>' in html
     assert "Residents chose projects with a <mark>budget</mark>" in html
     assert (
         "X &lt;script&gt;" in html and "A &lt;b&gt;tool&lt;/b&gt;." in html
     )  # plain stays escaped
     assert '<span class="tag tag--kind">Case study</span>' in html
     assert "<legend>Country</legend>" in html
-    assert 'href="/search/?q=budget&amp;country=fi&amp;country=se#results"' in html
+    assert 'href="/en/search/?q=budget&amp;country=fi&amp;country=se#results"' in html
     assert "(selected, select to remove)" in html
     assert '<input type="hidden" name="country" value="fi">' in html
     assert 'aria-label="Pagination"' in html
@@ -150,7 +150,7 @@ def test_search_page_without_results_suggests_what_to_try():
     assert "No results for “bugdet”" in html
     assert "checking the spelling" in html
     assert "remove “Finland”" in html
-    assert 'href="/search/?kind=case"' in html
+    assert 'href="/en/search/?kind=case"' in html
 
 
 @pytest.mark.django_db

@@ -32,7 +32,7 @@ def test_a_standard_page_embeds_the_proposal_form_then_the_ballot(client, pb_pag
 
     html = client.get(page.url).content.decode()
     assert process.title in html and "Have your say" in html
-    assert f'action="/pb/{process.slug}/propose/"' in html
+    assert f'action="/en/pb/{process.slug}/propose/"' in html
 
     processes_services.process_phase_set(process=process, phase=Phase.VOTING, user=organiser)
     html = client.get(page.url).content.decode()

@@ -156,7 +156,7 @@ def test_the_worker_builds_the_ballot_file_that_a_visitor_asked_for(
     from budgeting.factories import UserFactory, process_in_implementation
 
     process = process_in_implementation(organiser=UserFactory())
-    url = f"/pb/{process.slug}/export.pb"
+    url = f"/en/pb/{process.slug}/export.pb"
 
     waiting = client.get(url)  # the request only queues the build
     assert waiting.status_code == 202, waiting.content[:500]

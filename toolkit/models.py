@@ -14,6 +14,7 @@ from wagtail.search import index
 
 from portal import text_limits
 from portal.blocks import BaseStreamBlock
+from portal.models.mixins import ReaderLanguagePageMixin
 from toolkit.fields import ChoiceListField
 from toolkit.vocabularies import (
     Audience,
@@ -38,7 +39,7 @@ __all__ = [
 ]
 
 
-class ToolkitIndexPage(RoutablePageMixin, Page):
+class ToolkitIndexPage(ReaderLanguagePageMixin, RoutablePageMixin, Page):
     """The toolkit: a faceted listing of its resources (through the knowledge index) and the
     navigator, which recommends resources from a few answers (`navigator/`)."""
 
@@ -76,7 +77,7 @@ class ToolkitIndexPage(RoutablePageMixin, Page):
         return response
 
 
-class ResourcePage(RoutablePageMixin, Page):
+class ResourcePage(ReaderLanguagePageMixin, RoutablePageMixin, Page):
     """One resource of the toolkit: what it is for, who publishes it and where to get it.
 
     Members save it to their profile and mark that their team used it (POST routes below).

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import BooleanField, Value
 
+from portal.languages import locale_language, page_url
 from portal.rich_text import stream_text
 from search.documents import SearchDocument, page_is_public, vocabulary_keys
 from toolkit.models import ResourcePage
@@ -30,7 +31,8 @@ def resource_to_document(page: ResourcePage) -> SearchDocument | None:
     return SearchDocument(
         id=f"{KIND}:{page.pk}",
         kind=KIND,
-        url=page.get_url() or "",
+        url=page_url(page) or "",
+        language=locale_language(page.locale_id) or "",
         title=page.title,
         summary=page.summary,
         body=stream_text(page.body),

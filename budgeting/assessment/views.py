@@ -20,6 +20,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from budgeting.assessment import criteria as criteria_services
 from budgeting.assessment.forms import CriteriaChoiceForm, CriterionForm
@@ -58,7 +59,12 @@ def criteria(request, slug: str):
                 )
                 messages.success(
                     request,
-                    _("%(count)d suggested criteria were added.") % {"count": len(created)},
+                    ngettext(
+                        "%(count)d suggested criterion was added.",
+                        "%(count)d suggested criteria were added.",
+                        len(created),
+                    )
+                    % {"count": len(created)},
                 )
                 return redirect("budgeting:criteria", slug=slug)
             if "remove" in request.POST:

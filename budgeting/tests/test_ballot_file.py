@@ -103,7 +103,7 @@ def test_a_theme_renamed_after_it_was_chosen_gives_a_new_version(counted):
 
 
 def test_the_download_serves_the_stored_file_and_rebuilds_after_a_change(client, counted):
-    url = f"/pb/{counted.slug}/export.pb"
+    url = f"/en/pb/{counted.slug}/export.pb"
     first = client.get(url)
     assert first.status_code == 200
     stored = BallotFile.objects.get(process=counted)
@@ -127,22 +127,24 @@ def test_with_a_separate_worker_the_visitor_is_told_the_file_is_being_prepared(
 ):
     settings.TASKS = DEFERRED_TASKS
     default_task_backend.clear()
-    url = f"/pb/{counted.slug}/export.pb"
+    url = f"/en/pb/{counted.slug}/export.pb"
     response = client.get(url)
     assert response.status_code == 202 and response["Retry-After"] == "10"
     page = response.content.decode()
     assert "The file is being prepared" in page and "3 ballots" in page
     assert f'href="{url}"' in page  # the way on: the same link, and back to the results
-    assert f'href="/pb/{counted.slug}/results/"' in page
+    assert f'href="/en/pb/{counted.slug}/results/"' in page
     # a second visitor does not queue a second build of the same version
-    assert client.get(f"/pb/{counted.slug}/open-data.zip").status_code == 202
+    assert client.get(f"/en/pb/{counted.slug}/open-data.zip").status_code == 202
     builds = [r for r in default_task_backend.results if r.task.name == "ballot_file_build"]
     assert [result.args for result in builds] == [[counted.pk]]
 
     assert ballot_file_build_now(counted.pk) == "built"  # what the worker runs
     response = client.get(url)
     assert response.status_code == 200 and "PROJECTS" in response.content.decode()
-    archive = zipfile.ZipFile(io.BytesIO(client.get(f"/pb/{counted.slug}/open-data.zip").content))
+    archive = zipfile.ZipFile(
+        io.BytesIO(client.get(f"/en/pb/{counted.slug}/open-data.zip").content)
+    )
     assert archive.read(f"{counted.slug}.pb").decode() == response.content.decode()
 
 
@@ -161,6 +163,6 @@ def test_counting_queues_the_build_before_anyone_asks(
 
 
 def test_nothing_is_built_before_the_results_are_public(client, voting_process):
-    assert client.get(f"/pb/{voting_process.slug}/export.pb").status_code == 404
+    assert client.get(f"/en/pb/{voting_process.slug}/export.pb").status_code == 404
     assert ballot_file_build_now(voting_process.pk) == "skipped"
     assert not BallotFile.objects.filter(process=voting_process, built_at__isnull=False).exists()

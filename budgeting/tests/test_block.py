@@ -11,7 +11,7 @@ from budgeting.tests.conftest import cast
 
 
 def _render(process, user=None):
-    request = RequestFactory().get("/some-story/")
+    request = RequestFactory().get("/en/some-story/")
     request.user = user or AnonymousUser()
     request.session = SessionStore()
     block = ProcessBlock()
@@ -22,7 +22,7 @@ def _render(process, user=None):
 def test_block_shows_the_proposal_form_to_members(process, citizen):
     html = _render(process, citizen)
     assert process.title in html and "Have your say" in html
-    assert f'action="/pb/{process.slug}/propose/"' in html
+    assert f'action="/en/pb/{process.slug}/propose/"' in html
 
 
 def test_block_invites_visitors_to_sign_in_to_propose(process):

@@ -27,7 +27,7 @@ def _member(username, *, country="fi", municipality="Kokeilu demo town", status=
 
 def _ballot_page(client, process, user):
     client.force_login(user)
-    return client.get(f"/pb/{process.slug}/vote/").content.decode()
+    return client.get(f"/en/pb/{process.slug}/vote/").content.decode()
 
 
 def test_a_resident_member_gets_the_ballot(client, voting_process):
@@ -68,13 +68,13 @@ def test_a_swedish_member_who_moves_into_the_town_on_their_profile_cannot_vote_t
     swede = _member("swede", country="se", municipality="Malmö")
     client.force_login(swede)
     client.post(
-        f"/network/members/{swede.member.pk}/edit/",
+        f"/en/network/members/{swede.member.pk}/edit/",
         {"display_name": "Sven", "country": "fi", "municipality": "Kokeilu demo town"},
     )
     swede.member.refresh_from_db()
     assert swede.member.municipality == "Kokeilu demo town"  # the profile says so
 
-    page = client.get(f"/pb/{voting_process.slug}/vote/").content.decode()
+    page = client.get(f"/en/pb/{voting_process.slug}/vote/").content.decode()
     assert "Your account is not eligible to vote in this process." in page
     assert "data-pb-ballot" not in page
     with pytest.raises(PermissionDenied):
@@ -95,7 +95,7 @@ def test_an_organiser_confirms_a_resident_of_the_town_on_the_manage_page(
     newcomer.member.municipality = "Kokeilu demo town"  # moved, says their profile
     newcomer.member.save()
     assert not voter_eligible(process=voting_process, user=newcomer)
-    url = f"/pb/{voting_process.slug}/manage/residents/"
+    url = f"/en/pb/{voting_process.slug}/manage/residents/"
 
     client.force_login(newcomer)
     assert client.post(url, {"username": "newcomer"}).status_code == 403
@@ -114,7 +114,7 @@ def test_an_organiser_confirms_only_what_the_member_says_and_only_in_their_town(
     _member("helsinki", municipality="Helsinki")
     _member("swede", country="se", municipality="Kokeilu demo town")
     client.force_login(organiser)
-    url = f"/pb/{voting_process.slug}/manage/residents/"
+    url = f"/en/pb/{voting_process.slug}/manage/residents/"
 
     for username in ("helsinki", "swede"):
         page = client.post(url, {"username": username}, follow=True).content.decode()

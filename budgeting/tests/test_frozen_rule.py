@@ -212,7 +212,7 @@ def test_a_budget_changed_in_the_database_changes_neither_the_count_nor_the_page
     # the knapsack limit is the published North budget of 30,000, not 90,000
     ballot_page = _ballot(client, process, citizen)
     assert 'data-ballot-type="knapsack"' in ballot_page and 'data-budget="30000' in ballot_page
-    with pytest.raises(Exception, match="more than the budget of 30,000 EUR"):
+    with pytest.raises(Exception, match="more than the budget of €30,000"):
         cast(process, citizen, "North benches", "North lights")
     cast(process, citizen, "North benches", "South park")
 
@@ -227,9 +227,9 @@ def test_a_budget_changed_in_the_database_changes_neither_the_count_nor_the_page
         ("South", 50000.0),
     ]
     # rule.json and the pages say the same as the count
-    assert client.get(f"/pb/{process.slug}/rule.json").content.decode() == published
-    page = client.get(f"/pb/{process.slug}/results/").content.decode()
-    assert "of 30,000 EUR" in page and "90,000" not in page
+    assert client.get(f"/en/pb/{process.slug}/rule.json").content.decode() == published
+    page = client.get(f"/en/pb/{process.slug}/results/").content.decode()
+    assert "of €30,000" in page and "90,000" not in page
     detail = client.get(process.get_absolute_url()).content.decode()
     assert "100,000" in detail and "999,999" not in detail
     pabulib = pabulib_read(process_to_pabulib(process, district=District.objects.get(name="North")))
@@ -286,4 +286,4 @@ def test_the_ledger_pays_out_the_published_bonus_pool(funded):
 
 def _ballot(client, process, user) -> str:
     client.force_login(user)
-    return client.get(f"/pb/{process.slug}/vote/").content.decode()
+    return client.get(f"/en/pb/{process.slug}/vote/").content.decode()

@@ -366,7 +366,7 @@ def test_the_embedded_block_shows_the_living_case(funded, rf):
     from budgeting.blocks import ProcessBlock
 
     block = ProcessBlock()
-    request = rf.get("/cases/1/")
+    request = rf.get("/en/cases/1/")
     request.user = AnonymousUser()
     request.session = SessionStore()
     html = block.render(block.to_python({"process": funded.pk}), context={"request": request})

@@ -37,7 +37,9 @@ def _pk(process, title: str) -> int:
 
 
 def _vote_on_the_page(client, process, *titles):
-    return client.post(f"/pb/{process.slug}/vote/", {"project": [_pk(process, t) for t in titles]})
+    return client.post(
+        f"/en/pb/{process.slug}/vote/", {"project": [_pk(process, t) for t in titles]}
+    )
 
 
 def test_an_account_that_voted_cannot_vote_again_with_a_code_in_the_same_browser(
@@ -46,7 +48,7 @@ def test_an_account_that_voted_cannot_vote_again_with_a_code_in_the_same_browser
     client.force_login(citizen)
     assert _vote_on_the_page(client, code_vote, "Trees").status_code == 302
 
-    response = client.post(f"/pb/{code_vote.slug}/vote/code/", {"code": codes[0]})
+    response = client.post(f"/en/pb/{code_vote.slug}/vote/code/", {"code": codes[0]})
     assert response.status_code == 302
     assert _vote_on_the_page(client, code_vote, "Benches").status_code == 302
 
@@ -78,7 +80,7 @@ def test_signed_out_the_code_page_says_a_claimed_code_needs_its_account(
         process=code_vote, voting_code=_code(code_vote, codes[0]), user=citizen
     )
 
-    response = client.post(f"/pb/{code_vote.slug}/vote/code/", {"code": codes[0]})
+    response = client.post(f"/en/pb/{code_vote.slug}/vote/code/", {"code": codes[0]})
 
     assert "tied to an account: sign in with it to vote" in response.content.decode()
     assert not Ballot.objects.exists()

@@ -53,7 +53,7 @@ def proposal(process):
 
 def _propose(client, process):
     return client.post(
-        f"/pb/{process.slug}/propose/",
+        f"/en/pb/{process.slug}/propose/",
         {"title": "Skate ramp", "description": "<p>A ramp.</p>", "estimated_cost": "5000"},
     )
 
@@ -65,9 +65,9 @@ def test_an_account_without_an_active_membership_writes_nothing_and_is_told_why(
     client.force_login(resident_with_status("applicant", status))
 
     proposed = _propose(client, process)
-    supported = client.post(f"/pb/{process.slug}/projects/{proposal.pk}/support/", follow=True)
+    supported = client.post(f"/en/pb/{process.slug}/projects/{proposal.pk}/support/", follow=True)
     commented = client.post(
-        f"/pb/{process.slug}/projects/{proposal.pk}/comment/", {"body": "<p>Yes!</p>"}
+        f"/en/pb/{process.slug}/projects/{proposal.pk}/comment/", {"body": "<p>Yes!</p>"}
     )
 
     assert proposed.status_code == 403
@@ -84,9 +84,9 @@ def test_a_member_living_elsewhere_takes_no_part(client, process, proposal, swed
     client.force_login(swede)
 
     proposed = _propose(client, process)
-    client.post(f"/pb/{process.slug}/projects/{proposal.pk}/support/")
+    client.post(f"/en/pb/{process.slug}/projects/{proposal.pk}/support/")
     commented = client.post(
-        f"/pb/{process.slug}/projects/{proposal.pk}/comment/", {"body": "<p>Yes!</p>"}
+        f"/en/pb/{process.slug}/projects/{proposal.pk}/comment/", {"body": "<p>Yes!</p>"}
     )
 
     assert proposed.status_code == 403 and NOT_RESIDENT in proposed.content.decode()
@@ -99,8 +99,8 @@ def test_a_resident_member_proposes_supports_and_comments(client, process, propo
     client.force_login(citizen)
 
     assert _propose(client, process).status_code == 302
-    client.post(f"/pb/{process.slug}/projects/{proposal.pk}/support/")
-    client.post(f"/pb/{process.slug}/projects/{proposal.pk}/comment/", {"body": "<p>Yes!</p>"})
+    client.post(f"/en/pb/{process.slug}/projects/{proposal.pk}/support/")
+    client.post(f"/en/pb/{process.slug}/projects/{proposal.pk}/comment/", {"body": "<p>Yes!</p>"})
 
     assert Project.objects.filter(title="Skate ramp", champion=citizen).exists()
     assert Support.objects.filter(project=proposal, user=citizen).exists()
@@ -122,7 +122,9 @@ def test_organisers_answer_in_the_comments_without_living_there(client, process,
     process.organisers.add(organiser)
     client.force_login(organiser)
 
-    client.post(f"/pb/{process.slug}/projects/{proposal.pk}/comment/", {"body": "<p>We can.</p>"})
+    client.post(
+        f"/en/pb/{process.slug}/projects/{proposal.pk}/comment/", {"body": "<p>We can.</p>"}
+    )
 
     assert Comment.objects.filter(author=organiser).exists()
 
@@ -131,7 +133,7 @@ def test_pages_show_the_reason_instead_of_forms_they_would_refuse(client, proces
     client.force_login(resident_with_status("applicant", MemberStatus.PENDING))
 
     process_page = client.get(process.get_absolute_url()).content.decode()
-    propose_page = client.get(f"/pb/{process.slug}/propose/").content.decode()
+    propose_page = client.get(f"/en/pb/{process.slug}/propose/").content.decode()
     project_page = client.get(proposal.get_absolute_url()).content.decode()
 
     for page in (process_page, propose_page, project_page):
@@ -148,7 +150,7 @@ def test_a_support_given_while_active_can_be_taken_back_after_deactivation(
     Member.objects.filter(user=citizen).update(status=MemberStatus.DEACTIVATED)
     client.force_login(citizen)
 
-    client.post(f"/pb/{process.slug}/projects/{proposal.pk}/support/", {"support": "withdraw"})
+    client.post(f"/en/pb/{process.slug}/projects/{proposal.pk}/support/", {"support": "withdraw"})
 
     assert not Support.objects.exists()
 
@@ -159,7 +161,7 @@ def test_a_support_given_while_active_can_be_taken_back_after_deactivation(
 def _action(client, implementation, action, data=None):
     process = implementation.project.process
     return client.post(
-        f"/pb/{process.slug}/projects/{implementation.project_id}/implementation/{action}/",
+        f"/en/pb/{process.slug}/projects/{implementation.project_id}/implementation/{action}/",
         data or {},
     )
 

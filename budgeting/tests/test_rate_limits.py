@@ -27,7 +27,7 @@ def code_process(process, organiser):
 
 def guess(client, process, code: str, *, address: str = ADDRESS, **headers):
     return client.post(
-        f"/pb/{process.slug}/vote/code/", {"code": code}, REMOTE_ADDR=address, **headers
+        f"/en/pb/{process.slug}/vote/code/", {"code": code}, REMOTE_ADDR=address, **headers
     )
 
 

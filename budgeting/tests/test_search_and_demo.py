@@ -50,7 +50,9 @@ def test_a_status_change_lists_the_funded_project_under_its_status_in_search(hom
             pass
 
     def found(status: str) -> list[str]:
-        response = client.get("/search/", {"kind": "pb_project", "implementation_status": status})
+        response = client.get(
+            "/en/search/", {"kind": "pb_project", "implementation_status": status}
+        )
         assert response.status_code == 200
         page = response.content.decode()
         return [t for t in ("Skate park", "Trees", "Benches") if f">{t}</a></h3>" in page]
@@ -63,5 +65,5 @@ def test_a_status_change_lists_the_funded_project_under_its_status_in_search(hom
     drain()
     assert found("in_progress") == ["Skate park"]
     assert found("planned") == ["Trees"]
-    page = client.get("/search/", {"kind": "pb_project"}).content.decode()
+    page = client.get("/en/search/", {"kind": "pb_project"}).content.decode()
     assert "Implementation status" in page and "In progress" in page  # the facet, named

@@ -163,7 +163,7 @@ def test_knapsack_ballot_over_the_budget_is_refused_with_the_amounts(open_vote, 
     voting_process = open_vote(ballot_type=BallotType.KNAPSACK)
     with pytest.raises(ValidationError) as error:
         cast(voting_process, citizen, "Skate park", "Library hours", "Trees")
-    assert "cost 130,000 EUR, more than the budget of 100,000 EUR" in error.value.messages[0]
+    assert "cost €130,000, more than the budget of €100,000" in error.value.messages[0]
     cast(voting_process, citizen, "Skate park", "Library hours")
     assert Ballot.objects.count() == 1
 
@@ -209,7 +209,7 @@ def test_district_budgets_apply_per_district(process, organiser, citizen):
     )
     processes_services.process_phase_set(process=process, phase=Phase.VOTING, user=organiser)
 
-    with pytest.raises(ValidationError, match="in North cost 40,000 EUR"):
+    with pytest.raises(ValidationError, match="in North cost €40,000"):
         voting_services.ballot_submit(process=process, voter=citizen, choices={n1.pk: 1, n2.pk: 1})
     voting_services.ballot_submit(process=process, voter=citizen, choices={n1.pk: 1, s1.pk: 1})
     processes_services.process_phase_set(process=process, phase=Phase.RESULTS, user=organiser)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from budgeting.processes.models import BallotType, Process
 from budgeting.processes.selectors import ProcessRule, process_rule
@@ -94,20 +95,31 @@ def ballot_limit_text(process: Process) -> str:
     if ballot_type == BallotType.KNAPSACK:
         return _("Choose projects whose costs together fit within the budget.")
     if ballot_type == BallotType.CUMULATIVE:
-        return _("Share up to %(points)d points between the projects you like.") % {
-            "points": rule.points_total
-        }
+        return ngettext(
+            "Share up to %(points)d point between the projects you like.",
+            "Share up to %(points)d points between the projects you like.",
+            rule.points_total,
+        ) % {"points": rule.points_total}
     if ballot_type == BallotType.RANKED:
-        return _("Rank up to %(k)d projects: 1 is your favourite.") % {
-            "k": rule.max_choices or len(ballot_projects(process=process))
-        }
+        ranks = rule.max_choices or len(ballot_projects(process=process))
+        return ngettext(
+            "Rank up to %(k)d project: 1 is your favourite.",
+            "Rank up to %(k)d projects: 1 is your favourite.",
+            ranks,
+        ) % {"k": ranks}
     if ballot_type == BallotType.K_APPROVAL:
         if rule.max_choices:
-            return _("Choose at least %(min)d and at most %(max)d projects.") % {
-                "min": rule.min_choices,
-                "max": rule.max_choices,
-            }
-        return _("Choose at least %(min)d projects.") % {"min": rule.min_choices}
+            # the noun agrees with the number just before it
+            return ngettext(
+                "Choose at least %(min)d and at most %(max)d project.",
+                "Choose at least %(min)d and at most %(max)d projects.",
+                rule.max_choices,
+            ) % {"min": rule.min_choices, "max": rule.max_choices}
+        return ngettext(
+            "Choose at least %(min)d project.",
+            "Choose at least %(min)d projects.",
+            rule.min_choices,
+        ) % {"min": rule.min_choices}
     if rule.max_choices:
         return _("Choose the projects you support, at most %(max)d.") % {"max": rule.max_choices}
     return _("Choose every project you support.")

@@ -11,14 +11,13 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from budgeting import permissions
 from budgeting.permissions import voter_eligible
@@ -35,6 +34,7 @@ from budgeting.voting.selectors import (
 )
 from network.models import Member, MemberStatus
 from network.services import member_residence_record
+from portal.locale_names import money_text
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -78,10 +78,6 @@ def voting_codes_issue(*, process: Process, user: User | AnonymousUser, count: i
     return [_grouped(code) for code in codes]
 
 
-def _money(value) -> str:
-    return number_format(Decimal(value).quantize(Decimal("1")), force_grouping=True)
-
-
 @dataclass(frozen=True)
 class _GroupChoice:
     """What one ballot group (the whole ballot, or one district) got from the voter."""
@@ -90,7 +86,7 @@ class _GroupChoice:
     group: BallotGroup
     chosen: list[Project]
     values: dict[int, int]  # project pk -> 1, points or rank, as typed
-    where: str  # " in <district>" for a message, or ""
+    district: str  # the district's name for a message, or "" for the whole ballot
     has_districts: bool  # an empty district is allowed when there are several
 
     @property
@@ -105,16 +101,35 @@ def _count_limits(choice: _GroupChoice) -> list[str]:
         min(rule.min_choices, 1) if rule.ballot_type == BallotType.APPROVAL else rule.min_choices
     )
     errors = []
+    values = {"count": count, "district": choice.district}
     if count < minimum and (count or not choice.has_districts):
-        errors.append(
-            _("Choose at least %(min)d projects%(where)s; you chose %(count)d.")
-            % {"min": minimum, "count": count, "where": choice.where}
-        )
+        if choice.district:
+            message = ngettext(
+                "Choose at least %(min)d project in %(district)s; you chose %(count)d.",
+                "Choose at least %(min)d projects in %(district)s; you chose %(count)d.",
+                minimum,
+            )
+        else:
+            message = ngettext(
+                "Choose at least %(min)d project; you chose %(count)d.",
+                "Choose at least %(min)d projects; you chose %(count)d.",
+                minimum,
+            )
+        errors.append(message % {**values, "min": minimum})
     if rule.max_choices is not None and count > rule.max_choices:
-        errors.append(
-            _("Choose at most %(max)d projects%(where)s; you chose %(count)d.")
-            % {"max": rule.max_choices, "count": count, "where": choice.where}
-        )
+        if choice.district:
+            message = ngettext(
+                "Choose at most %(max)d project in %(district)s; you chose %(count)d.",
+                "Choose at most %(max)d projects in %(district)s; you chose %(count)d.",
+                rule.max_choices,
+            )
+        else:
+            message = ngettext(
+                "Choose at most %(max)d project; you chose %(count)d.",
+                "Choose at most %(max)d projects; you chose %(count)d.",
+                rule.max_choices,
+            )
+        errors.append(message % {**values, "max": rule.max_choices})
     return errors
 
 
@@ -123,12 +138,17 @@ def _rank_limits(choice: _GroupChoice) -> list[str]:
     ranks = sorted(choice.values[project.pk] for project in choice.chosen)
     errors = []
     if len(set(ranks)) != len(ranks):
-        errors.append(_("Give each rank%(where)s to one project only.") % {"where": choice.where})
+        if choice.district:
+            message = _("Give each rank in %(district)s to one project only.")
+        else:
+            message = _("Give each rank to one project only.")
+        errors.append(message % {"district": choice.district})
     if ranks and ranks[-1] > choice.ranks_allowed:
-        errors.append(
-            _("Rank projects%(where)s from 1 to %(max)d.")
-            % {"max": choice.ranks_allowed, "where": choice.where}
-        )
+        if choice.district:
+            message = _("Rank projects in %(district)s from 1 to %(max)d.")
+        else:
+            message = _("Rank projects from 1 to %(max)d.")
+        errors.append(message % {"max": choice.ranks_allowed, "district": choice.district})
     return errors
 
 
@@ -139,16 +159,21 @@ def _budget_limit(choice: _GroupChoice) -> list[str]:
         errors.append(_("Choose at least one project."))
     total = sum(project.cost for project in choice.chosen)
     if total > choice.group.budget:
-        errors.append(
-            _(
-                "The projects you chose%(where)s cost %(total)s %(currency)s, more than "
-                "the budget of %(budget)s %(currency)s."
+        if choice.district:
+            message = _(
+                "The projects you chose in %(district)s cost %(total)s, more than the budget "
+                "of %(budget)s."
             )
+        else:
+            message = _(
+                "The projects you chose cost %(total)s, more than the budget of %(budget)s."
+            )
+        errors.append(
+            message
             % {
-                "where": choice.where,
-                "total": _money(total),
-                "budget": _money(choice.group.budget),
-                "currency": choice.rule.currency,
+                "district": choice.district,
+                "total": money_text(total, choice.rule.currency),
+                "budget": money_text(choice.group.budget, choice.rule.currency),
             }
         )
     return errors
@@ -159,9 +184,21 @@ def _points_limit(choice: _GroupChoice) -> list[str]:
     used = sum(choice.values[project.pk] for project in choice.chosen)
     errors = []
     if used > choice.rule.points_total:
+        # more than the total, so `used` is at least 2: the total decides the plural
+        if choice.district:
+            message = ngettext(
+                "You gave %(used)d points in %(district)s; you have %(total)d point to give.",
+                "You gave %(used)d points in %(district)s; you have %(total)d points to give.",
+                choice.rule.points_total,
+            )
+        else:
+            message = ngettext(
+                "You gave %(used)d points; you have %(total)d point to give.",
+                "You gave %(used)d points; you have %(total)d points to give.",
+                choice.rule.points_total,
+            )
         errors.append(
-            _("You gave %(used)d points%(where)s; you have %(total)d points to give.")
-            % {"used": used, "total": choice.rule.points_total, "where": choice.where}
+            message % {"used": used, "total": choice.rule.points_total, "district": choice.district}
         )
     if not used and not choice.has_districts:
         errors.append(_("Give at least one point."))
@@ -235,11 +272,7 @@ def ballot_validate(
             group=group,
             chosen=[project for project in group.projects if project.pk in cleaned],
             values=cleaned,
-            where=(
-                _(" in %(district)s") % {"district": group.name}
-                if group.district is not None
-                else ""
-            ),
+            district=group.name if group.district is not None else "",
             has_districts=has_districts,
         )
         for limit in GROUP_LIMITS[rule.ballot_type]:

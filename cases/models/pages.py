@@ -17,6 +17,7 @@ from wagtail.search import index
 from cases.models.choices import Assignment, CaseStatus, ControlGroup, ExperimentOutcome
 from portal import text_limits
 from portal.blocks import RICH_TEXT_FEATURES, BaseStreamBlock
+from portal.models.mixins import ReaderLanguagePageMixin
 
 CASES_PER_PAGE = 20
 
@@ -35,7 +36,7 @@ NARRATIVE_SECTIONS: tuple[tuple[str, str], ...] = (
 )
 
 
-class CaseIndexPage(RoutablePageMixin, Page):
+class CaseIndexPage(ReaderLanguagePageMixin, RoutablePageMixin, Page):
     """The case library: a faceted listing through the knowledge index, a comparison of up to
     three cases and the codebook of the open-data exports. The exports themselves
     (`<library>/export.csv`, `.json`) are served by cases.urls: Wagtail's page URLs cannot end
@@ -83,7 +84,7 @@ def _rich_text(label) -> text_limits.LimitedRichTextField:
     )
 
 
-class CasePage(Page):
+class CasePage(ReaderLanguagePageMixin, Page):
     """One case study (OPSI's fields and narrative), optionally with an experiment card."""
 
     summary = text_limits.PlainTextField(

@@ -73,14 +73,14 @@ def test_export_has_every_column_with_stable_ids_and_lists(client, index, cases)
     assert first["source_id"] == "participedia:23"
     assert first["countries"] == "fi"
     assert first["organisations"] == "City of Oulu;University of Oulu"
-    assert first["url"].startswith("http://testserver/cases/")
+    assert first["url"].startswith("http://testserver/en/cases/")
 
 
 def test_export_is_not_capped_at_a_page(client, index, cases):
     data = json.loads(_stream(client.get(index.url + "export.json")))
 
     assert len(data["cases"]) == 25
-    assert data["codebook"].endswith("/cases/codebook/")
+    assert data["codebook"].endswith("/en/cases/codebook/")
 
 
 def test_export_refuses_bad_parameters_with_a_message(client, index, cases):

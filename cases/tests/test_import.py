@@ -113,7 +113,7 @@ def test_import_is_idempotent_and_keeps_the_page_tree_valid(index):
     assert index.numchild == 6
     # pages added in bulk behave like pages added one by one
     case = CasePage.objects.get(source_id="participedia:9")
-    assert case.url == f"/cases/{case.slug}/"
+    assert case.url == f"/en/cases/{case.slug}/"
     assert case.get_parent().pk == index.pk
 
 

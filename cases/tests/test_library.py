@@ -135,8 +135,8 @@ def test_country_overview_links_each_country_to_the_filtered_library(client, ind
         "Estonia": 2,
     }
     assert "<svg" in html and '<title id="country-chart-title">' in html
-    assert '<a href="/cases/?country=fi#results" rel="nofollow" class="bar-chart__row' in html
-    assert '<th scope="row"><a href="/cases/?country=fi#results"' in html
+    assert '<a href="/en/cases/?country=fi#results" rel="nofollow" class="bar-chart__row' in html
+    assert '<th scope="row"><a href="/en/cases/?country=fi#results"' in html
 
 
 def test_experiments_whose_hypothesis_did_not_hold_are_one_selection(client, index, reindex):

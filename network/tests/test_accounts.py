@@ -23,7 +23,7 @@ def _signup(client, **overrides):
         "organisation": "City of Tampere",
         **overrides,
     }
-    return client.post("/accounts/signup/", data)
+    return client.post("/en/accounts/signup/", data)
 
 
 def test_sign_up_creates_a_pending_profile_and_sends_a_confirmation_link(client, finland):
@@ -37,18 +37,18 @@ def test_sign_up_creates_a_pending_profile_and_sends_a_confirmation_link(client,
         MemberStatus.PENDING,
     )
     assert len(mail.outbox) == 1
-    assert re.search(r"/accounts/confirm-email/\S+/", mail.outbox[0].body)
+    assert re.search(r"/en/accounts/confirm-email/\S+/", mail.outbox[0].body)
 
 
 def test_confirming_the_email_puts_the_request_on_the_ncps_dashboard(client, finland, ncp_fi):
     _signup(client)
-    link = re.search(r"(/accounts/confirm-email/\S+/)", mail.outbox[0].body).group(1)
+    link = re.search(r"(/en/accounts/confirm-email/\S+/)", mail.outbox[0].body).group(1)
 
     assert client.get(link).status_code == 200
     client.post(link)
     client.force_login(ncp_fi.user)
 
-    assert "Liisa Laine" in client.get("/network/ncp/").content.decode()
+    assert "Liisa Laine" in client.get("/en/network/ncp/").content.decode()
 
 
 def test_an_unconfirmed_account_cannot_sign_in(client, finland):
@@ -56,7 +56,7 @@ def test_an_unconfirmed_account_cannot_sign_in(client, finland):
     client.logout()
 
     response = client.post(
-        "/accounts/login/", {"login": "liisa", "password": "a long enough passphrase"}
+        "/en/accounts/login/", {"login": "liisa", "password": "a long enough passphrase"}
     )
 
     assert response.status_code == 302
@@ -75,25 +75,26 @@ def test_sign_up_with_bad_input_keeps_what_was_typed(client, finland):
 
 
 def test_sign_in_by_username_and_sign_out(client, finn):
-    response = client.post("/accounts/login/", {"login": "finn", "password": PASSWORD})
+    response = client.post("/en/accounts/login/", {"login": "finn", "password": PASSWORD})
 
     assert response.status_code == 302
-    assert response["Location"] == "/network/me/"
-    assert "Sign out" in client.get("/network/me/").content.decode()
-    client.post("/accounts/logout/")
+    assert response["Location"] == "/en/network/me/"
+    assert "Sign out" in client.get("/en/network/me/").content.decode()
+    client.post("/en/accounts/logout/")
     assert "_auth_user_id" not in client.session
 
 
 def test_failed_log_ins_are_rate_limited(client):
     UserFactory(username="target")
     pages = [
-        client.post("/accounts/login/", {"login": "target", "password": "wrong"}) for _ in range(6)
+        client.post("/en/accounts/login/", {"login": "target", "password": "wrong"})
+        for _ in range(6)
     ]
 
     assert "Too many failed login attempts" not in pages[0].content.decode()
     assert "Too many failed login attempts" in pages[-1].content.decode()
     # even the right password is refused now
-    right = client.post("/accounts/login/", {"login": "target", "password": PASSWORD})
+    right = client.post("/en/accounts/login/", {"login": "target", "password": PASSWORD})
     assert "_auth_user_id" not in client.session
     assert right.status_code == 200
 
@@ -109,7 +110,7 @@ def test_sign_ups_are_rate_limited(client, finland):
 
 
 def test_account_pages_render_in_the_site_layout_with_a_strict_csp(client):
-    for url in ("/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"):
+    for url in ("/en/accounts/login/", "/en/accounts/signup/", "/en/accounts/password/reset/"):
         response = client.get(url)
         assert response.status_code == 200
         html = response.content.decode()
@@ -119,24 +120,24 @@ def test_account_pages_render_in_the_site_layout_with_a_strict_csp(client):
 
 
 def test_password_reset_sends_a_link(client, finn):
-    client.post("/accounts/password/reset/", {"email": finn.user.email})
+    client.post("/en/accounts/password/reset/", {"email": finn.user.email})
 
     assert len(mail.outbox) == 1
-    assert "/accounts/password/reset/key/" in mail.outbox[0].body
+    assert "/en/accounts/password/reset/key/" in mail.outbox[0].body
 
 
 def test_two_factor_authentication_is_offered_in_the_site_layout(client, finn):
     client.force_login(finn.user)
 
-    response = client.get("/accounts/2fa/")
+    response = client.get("/en/accounts/2fa/")
 
     html = response.content.decode()
     assert response.status_code == 200
     assert 'class="site-header"' in html
-    assert "/accounts/2fa/totp/activate/" in html
+    assert "/en/accounts/2fa/totp/activate/" in html
 
 
 def test_ncp_dashboard_nudges_towards_two_factor_authentication(client, ncp_fi):
     client.force_login(ncp_fi.user)
 
-    assert "two-factor authentication" in client.get("/network/ncp/").content.decode()
+    assert "two-factor authentication" in client.get("/en/network/ncp/").content.decode()

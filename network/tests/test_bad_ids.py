@@ -17,7 +17,7 @@ def test_profile_form_refuses_an_oversize_vocabulary_id(client, finn, field, raw
     client.force_login(finn.user)
 
     response = client.post(
-        f"/network/members/{finn.pk}/edit/",
+        f"/en/network/members/{finn.pk}/edit/",
         {"display_name": "Typed name", "country": "fi", field: [raw]},
     )
 
@@ -35,7 +35,7 @@ def test_group_form_refuses_an_oversize_theme_id(client, finn, raw):
     client.force_login(finn.user)
 
     response = client.post(
-        "/network/groups/new/",
+        "/en/network/groups/new/",
         {"name": "Nordic sandbox", "policy": "open", "themes": [str(theme.pk), raw]},
     )
 
@@ -51,4 +51,4 @@ def test_an_oversize_member_id_in_the_url_is_not_found(client, ncp_fi, raw, path
     client.force_login(ncp_fi.user)
 
     send = client.post if path in ("approve/", "deactivate/", "residence/") else client.get
-    assert send(f"/network/members/{raw}/{path}").status_code == 404
+    assert send(f"/en/network/members/{raw}/{path}").status_code == 404

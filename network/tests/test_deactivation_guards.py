@@ -19,14 +19,14 @@ def site_admin(finland):
 
 
 def _dashboard_deactivates(client, member) -> bool:
-    html = client.get("/network/ncp/?status=active").content.decode()
-    return f"/network/members/{member.pk}/deactivate/" in html
+    html = client.get("/en/network/ncp/?status=active").content.decode()
+    return f"/en/network/members/{member.pk}/deactivate/" in html
 
 
 def test_an_ncp_cannot_deactivate_their_own_membership(client, ncp_fi):
     client.force_login(ncp_fi.user)
 
-    answer = client.post(f"/network/members/{ncp_fi.pk}/deactivate/", {"reason": "oops"})
+    answer = client.post(f"/en/network/members/{ncp_fi.pk}/deactivate/", {"reason": "oops"})
 
     assert answer.status_code == 403
     assert "your own membership" in answer.content.decode()
@@ -39,7 +39,7 @@ def test_an_ncp_cannot_deactivate_their_own_membership(client, ncp_fi):
 def test_an_ncp_cannot_deactivate_the_site_administrator(client, ncp_fi, site_admin):
     client.force_login(ncp_fi.user)
 
-    answer = client.post(f"/network/members/{site_admin.pk}/deactivate/", {"reason": "x"})
+    answer = client.post(f"/en/network/members/{site_admin.pk}/deactivate/", {"reason": "x"})
 
     assert answer.status_code == 403
     assert "managed in the admin" in answer.content.decode()
@@ -52,7 +52,7 @@ def test_an_ncp_still_deactivates_an_ordinary_member_of_their_country(client, nc
     client.force_login(ncp_fi.user)
     assert _dashboard_deactivates(client, finn)
 
-    client.post(f"/network/members/{finn.pk}/deactivate/", {"reason": "On leave"})
+    client.post(f"/en/network/members/{finn.pk}/deactivate/", {"reason": "On leave"})
 
     finn.refresh_from_db()
     assert finn.status == MemberStatus.DEACTIVATED

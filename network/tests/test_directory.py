@@ -26,7 +26,7 @@ def test_directory_lists_active_members_and_groups_with_facets(client, index, fi
     GroupFactory(name="Nordic sandbox")
     outbox_drain()
 
-    html = client.get("/network/").content.decode()
+    html = client.get("/en/network/").content.decode()
 
     assert "Active Finn" in html and "Nordic sandbox" in html
     assert "Pending Swede" not in html
@@ -40,16 +40,16 @@ def test_directory_filters_by_facets(client, index, finland, sweden):
     MemberFactory(display_name="Data Swede", country=sweden, offering=["data"])
     outbox_drain()
 
-    html = client.get("/network/", {"offering": "mentoring"}).content.decode()
+    html = client.get("/en/network/", {"offering": "mentoring"}).content.decode()
 
     assert "Mentor Finn" in html
     assert "Data Swede" not in html
-    assert client.get("/network/", {"country": "<bad>"}).status_code == 400
+    assert client.get("/en/network/", {"country": "<bad>"}).status_code == 400
 
 
 def _directory_queries(client, django_assert_max_num_queries, limit):
     with django_assert_max_num_queries(limit) as captured:
-        assert client.get("/network/").status_code == 200
+        assert client.get("/en/network/").status_code == 200
     return len(captured.captured_queries)
 
 
@@ -64,7 +64,7 @@ def test_directory_query_count_does_not_grow_with_results(
     add_member()
     GroupFactory()
     outbox_drain()
-    client.get("/network/")  # warm the caches (site settings, navigation)
+    client.get("/en/network/")  # warm the caches (site settings, navigation)
     few = _directory_queries(client, django_assert_max_num_queries, 30)
     for _ in range(15):
         add_member()
@@ -79,14 +79,14 @@ def test_dashboard_query_count_does_not_grow_with_members(
 ):
     client.force_login(ncp_fi.user)
     MemberFactory(country=finland, status=MemberStatus.PENDING)
-    client.get("/network/ncp/")  # warm the caches (site settings, navigation)
+    client.get("/en/network/ncp/")  # warm the caches (site settings, navigation)
     with django_assert_max_num_queries(30) as few:
-        client.get("/network/ncp/")
+        client.get("/en/network/ncp/")
     for _ in range(10):
         MemberFactory(country=finland)
         MemberFactory(country=finland, status=MemberStatus.PENDING)
     with django_assert_max_num_queries(30) as many:
-        client.get("/network/ncp/")
+        client.get("/en/network/ncp/")
 
     assert len(many.captured_queries) == len(few.captured_queries)
 

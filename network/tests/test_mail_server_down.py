@@ -36,7 +36,7 @@ def mail_server_back(settings):
 
 def _signup(client):
     return client.post(
-        "/accounts/signup/",
+        "/en/accounts/signup/",
         {
             "email": "liisa@example.org",
             "username": "liisa",
@@ -73,14 +73,14 @@ def test_sign_up_while_the_mail_server_is_down_says_the_e_mail_will_follow(
 
     assert not OutgoingMail.objects.exists()
     assert [message.to for message in mail.outbox] == [["liisa@example.org"]]
-    link = re.search(r"(/accounts/confirm-email/\S+/)", mail.outbox[0].body).group(1)
+    link = re.search(r"(/en/accounts/confirm-email/\S+/)", mail.outbox[0].body).group(1)
     assert client.get(link).status_code == 200  # the kept link still confirms the address
 
 
 def test_log_in_of_an_unconfirmed_account_while_the_mail_server_is_down(client, mail_server_down):
     UserFactory(username="ville", email="ville@example.org", verified=False)
 
-    response = client.post("/accounts/login/", {"login": "ville", "password": PASSWORD})
+    response = client.post("/en/accounts/login/", {"login": "ville", "password": PASSWORD})
 
     assert response.status_code == 302
     assert "confirm-email" in response["Location"]
@@ -89,7 +89,7 @@ def test_log_in_of_an_unconfirmed_account_while_the_mail_server_is_down(client, 
 
 
 def test_a_password_reset_while_the_mail_server_is_down(client, finn, mail_server_down):
-    response = client.post("/accounts/password/reset/", {"email": finn.user.email}, follow=True)
+    response = client.post("/en/accounts/password/reset/", {"email": finn.user.email}, follow=True)
 
     assert response.status_code == 200
     assert KEPT in response.content.decode()
@@ -103,7 +103,7 @@ def test_an_ncps_decision_is_kept_for_the_applicant_while_the_mail_server_is_dow
     client.force_login(ncp_fi.user)
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"/network/members/{applicant.pk}/approve/")
+        response = client.post(f"/en/network/members/{applicant.pk}/approve/")
 
     assert response.status_code == 302
     applicant.refresh_from_db()

@@ -29,7 +29,9 @@ def test_a_deactivated_facilitator_decides_no_request(client, finn, swede):
     client.force_login(swede.user)
 
     page = client.get(group.get_absolute_url()).content.decode()
-    response = client.post(f"/network/groups/{group.slug}/requests/{request.pk}/", {"accept": "1"})
+    response = client.post(
+        f"/en/network/groups/{group.slug}/requests/{request.pk}/", {"accept": "1"}
+    )
 
     assert "Requests to join" not in page
     assert response.status_code == 403 and DEACTIVATED in response.content.decode()
@@ -48,7 +50,7 @@ def test_a_deactivated_group_member_invites_nobody(
     page = client.get(group.get_absolute_url()).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            f"/network/groups/{group.slug}/invite/", {"email": "someone@example.org"}
+            f"/en/network/groups/{group.slug}/invite/", {"email": "someone@example.org"}
         )
 
     assert "Send the invitation" not in page
@@ -63,7 +65,7 @@ def test_a_pending_account_is_told_why_it_cannot_join(client, finland):
     client.force_login(pending.user)
 
     page = client.get(group.get_absolute_url()).content.decode()
-    response = client.post(f"/network/groups/{group.slug}/join/")
+    response = client.post(f"/en/network/groups/{group.slug}/join/")
 
     assert PENDING in page and "Join the group" not in page
     assert response.status_code == 403 and PENDING in response.content.decode()
@@ -76,7 +78,7 @@ def test_leaving_a_group_stays_open_after_deactivation(client, swede):
     _deactivate(swede)
     client.force_login(swede.user)
 
-    client.post(f"/network/groups/{group.slug}/leave/")
+    client.post(f"/en/network/groups/{group.slug}/leave/")
 
     assert not GroupMembership.objects.exists()
 
@@ -85,7 +87,7 @@ def test_a_pending_account_keeps_its_own_profile_export_and_deletion(client, fin
     pending = MemberFactory(country=finland, status=MemberStatus.PENDING, display_name="Pia")
     client.force_login(pending.user)
 
-    assert client.get("/network/me/").status_code == 200
-    assert client.get("/network/me/export/").status_code == 200
-    assert client.get(f"/network/members/{pending.pk}/edit/").status_code == 200
-    assert client.get("/network/me/delete/").status_code == 200
+    assert client.get("/en/network/me/").status_code == 200
+    assert client.get("/en/network/me/export/").status_code == 200
+    assert client.get(f"/en/network/members/{pending.pk}/edit/").status_code == 200
+    assert client.get("/en/network/me/delete/").status_code == 200

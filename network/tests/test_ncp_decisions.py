@@ -35,14 +35,14 @@ def _signup(client, **overrides):
         "organisation": "City of Tampere",
         **overrides,
     }
-    return client.post("/accounts/signup/", data)
+    return client.post("/en/accounts/signup/", data)
 
 
 # 1. Motivation
 
 
 def test_sign_up_asks_why_and_keeps_the_answer_for_the_ncp(client, finland):
-    assert "Why do you want to join?" in client.get("/accounts/signup/").content.decode()
+    assert "Why do you want to join?" in client.get("/en/accounts/signup/").content.decode()
 
     _signup(client, motivation="  I test new\r\nservices.  ")
 
@@ -59,7 +59,7 @@ def test_sign_up_refuses_a_motivation_over_the_limit(client, finland):
 def test_dashboard_shows_why_the_applicant_wants_to_join(client, ncp_fi, applicant):
     client.force_login(ncp_fi.user)
 
-    html = client.get("/network/ncp/").content.decode()
+    html = client.get("/en/network/ncp/").content.decode()
 
     assert "Why they want to join" in html
     assert MOTIVATION in html
@@ -82,10 +82,10 @@ def test_ncp_approves_from_the_applicants_profile_and_comes_back_to_it(client, n
 
     html = client.get(url).content.decode()
 
-    assert f'action="/network/members/{applicant.pk}/approve/"' in html
-    assert f"/network/members/{applicant.pk}/reject/" in html
+    assert f'action="/en/network/members/{applicant.pk}/approve/"' in html
+    assert f"/en/network/members/{applicant.pk}/reject/" in html
     assert MOTIVATION in html
-    answer = client.post(f"/network/members/{applicant.pk}/approve/", {"next": url})
+    answer = client.post(f"/en/network/members/{applicant.pk}/approve/", {"next": url})
     assert answer.status_code == 302 and answer.url == url
     applicant.refresh_from_db()
     assert applicant.status == MemberStatus.ACTIVE
@@ -107,7 +107,7 @@ def test_decision_buttons_only_for_who_may_decide_a_waiting_request(
 
     answer = client.get(applicant.get_absolute_url())
 
-    assert f"/network/members/{applicant.pk}/approve/" not in answer.content.decode()
+    assert f"/en/network/members/{applicant.pk}/approve/" not in answer.content.decode()
 
 
 def test_no_decision_until_the_applicant_confirmed_their_address(client, ncp_fi, finland):
@@ -121,17 +121,17 @@ def test_no_decision_until_the_applicant_confirmed_their_address(client, ncp_fi,
     html = client.get(applicant.get_absolute_url()).content.decode()
 
     assert "not confirmed their e-mail address" in html
-    assert f"/network/members/{applicant.pk}/approve/" not in html
+    assert f"/en/network/members/{applicant.pk}/approve/" not in html
 
 
 def test_a_next_address_on_another_site_is_ignored(client, ncp_fi, applicant):
     client.force_login(ncp_fi.user)
 
     answer = client.post(
-        f"/network/members/{applicant.pk}/approve/", {"next": "https://evil.example/"}
+        f"/en/network/members/{applicant.pk}/approve/", {"next": "https://evil.example/"}
     )
 
-    assert answer.url == "/network/ncp/"
+    assert answer.url == "/en/network/ncp/"
 
 
 # 3. Destructive actions: set apart, and confirmed first
@@ -140,17 +140,17 @@ def test_a_next_address_on_another_site_is_ignored(client, ncp_fi, applicant):
 def test_rejecting_asks_first_naming_the_person_and_what_follows(client, ncp_fi, applicant):
     client.force_login(ncp_fi.user)
 
-    page = client.get(f"/network/members/{applicant.pk}/reject/")
+    page = client.get(f"/en/network/members/{applicant.pk}/reject/")
 
     html = page.content.decode()
     assert page.status_code == 200
     assert "Reject the request of Ville Heikkinen?" in html
     assert "cannot take part in the network" in html
-    assert f'method="post" action="/network/members/{applicant.pk}/reject/"' in html
+    assert f'method="post" action="/en/network/members/{applicant.pk}/reject/"' in html
     applicant.refresh_from_db()
     assert applicant.status == MemberStatus.PENDING  # nothing happens before the POST
 
-    client.post(f"/network/members/{applicant.pk}/reject/", {"reason": "Not a public body"})
+    client.post(f"/en/network/members/{applicant.pk}/reject/", {"reason": "Not a public body"})
 
     applicant.refresh_from_db()
     assert applicant.status == MemberStatus.REJECTED
@@ -160,7 +160,7 @@ def test_rejecting_asks_first_naming_the_person_and_what_follows(client, ncp_fi,
 def test_rejecting_without_a_reason_asks_again(client, ncp_fi, applicant):
     client.force_login(ncp_fi.user)
 
-    answer = client.post(f"/network/members/{applicant.pk}/reject/", {"reason": " "})
+    answer = client.post(f"/en/network/members/{applicant.pk}/reject/", {"reason": " "})
 
     assert answer.status_code == 400
     assert "Reject the request of Ville Heikkinen?" in answer.content.decode()
@@ -171,7 +171,7 @@ def test_rejecting_without_a_reason_asks_again(client, ncp_fi, applicant):
 def test_deactivating_asks_first_naming_the_person_and_what_follows(client, ncp_fi, finn):
     client.force_login(ncp_fi.user)
 
-    page = client.get(f"/network/members/{finn.pk}/deactivate/")
+    page = client.get(f"/en/network/members/{finn.pk}/deactivate/")
 
     html = page.content.decode()
     assert "Deactivate Aino Virtanen?" in html
@@ -181,7 +181,7 @@ def test_deactivating_asks_first_naming_the_person_and_what_follows(client, ncp_
     assert finn.status == MemberStatus.ACTIVE
     assert not AuditLogEntry.objects.exists()
 
-    client.post(f"/network/members/{finn.pk}/deactivate/", {"reason": "Left the city"})
+    client.post(f"/en/network/members/{finn.pk}/deactivate/", {"reason": "Left the city"})
 
     finn.refresh_from_db()
     assert finn.status == MemberStatus.DEACTIVATED
@@ -190,9 +190,9 @@ def test_deactivating_asks_first_naming_the_person_and_what_follows(client, ncp_
 def test_the_confirmation_page_is_refused_where_the_action_would_be(client, ncp_fi, swede):
     client.force_login(ncp_fi.user)
 
-    assert client.get(f"/network/members/{ncp_fi.pk}/deactivate/").status_code == 403
-    assert client.get(f"/network/members/{swede.pk}/deactivate/").status_code == 403
-    assert client.get(f"/network/members/{swede.pk}/reject/").status_code == 403
+    assert client.get(f"/en/network/members/{ncp_fi.pk}/deactivate/").status_code == 403
+    assert client.get(f"/en/network/members/{swede.pk}/deactivate/").status_code == 403
+    assert client.get(f"/en/network/members/{swede.pk}/reject/").status_code == 403
 
 
 def test_dashboard_sets_reject_and_deactivate_apart_as_links_to_confirm(
@@ -200,23 +200,41 @@ def test_dashboard_sets_reject_and_deactivate_apart_as_links_to_confirm(
 ):
     client.force_login(ncp_fi.user)
 
-    html = client.get("/network/ncp/").content.decode()
+    html = client.get("/en/network/ncp/").content.decode()
 
     for action, member in (("reject", applicant), ("deactivate", finn)):
-        url = f"/network/members/{member.pk}/{action}/"
+        url = f"/en/network/members/{member.pk}/{action}/"
         assert f'<a class="button network-button--danger-secondary" href="{url}"' in html
         assert f'action="{url}"' not in html  # no one-click form
     assert html.count('class="network-danger-zone"') == 2
-    assert f'action="/network/members/{applicant.pk}/approve/"' in html
+    assert f'action="/en/network/members/{applicant.pk}/approve/"' in html
 
 
 def test_the_motivation_is_in_the_applicants_export_and_goes_with_the_account(client, applicant):
     from network.services import member_delete
 
     client.force_login(applicant.user)
-    assert MOTIVATION in client.get("/network/me/export/").content.decode()
+    assert MOTIVATION in client.get("/en/network/me/export/").content.decode()
 
     member_delete(member=applicant)
 
     applicant.refresh_from_db()
     assert applicant.motivation == ""
+
+
+def test_the_decision_reaches_the_applicant_in_their_own_language(
+    client, ncp_fi, applicant, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from wagtail.users.models import UserProfile
+
+    UserProfile.objects.create(user=applicant.user, preferred_language="sv")
+    client.force_login(ncp_fi.user)  # the NCP reads the site in Finnish
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/fi/network/members/{applicant.pk}/reject/", {"reason": "Ei vielä."})
+
+    (message,) = mail.outbox
+    assert message.subject == "[Kokeilu] Din ansökan om medlemskap"
+    assert message.body == "Din ansökan om medlemskap godkändes inte. Orsak: Ei vielä."

@@ -24,7 +24,7 @@ def media(settings, tmp_path):
 def _post_photo(client, member, name: str, content: bytes):
     client.force_login(member.user)
     return client.post(
-        f"/network/members/{member.pk}/edit/",
+        f"/en/network/members/{member.pk}/edit/",
         {"display_name": "Typed name", "country": "fi", "photo": SimpleUploadedFile(name, content)},
     )
 

@@ -23,7 +23,7 @@ def test_export_holds_everything_about_the_member_even_private_fields(client, sw
     page.save()
     client.force_login(swede.user)
 
-    response = client.get("/network/me/export/")
+    response = client.get("/en/network/me/export/")
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
@@ -39,16 +39,16 @@ def test_export_holds_everything_about_the_member_even_private_fields(client, sw
 
 
 def test_export_needs_a_signed_in_member(client):
-    response = client.get("/network/me/export/")
+    response = client.get("/en/network/me/export/")
 
     assert response.status_code == 302
-    assert response["Location"].startswith("/accounts/login/")
+    assert response["Location"].startswith("/en/accounts/login/")
 
 
 def test_deleting_the_account_needs_the_password(client, finn):
     client.force_login(finn.user)
 
-    response = client.post("/network/me/delete/", {"password": "wrong", "confirm": "on"})
+    response = client.post("/en/network/me/delete/", {"password": "wrong", "confirm": "on"})
 
     assert response.status_code == 400
     finn.refresh_from_db()
@@ -66,7 +66,7 @@ def test_deleting_the_account_removes_personal_data_and_keeps_contributions(
     )
     client.force_login(finn.user)
 
-    response = client.post("/network/me/delete/", {"password": PASSWORD, "confirm": "on"})
+    response = client.post("/en/network/me/delete/", {"password": PASSWORD, "confirm": "on"})
 
     assert response.status_code == 302
     member = Member.objects.get(pk=finn.pk)  # stays, so that contributions keep a name
@@ -84,6 +84,7 @@ def test_deleting_the_account_removes_personal_data_and_keeps_contributions(
     assert "_auth_user_id" not in client.session
     assert client.get(member.get_absolute_url()).status_code == 404
     assert (
-        client.post("/accounts/login/", {"login": "finn", "password": PASSWORD}).status_code == 200
+        client.post("/en/accounts/login/", {"login": "finn", "password": PASSWORD}).status_code
+        == 200
     )
     assert "_auth_user_id" not in client.session

@@ -44,7 +44,7 @@ def test_the_bio_is_edited_as_markdown_that_keeps_bold_italic_and_links(client, 
     finn.save()
     client.force_login(finn.user)
 
-    html = client.get(f"/network/members/{finn.pk}/edit/").content.decode()
+    html = client.get(f"/en/network/members/{finn.pk}/edit/").content.decode()
 
     assert "I run **trials**, see [our trials](https://example.org/t).\n\nAn _older_ bio." in html
     assert "&lt;b&gt;" not in html and "&lt;p&gt;" not in html
@@ -58,7 +58,7 @@ def test_bio_markdown_becomes_paragraphs_lists_bold_and_links(client, finn):
     )
     data = _as_sent_by_a_browser(finn, own_profile=True) | {"bio": text}
 
-    client.post(f"/network/members/{finn.pk}/edit/", data)
+    client.post(f"/en/network/members/{finn.pk}/edit/", data)
 
     finn.refresh_from_db()
     assert finn.bio.replace("\n", "") == (
@@ -78,7 +78,7 @@ def test_bio_text_and_html_go_back_and_forth_unchanged():
 def test_the_bio_field_explains_its_marks_and_loads_the_toolbar_script(client, finn):
     client.force_login(finn.user)
 
-    html = unescape(client.get(f"/network/members/{finn.pk}/edit/").content.decode())
+    html = unescape(client.get(f"/en/network/members/{finn.pk}/edit/").content.decode())
 
     assert "**bold**, _italic_ and [text](https://address)" in html
     assert "<template data-bio-toolbar>" in html and 'role="toolbar"' in html
@@ -91,7 +91,7 @@ def test_an_untouched_bio_keeps_its_formatting(client, ncp_fi, finn):
     client.force_login(ncp_fi.user)
     data = _as_sent_by_a_browser(finn, own_profile=False) | {"organisation": "New org"}
 
-    client.post(f"/network/members/{finn.pk}/edit/", data)
+    client.post(f"/en/network/members/{finn.pk}/edit/", data)
 
     finn.refresh_from_db()
     assert finn.organisation == "New org"
@@ -103,11 +103,11 @@ def test_an_untouched_bio_keeps_its_formatting(client, ncp_fi, finn):
 
 def test_labels_say_your_only_to_the_owner(client, ncp_fi, finn):
     client.force_login(finn.user)
-    own = unescape(client.get(f"/network/members/{finn.pk}/edit/").content.decode())
+    own = unescape(client.get(f"/en/network/members/{finn.pk}/edit/").content.decode())
     assert "Who sees your organisation" in own and "Only me, NCPs and editors" in own
     client.force_login(ncp_fi.user)
 
-    html = unescape(client.get(f"/network/members/{finn.pk}/edit/").content.decode())
+    html = unescape(client.get(f"/en/network/members/{finn.pk}/edit/").content.decode())
 
     assert "You are editing the profile of Aino Virtanen" in html
     assert "Who sees the member's organisation" in html
@@ -142,7 +142,7 @@ def test_saving_an_untouched_profile_records_nothing(client, ncp_fi, finland):
     client.force_login(ncp_fi.user)
 
     answer = client.post(
-        f"/network/members/{member.pk}/edit/", _as_sent_by_a_browser(member, own_profile=False)
+        f"/en/network/members/{member.pk}/edit/", _as_sent_by_a_browser(member, own_profile=False)
     )
 
     assert answer.status_code == 302
@@ -153,7 +153,7 @@ def test_the_audit_names_only_the_field_that_changed(client, ncp_fi, finn):
     client.force_login(ncp_fi.user)
     data = _as_sent_by_a_browser(finn, own_profile=False) | {"phone": "+358 50 999"}
 
-    client.post(f"/network/members/{finn.pk}/edit/", data)
+    client.post(f"/en/network/members/{finn.pk}/edit/", data)
 
     entry = AuditLogEntry.objects.get()
     assert entry.action == AuditAction.EDIT

@@ -14,7 +14,7 @@ def _move(client, member, *, country: str, municipality: str):
     """The member edits their own profile: another country and municipality."""
     client.force_login(member.user)
     return client.post(
-        f"/network/members/{member.pk}/edit/",
+        f"/en/network/members/{member.pk}/edit/",
         {"display_name": member.display_name, "country": country, "municipality": municipality},
         follow=True,
     )
@@ -30,7 +30,7 @@ def test_approving_a_membership_confirms_the_residence_given(client, ncp_fi, fin
     assert applicant.residence_confirmed_at is None
     client.force_login(ncp_fi.user)
 
-    client.post(f"/network/members/{applicant.pk}/approve/")
+    client.post(f"/en/network/members/{applicant.pk}/approve/")
 
     applicant.refresh_from_db()
     assert (applicant.residence_country, applicant.residence_municipality) == (finland, "Tampere")
@@ -48,14 +48,14 @@ def test_a_members_own_move_waits_for_the_ncp_of_the_new_country(
     swede.refresh_from_db()
     assert (swede.country, swede.municipality) == (finland, "Kokeilu demo town")
     assert (swede.residence_country, swede.residence_municipality) == (sweden, "Secretville")
-    me = client.get("/network/me/").content.decode()
+    me = client.get("/en/network/me/").content.decode()
     assert "Secretville" in me and "waits for confirmation" in me
 
     # the Finnish NCP sees the change on the dashboard and confirms it
     client.force_login(ncp_fi.user)
-    dashboard = client.get("/network/ncp/").content.decode()
+    dashboard = client.get("/en/network/ncp/").content.decode()
     assert "1 residence to confirm" in dashboard and "Sven Svensson" in dashboard
-    response = client.post(f"/network/members/{swede.pk}/residence/", follow=True)
+    response = client.post(f"/en/network/members/{swede.pk}/residence/", follow=True)
     assert "The residence of Sven Svensson is confirmed." in response.content.decode()
     swede.refresh_from_db()
     assert (swede.residence_country, swede.residence_municipality) == (
@@ -65,7 +65,7 @@ def test_a_members_own_move_waits_for_the_ncp_of_the_new_country(
     entry = AuditLogEntry.objects.get(action=AuditAction.RESIDENCE)
     assert (entry.actor, entry.member, entry.country) == (ncp_fi.user, swede, finland)
     assert entry.details == {"country": "fi", "municipality": "Kokeilu demo town"}
-    assert "0 residences to confirm" in client.get("/network/ncp/").content.decode()
+    assert "0 residences to confirm" in client.get("/en/network/ncp/").content.decode()
 
 
 def test_a_finnish_ncp_never_confirms_a_swedish_residence(client, ncp_fi, swede, sweden):
@@ -73,8 +73,8 @@ def test_a_finnish_ncp_never_confirms_a_swedish_residence(client, ncp_fi, swede,
     swede.save()
     client.force_login(ncp_fi.user)
 
-    assert "Sven Svensson" not in client.get("/network/ncp/").content.decode()
-    response = client.post(f"/network/members/{swede.pk}/residence/")
+    assert "Sven Svensson" not in client.get("/en/network/ncp/").content.decode()
+    response = client.post(f"/en/network/members/{swede.pk}/residence/")
 
     assert response.status_code == 403
     swede.refresh_from_db()
@@ -87,7 +87,7 @@ def test_the_swedish_ncp_confirms_a_move_within_sweden(client, swede, sweden):
     _move(client, swede, country="se", municipality="Malmö")
     client.force_login(ncp_se.user)
 
-    client.post(f"/network/members/{swede.pk}/residence/")
+    client.post(f"/en/network/members/{swede.pk}/residence/")
 
     swede.refresh_from_db()
     assert swede.residence_municipality == "Malmö" and swede.residence_confirmed_by == ncp_se.user
@@ -96,7 +96,7 @@ def test_the_swedish_ncp_confirms_a_move_within_sweden(client, swede, sweden):
 def test_a_member_cannot_confirm_their_own_residence(client, finn):
     _move(client, finn, country="fi", municipality="Oulu")
 
-    response = client.post(f"/network/members/{finn.pk}/residence/")
+    response = client.post(f"/en/network/members/{finn.pk}/residence/")
 
     assert response.status_code == 403
     finn.refresh_from_db()

@@ -26,7 +26,7 @@ def test_finnish_ncp_cannot_act_on_a_swedish_profile(client, ncp_fi, swede, acti
     swede.save()
     client.force_login(ncp_fi.user)
 
-    response = client.post(f"/network/members/{swede.pk}/{action}/", data)
+    response = client.post(f"/en/network/members/{swede.pk}/{action}/", data)
 
     assert response.status_code in (403, 404)
     swede.refresh_from_db()
@@ -38,9 +38,9 @@ def test_finnish_ncp_cannot_act_on_a_swedish_profile(client, ncp_fi, swede, acti
 def test_finnish_ncp_cannot_open_or_post_the_edit_page_of_a_swedish_profile(client, ncp_fi, swede):
     client.force_login(ncp_fi.user)
 
-    assert client.get(f"/network/members/{swede.pk}/edit/").status_code in (403, 404)
+    assert client.get(f"/en/network/members/{swede.pk}/edit/").status_code in (403, 404)
     response = client.post(
-        f"/network/members/{swede.pk}/edit/",
+        f"/en/network/members/{swede.pk}/edit/",
         {"display_name": "Hacked", "country": "se", "visibility_contact": "members"},
     )
 
@@ -52,7 +52,7 @@ def test_finnish_ncp_cannot_open_or_post_the_edit_page_of_a_swedish_profile(clie
 def test_edit_page_of_an_unknown_member_is_404(client, ncp_fi):
     client.force_login(ncp_fi.user)
 
-    assert client.get("/network/members/999999/edit/").status_code == 404
+    assert client.get("/en/network/members/999999/edit/").status_code == 404
 
 
 def test_dashboard_lists_only_the_ncps_country(client, ncp_fi, finn, swede, sweden):
@@ -60,7 +60,7 @@ def test_dashboard_lists_only_the_ncps_country(client, ncp_fi, finn, swede, swed
     MemberFactory(display_name="Pending Finn", country=ncp_fi.country, status=MemberStatus.PENDING)
     client.force_login(ncp_fi.user)
 
-    html = client.get("/network/ncp/").content.decode()
+    html = client.get("/en/network/ncp/").content.decode()
 
     assert "Pending Finn" in html
     assert "Aino Virtanen" in html
@@ -71,26 +71,26 @@ def test_dashboard_lists_only_the_ncps_country(client, ncp_fi, finn, swede, swed
 def test_dashboard_is_forbidden_to_members_who_are_not_ncps(client, finn):
     client.force_login(finn.user)
 
-    assert client.get("/network/ncp/").status_code == 403
-    assert client.get("/network/ncp/audit/").status_code == 403
+    assert client.get("/en/network/ncp/").status_code == 403
+    assert client.get("/en/network/ncp/audit/").status_code == 403
 
 
 def test_a_pending_ncp_has_no_powers(client, finland, finn):
     pending_ncp = MemberFactory(country=finland, ncp_country=finland, status=MemberStatus.PENDING)
     client.force_login(pending_ncp.user)
 
-    assert client.get("/network/ncp/").status_code == 403
-    assert client.post(f"/network/members/{finn.pk}/deactivate/").status_code == 403
+    assert client.get("/en/network/ncp/").status_code == 403
+    assert client.post(f"/en/network/members/{finn.pk}/deactivate/").status_code == 403
 
 
 def test_audit_log_of_an_ncp_shows_only_their_country(client, ncp_fi, finn, swede, sweden):
     editor = UserFactory(username="editor", is_superuser=True, is_staff=True)
     client.force_login(editor)
-    client.post(f"/network/members/{swede.pk}/deactivate/", {"reason": "Swedish reason"})
-    client.post(f"/network/members/{finn.pk}/deactivate/", {"reason": "Finnish reason"})
+    client.post(f"/en/network/members/{swede.pk}/deactivate/", {"reason": "Swedish reason"})
+    client.post(f"/en/network/members/{finn.pk}/deactivate/", {"reason": "Finnish reason"})
     client.force_login(ncp_fi.user)
 
-    html = client.get("/network/ncp/audit/").content.decode()
+    html = client.get("/en/network/ncp/audit/").content.decode()
 
     assert "Finnish reason" in html
     assert "Swedish reason" not in html
@@ -103,7 +103,7 @@ def test_ncp_approves_a_pending_finn_and_the_action_is_audited(client, ncp_fi, f
     applicant = MemberFactory(country=finland, status=MemberStatus.PENDING, display_name="Uusi")
     client.force_login(ncp_fi.user)
 
-    response = client.post(f"/network/members/{applicant.pk}/approve/")
+    response = client.post(f"/en/network/members/{applicant.pk}/approve/")
 
     assert response.status_code == 302
     applicant.refresh_from_db()
@@ -123,41 +123,41 @@ def test_an_unconfirmed_applicant_cannot_be_approved(client, ncp_fi, finland):
     )
     client.force_login(ncp_fi.user)
 
-    client.post(f"/network/members/{applicant.pk}/approve/")
+    client.post(f"/en/network/members/{applicant.pk}/approve/")
 
     applicant.refresh_from_db()
     assert applicant.status == MemberStatus.PENDING
-    assert applicant.display_name not in client.get("/network/ncp/").content.decode()
+    assert applicant.display_name not in client.get("/en/network/ncp/").content.decode()
 
 
 def test_rejection_needs_a_reason_which_the_applicant_sees(client, ncp_fi, finland):
     applicant = MemberFactory(country=finland, status=MemberStatus.PENDING)
     client.force_login(ncp_fi.user)
 
-    client.post(f"/network/members/{applicant.pk}/reject/", {"reason": "  "})
+    client.post(f"/en/network/members/{applicant.pk}/reject/", {"reason": "  "})
     applicant.refresh_from_db()
     assert applicant.status == MemberStatus.PENDING
 
     client.post(
-        f"/network/members/{applicant.pk}/reject/", {"reason": "Please add your organisation"}
+        f"/en/network/members/{applicant.pk}/reject/", {"reason": "Please add your organisation"}
     )
     applicant.refresh_from_db()
     assert applicant.status == MemberStatus.REJECTED
     client.force_login(applicant.user)
-    assert "Please add your organisation" in client.get("/network/me/").content.decode()
+    assert "Please add your organisation" in client.get("/en/network/me/").content.decode()
     assert AuditLogEntry.objects.get().details == {"reason": "Please add your organisation"}
 
 
 def test_ncp_deactivates_reactivates_and_names_ambassadors_in_their_country(client, ncp_fi, finn):
     client.force_login(ncp_fi.user)
 
-    client.post(f"/network/members/{finn.pk}/ambassador/", {"ambassador": "1"})
+    client.post(f"/en/network/members/{finn.pk}/ambassador/", {"ambassador": "1"})
     finn.refresh_from_db()
     assert finn.is_ambassador
-    client.post(f"/network/members/{finn.pk}/deactivate/", {"reason": "On leave"})
+    client.post(f"/en/network/members/{finn.pk}/deactivate/", {"reason": "On leave"})
     finn.refresh_from_db()
     assert finn.status == MemberStatus.DEACTIVATED
-    client.post(f"/network/members/{finn.pk}/reactivate/")
+    client.post(f"/en/network/members/{finn.pk}/reactivate/")
     finn.refresh_from_db()
     assert finn.status == MemberStatus.ACTIVE
 
@@ -172,7 +172,7 @@ def test_ncp_edits_a_finnish_profile_and_the_edit_is_audited(client, ncp_fi, fin
     client.force_login(ncp_fi.user)
 
     response = client.post(
-        f"/network/members/{finn.pk}/edit/",
+        f"/en/network/members/{finn.pk}/edit/",
         {
             "display_name": "Aino V.",
             "organisation": "City of Espoo",
@@ -194,7 +194,7 @@ def test_an_owner_editing_their_own_profile_writes_no_audit_row(client, finn):
     client.force_login(finn.user)
 
     client.post(
-        f"/network/members/{finn.pk}/edit/",
+        f"/en/network/members/{finn.pk}/edit/",
         {"display_name": "Aino", "country": "fi", "visibility_contact": "members"},
     )
 
@@ -207,11 +207,11 @@ def test_editor_manages_every_country(client, swede):
     editor = MemberFactory(is_editor=True)
     client.force_login(editor.user)
 
-    client.post(f"/network/members/{swede.pk}/ambassador/", {"ambassador": "1"})
+    client.post(f"/en/network/members/{swede.pk}/ambassador/", {"ambassador": "1"})
 
     swede.refresh_from_db()
     assert swede.is_ambassador
-    assert "Sven Svensson" in client.get("/network/ncp/").content.decode()
+    assert "Sven Svensson" in client.get("/en/network/ncp/").content.decode()
 
 
 def test_the_dashboard_scope_says_every_country_one_country_or_none(ncp_fi, finn, finland):

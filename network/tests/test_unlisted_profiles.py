@@ -44,8 +44,8 @@ def test_an_unlisted_profile_is_not_in_search_or_the_directory(
     fan = MemberFactory(display_name="Kokeilu fan", organisation="Kokeilu Oy", country=finland)
     outbox_drain()
 
-    search = client.get("/search/", {"q": "kokeilu"}).content.decode()
-    directory = client.get("/network/").content.decode()
+    search = client.get("/en/search/", {"q": "kokeilu"}).content.decode()
+    directory = client.get("/en/network/").content.decode()
 
     assert fan.get_absolute_url() in search and fan.get_absolute_url() in directory
     assert service_account.get_absolute_url() not in search
@@ -85,7 +85,7 @@ def test_a_staff_account_gets_an_unlisted_profile_on_its_first_visit(client, db)
     staff = UserFactory(username="editor-desk", is_staff=True)
     client.force_login(staff)
 
-    client.get("/network/me/")
+    client.get("/en/network/me/")
 
     assert Member.objects.get(user=staff).listed is False
 

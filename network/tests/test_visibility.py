@@ -71,11 +71,11 @@ def test_private_fields_appear_in_no_page_search_result_or_api(client, private_m
     outbox_drain()
     pages = {
         "profile": client.get(private_member.get_absolute_url()),
-        "directory": client.get("/network/"),
-        "directory search": client.get("/network/", {"q": "Greta"}),
-        "site search": client.get("/search/", {"q": "Greta"}),
-        "api": client.get("/api/search/", {"q": "Greta"}),
-        "api by secret": client.get("/api/search/", {"q": "Secrets"}),
+        "directory": client.get("/en/network/"),
+        "directory search": client.get("/en/network/", {"q": "Greta"}),
+        "site search": client.get("/en/search/", {"q": "Greta"}),
+        "api": client.get("/en/api/search/", {"q": "Greta"}),
+        "api by secret": client.get("/en/api/search/", {"q": "Secrets"}),
     }
     for name, response in pages.items():
         html = response.content.decode()
@@ -108,7 +108,7 @@ def test_owner_and_ncp_of_the_country_see_private_fields(client, private_member,
 def test_contact_details_can_never_be_made_public(client, private_member):
     client.force_login(private_member.user)
     client.post(
-        f"/network/members/{private_member.pk}/edit/",
+        f"/en/network/members/{private_member.pk}/edit/",
         {"display_name": "Greta Public", "country": "se", "visibility_contact": "public"},
     )
     private_member.refresh_from_db()
@@ -124,22 +124,22 @@ def test_pending_profiles_are_not_public(client, sweden):
 
 def test_index_follows_a_visibility_change(client, private_member, index):
     outbox_drain()
-    assert client.get("/api/search/", {"q": "Visibleby"}).json()["total"] in (0, 1)
+    assert client.get("/en/api/search/", {"q": "Visibleby"}).json()["total"] in (0, 1)
     client.force_login(private_member.user)
     client.post(
-        f"/network/members/{private_member.pk}/edit/",
+        f"/en/network/members/{private_member.pk}/edit/",
         {"display_name": "Greta Public", "country": "se", "visibility_country": "private"},
     )
     outbox_drain()
 
-    hits = client.get("/api/search/", {"q": "Greta"}).json()["hits"]
+    hits = client.get("/en/api/search/", {"q": "Greta"}).json()["hits"]
     assert hits and hits[0]["countries"] == []
 
 
 def test_markup_typed_into_the_bio_is_text_not_html(client, finn):
     client.force_login(finn.user)
     client.post(
-        f"/network/members/{finn.pk}/edit/",
+        f"/en/network/members/{finn.pk}/edit/",
         {
             "display_name": "Aino",
             "country": "fi",
@@ -184,7 +184,7 @@ def test_photo_is_validated(client, finn, name, content, message):
     client.force_login(finn.user)
 
     response = client.post(
-        f"/network/members/{finn.pk}/edit/",
+        f"/en/network/members/{finn.pk}/edit/",
         {"display_name": "Typed name", "country": "fi", "photo": SimpleUploadedFile(name, content)},
     )
 
@@ -201,7 +201,7 @@ def test_a_valid_photo_is_saved(client, finn, settings, tmp_path):
     client.force_login(finn.user)
 
     client.post(
-        f"/network/members/{finn.pk}/edit/",
+        f"/en/network/members/{finn.pk}/edit/",
         {
             "display_name": "Aino",
             "country": "fi",

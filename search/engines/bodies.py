@@ -158,20 +158,28 @@ def document_from_source(source: dict) -> SearchDocument:
 # -- searching -------------------------------------------------------------------------------
 
 
-def _text_fields(*, languages: Sequence[str] = ()) -> list[str]:
+# how much more a match counts in the analysis of the query's own language
+QUERY_LANGUAGE_BOOST = 2
+
+
+def _text_fields(*, languages: Sequence[str] = (), query_language: str = "") -> list[str]:
     if languages:
         return [
-            f"i18n.{language}.{name}^{TEXT_BOOSTS[name]}"
+            f"i18n.{language}.{name}^{TEXT_BOOSTS[name] * boost}"
             for language in languages
+            for boost in (QUERY_LANGUAGE_BOOST if language == query_language else 1,)
             for name in TEXT_FIELDS
         ]
     return [f"{name}^{TEXT_BOOSTS[name]}" for name in TEXT_FIELDS]
 
 
-def text_clause(words: Sequence[str], languages: Sequence[str] = LANGUAGES) -> dict:
+def text_clause(
+    words: Sequence[str], languages: Sequence[str] = LANGUAGES, query_language: str = ""
+) -> dict:
     """Every word must match (AND), in any text field: as written (typos tolerated for long
     words), by its stem in the document's language, or as a prefix (the last word while
-    typing, and every long word). User text only ever reaches `match`-type queries."""
+    typing, and every long word). A stem match in the query's own language counts double.
+    User text only ever reaches `match`-type queries."""
     must = []
     for word, is_prefix in zip(words, prefixed(words, prefix=True), strict=True):
         should: list[dict] = [
@@ -187,7 +195,12 @@ def text_clause(words: Sequence[str], languages: Sequence[str] = LANGUAGES) -> d
         if languages:
             # A stop word yields no term here and matches nothing: it must match as written.
             should.append(
-                {"multi_match": {"query": word, "fields": _text_fields(languages=languages)}}
+                {
+                    "multi_match": {
+                        "query": word,
+                        "fields": _text_fields(languages=languages, query_language=query_language),
+                    }
+                }
             )
         if is_prefix:
             should += [
@@ -272,7 +285,7 @@ def search_body(query: SearchQuery, languages: Sequence[str] = LANGUAGES) -> dic
     selections = selections_of(query)
     bool_query: dict = {"filter": base_filters(query)}
     if words:
-        bool_query["must"] = [text_clause(words, languages)]
+        bool_query["must"] = [text_clause(words, languages, query.language)]
     body: dict = {
         "query": {"bool": bool_query},
         "sort": _sort(query, has_text=bool(words)),

@@ -103,7 +103,7 @@ def test_cached_counts_follow_a_new_document(engine, django_assert_max_num_queri
             SearchDocument(
                 id="case:99",
                 kind="case",
-                url="/cases/99/",
+                url="/en/cases/99/",
                 title="Sauna vouchers",
                 date=datetime.date(2024, 1, 1),
                 countries=("fi",),

@@ -25,7 +25,7 @@ def links_with_countries(count: int, *, selected: tuple[str, ...] = ()) -> dict:
             ]
         },
     )
-    return search_page_links("/cases/", query, results)
+    return search_page_links("/en/cases/", query, results)
 
 
 def country(links: dict) -> dict:
@@ -65,5 +65,5 @@ def test_the_panel_renders_show_all_and_a_labelled_filter_box_and_lands_on_resul
     assert 'id="facet-country-filter"' in html
     # hidden until facets.js can make it work
     assert '<div class="facet__filter" data-facet-filter hidden>' in html
-    assert 'href="/cases/?country=c000#results"' in html
+    assert 'href="/en/cases/?country=c000#results"' in html
     assert html.count("data-facet-value=") == 120

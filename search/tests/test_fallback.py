@@ -45,7 +45,7 @@ def selector_logs(caplog) -> list[logging.LogRecord]:
 
 
 def test_api_answers_from_the_database_and_says_so(client, cluster_down):
-    data = client.get("/api/search/", {"q": "bicycle"}).json()
+    data = client.get("/en/api/search/", {"q": "bicycle"}).json()
 
     assert data["engine"] == "database"
     assert data["degraded"] is True
@@ -53,7 +53,7 @@ def test_api_answers_from_the_database_and_says_so(client, cluster_down):
 
 
 def test_search_page_tells_the_visitor(client, cluster_down):
-    response = client.get("/search/", {"q": "bicycle"})
+    response = client.get("/en/search/", {"q": "bicycle"})
 
     assert response.status_code == 200
     assert "answering from the database while the search cluster is unavailable" in (
@@ -65,7 +65,7 @@ def test_search_page_tells_the_visitor(client, cluster_down):
 def test_an_outage_is_logged_once_not_per_request(client, cluster_down, caplog):
     with caplog.at_level(logging.INFO):
         for _ in range(4):
-            assert client.get("/api/search/", {"q": "bicycle"}).json()["degraded"] is True
+            assert client.get("/en/api/search/", {"q": "bicycle"}).json()["degraded"] is True
 
     records = selector_logs(caplog)
     assert len(records) == 1
@@ -110,7 +110,7 @@ def test_recovery_is_logged_once_and_the_cluster_answers_again(
 
 
 def test_suggest_api_lists_matching_titles(client):
-    data = client.get("/api/search/suggest/", {"q": "bic"}).json()
+    data = client.get("/en/api/search/suggest/", {"q": "bic"}).json()
 
     assert data["engine"] == "database"
     assert data["degraded"] is False
@@ -118,7 +118,7 @@ def test_suggest_api_lists_matching_titles(client):
         {
             "id": "case:1",
             "title": "Bicycle lanes for Helsinki",
-            "url": "/cases/bicycle-lanes/",
+            "url": "/en/cases/bicycle-lanes/",
             "kind": "case",
             "kind_label": "Case study",
         }
@@ -126,19 +126,19 @@ def test_suggest_api_lists_matching_titles(client):
 
 
 def test_suggest_api_with_no_text_suggests_nothing(client):
-    assert client.get("/api/search/suggest/", {"q": "  "}).json()["suggestions"] == []
+    assert client.get("/en/api/search/suggest/", {"q": "  "}).json()["suggestions"] == []
 
 
 @pytest.mark.parametrize("limit", ["0", "21", "many"])
 def test_suggest_api_refuses_a_bad_limit(client, limit):
-    response = client.get("/api/search/suggest/", {"q": "bic", "limit": limit})
+    response = client.get("/en/api/search/suggest/", {"q": "bic", "limit": limit})
 
     assert response.status_code == 400
     assert "limit" in response.json()["error"]
 
 
 def test_suggest_api_falls_back_to_the_database(client, cluster_down):
-    data = client.get("/api/search/suggest/", {"q": "exp", "limit": 2}).json()
+    data = client.get("/en/api/search/suggest/", {"q": "exp", "limit": 2}).json()
 
     assert (data["engine"], data["degraded"]) == ("database", True)
     assert len(data["suggestions"]) == 2
@@ -148,7 +148,7 @@ def test_suggest_api_answers_from_the_cluster(client, osmem_search_url, settings
     settings.SEARCH_URL = osmem_search_url
     get_engine().rebuild(CONTRACT_DOCUMENTS)
 
-    data = client.get("/api/search/suggest/", {"q": "Exp"}).json()
+    data = client.get("/en/api/search/suggest/", {"q": "Exp"}).json()
 
     assert (data["engine"], data["degraded"]) == ("opensearch", False)
     assert {s["id"] for s in data["suggestions"]} == {"case:3", "tool:1", "story:2"}

@@ -22,7 +22,7 @@ def params(url: str) -> dict[str, list[str]]:
 
 
 def test_api_answers_with_hits_facets_and_paging(client):
-    response = client.get("/api/search/", {"q": "bicycle"})
+    response = client.get("/en/api/search/", {"q": "bicycle"})
 
     assert response.status_code == 200
     data = response.json()
@@ -34,7 +34,7 @@ def test_api_answers_with_hits_facets_and_paging(client):
     first = data["hits"][0]
     assert first["id"] == "case:1"
     assert first["title"] == "Bicycle lanes for Helsinki"
-    assert first["url"] == "/cases/bicycle-lanes/"
+    assert first["url"] == "/en/cases/bicycle-lanes/"
     assert first["countries"] == ["fi"]
     assert first["date"] == "2021-03-01"
     assert first["highlights"]["title"] == "<mark>Bicycle</mark> lanes for Helsinki"
@@ -46,14 +46,14 @@ def test_api_answers_with_hits_facets_and_paging(client):
 
 
 def test_api_applies_repeated_facet_parameters(client):
-    data = client.get("/api/search/?country=br&country=ee").json()
+    data = client.get("/en/api/search/?country=br&country=ee").json()
 
     assert {hit["id"] for hit in data["hits"]} == {"case:2", "case:3"}
     assert [v["value"] for v in data["facets"]["country"] if v["selected"]] == ["br", "ee"]
 
 
 def test_api_labels_kind_values(client):
-    data = client.get("/api/search/").json()
+    data = client.get("/en/api/search/").json()
 
     labels = {v["value"]: v["label"] for v in data["facets"]["kind"]}
     assert labels["case"] == "Case studies"  # registered by the cases app
@@ -74,32 +74,32 @@ def test_api_labels_kind_values(client):
     ],
 )
 def test_api_refuses_malformed_parameters_with_a_message(client, query, message):
-    response = client.get(f"/api/search/?{query}")
+    response = client.get(f"/en/api/search/?{query}")
 
     assert response.status_code == 400
     assert message in response.json()["error"]
 
 
 def test_api_truncates_very_long_text(client):
-    response = client.get("/api/search/", {"q": "bicycle " + "x" * 10_000})
+    response = client.get("/en/api/search/", {"q": "bicycle " + "x" * 10_000})
 
     assert response.status_code == 200
     assert response.json()["total"] == 0
 
 
 def test_api_ignores_unknown_parameters(client):
-    assert client.get("/api/search/?utm_source=mail").status_code == 200
+    assert client.get("/en/api/search/?utm_source=mail").status_code == 200
 
 
 def test_api_page_past_the_end_is_empty(client):
-    data = client.get("/api/search/?page=99").json()
+    data = client.get("/en/api/search/?page=99").json()
 
     assert data["hits"] == []
     assert data["total"] == 9
 
 
 def test_api_refuses_post(client):
-    assert client.post("/api/search/").status_code == 405
+    assert client.post("/en/api/search/").status_code == 405
 
 
 @pytest.fixture
@@ -123,9 +123,9 @@ def test_api_shows_members_only_documents_to_those_the_members_rule_accepts(
     members_rule.add(member.pk)
 
     client.force_login(applicant)  # signed in, but not a member the rule accepts
-    assert client.get("/api/search/?q=grants").json()["total"] == 0
+    assert client.get("/en/api/search/?q=grants").json()["total"] == 0
     client.force_login(member)
-    assert client.get("/api/search/?q=grants").json()["total"] == 1
+    assert client.get("/en/api/search/?q=grants").json()["total"] == 1
 
 
 def test_without_a_members_rule_nobody_finds_members_only_documents(
@@ -136,18 +136,18 @@ def test_without_a_members_rule_nobody_finds_members_only_documents(
     registry._members_reader.clear()
     client.force_login(django_user_model.objects.create_superuser("root", password="x-123"))
 
-    assert client.get("/api/search/?q=grants").json()["total"] == 0
+    assert client.get("/en/api/search/?q=grants").json()["total"] == 0
 
 
 def test_api_hides_members_only_documents_from_visitors(client):
-    assert client.get("/api/search/?q=grants").json()["total"] == 0
+    assert client.get("/en/api/search/?q=grants").json()["total"] == 0
 
 
 # -- page --------------------------------------------------------------------------------------
 
 
 def test_page_context_has_results_and_facets_with_toggle_urls(client):
-    response = client.get("/search/?q=experiment&country=ee")
+    response = client.get("/en/search/?q=experiment&country=ee")
 
     assert response.status_code == 200
     context = response.context
@@ -165,14 +165,14 @@ def test_page_context_has_results_and_facets_with_toggle_urls(client):
 
 
 def test_toggle_urls_reset_the_page(client):
-    response = client.get("/search/?page=2&sort=title")
+    response = client.get("/en/search/?page=2&sort=title")
 
     value = response.context["facets"][0]["values"][0]
     assert params(value["toggle_url"]) == {"kind": [value["value"]], "sort": ["title"]}
 
 
 def test_page_lists_active_filters_with_remove_urls(client):
-    response = client.get("/search/?q=lanes&country=fi&theme=transport")
+    response = client.get("/en/search/?q=lanes&country=fi&theme=transport")
 
     filters = response.context["active_filters"]
     assert [(f["facet_label"], f["label"]) for f in filters] == [
@@ -184,7 +184,7 @@ def test_page_lists_active_filters_with_remove_urls(client):
 
 
 def test_page_sort_options_keep_the_search_and_mark_the_current_one(client):
-    response = client.get("/search/?q=experiment&sort=oldest")
+    response = client.get("/en/search/?q=experiment&sort=oldest")
 
     options = {o["value"]: o for o in response.context["sort_options"]}
     assert options["oldest"]["selected"]
@@ -194,7 +194,7 @@ def test_page_sort_options_keep_the_search_and_mark_the_current_one(client):
 
 
 def test_page_pagination_links_on_a_single_page(client):
-    page = client.get("/search/").context["pagination"]
+    page = client.get("/en/search/").context["pagination"]
     assert page == {"page": 1, "page_count": 1, "previous_url": None, "next_url": None}
 
 
@@ -206,7 +206,7 @@ def test_page_pagination_links_on_the_last_page(client, monkeypatch):
         forms.SearchForm, "to_query", lambda self, **base: original(self, page_size=3, **base)
     )
 
-    pagination = client.get("/search/?q=&page=2&country=fi&country=br").context["pagination"]
+    pagination = client.get("/en/search/?q=&page=2&country=fi&country=br").context["pagination"]
 
     assert pagination["page"] == 2
     assert pagination["page_count"] == 2
@@ -215,7 +215,7 @@ def test_page_pagination_links_on_the_last_page(client, monkeypatch):
 
 
 def test_page_hits_carry_document_highlights_and_kind_label(client):
-    hit = client.get("/search/?q=bicycle").context["hits"][0]
+    hit = client.get("/en/search/?q=bicycle").context["hits"][0]
 
     assert hit["document"].id == "case:1"
     assert hit["highlights"]["title"] == "<mark>Bicycle</mark> lanes for Helsinki"
@@ -223,7 +223,7 @@ def test_page_hits_carry_document_highlights_and_kind_label(client):
 
 
 def test_page_with_bad_parameters_answers_400_with_the_error(client):
-    response = client.get("/search/?q=bicycle&page=0")
+    response = client.get("/en/search/?q=bicycle&page=0")
 
     assert response.status_code == 400
     assert "page" in response.context["error"]
@@ -234,7 +234,7 @@ def test_page_with_bad_parameters_answers_400_with_the_error(client):
 
 
 def test_page_without_parameters_lists_everything_newest_first(client):
-    response = client.get("/search/")
+    response = client.get("/en/search/")
 
     assert response.status_code == 200
     assert response.context["hits"][0]["document"].id == "workshop:1"
@@ -242,13 +242,13 @@ def test_page_without_parameters_lists_everything_newest_first(client):
 
 def test_search_page_query_count_is_bounded(client, django_assert_max_num_queries):
     with django_assert_max_num_queries(30):
-        response = client.get("/search/?q=experiment&country=ee&theme=digital&sort=relevance")
+        response = client.get("/en/search/?q=experiment&country=ee&theme=digital&sort=relevance")
 
     assert response.status_code == 200
 
 
 def test_query_count_does_not_grow_with_the_number_of_results(client, indexed):
-    url = "/search/?q=experiment&country=ee"
+    url = "/en/search/?q=experiment&country=ee"
     client.get(url)  # site-wide context processors create their settings rows once
     with CaptureQueriesContext(connection) as few:
         client.get(url)

@@ -21,20 +21,20 @@ def hit_ids(response) -> set[str]:
 
 
 def test_year_range_filters_the_search_page(client):
-    response = client.get("/search/", {"year_from": "2019", "year_to": "2021"})
+    response = client.get("/en/search/", {"year_from": "2019", "year_to": "2021"})
 
     assert response.status_code == 200
     assert hit_ids(response) == {"case:1", "case:2", "tool:1", "story:2"}
 
 
 def test_api_answers_an_open_ended_year_range(client):
-    data = client.get("/api/search/", {"year_from": "2023"}).json()
+    data = client.get("/en/api/search/", {"year_from": "2023"}).json()
 
     assert {hit["id"] for hit in data["hits"]} == {"story:1", "workshop:1"}
 
 
 def test_every_link_of_the_page_keeps_the_year_range(client):
-    response = client.get("/search/?q=experiment&year_from=2019&year_to=2022&sort=title")
+    response = client.get("/en/search/?q=experiment&year_from=2019&year_to=2022&sort=title")
 
     kept = {"year_from": ["2019"], "year_to": ["2022"]}
     value = response.context["facets"][0]["values"][0]
@@ -44,7 +44,7 @@ def test_every_link_of_the_page_keeps_the_year_range(client):
 
 
 def test_year_range_is_an_active_filter_that_can_be_removed(client):
-    response = client.get("/search/?q=lanes&country=fi&year_from=2019&year_to=2021")
+    response = client.get("/en/search/?q=lanes&country=fi&year_from=2019&year_to=2021")
 
     year = next(f for f in response.context["active_filters"] if f["facet_label"] == "Year")
     assert year["label"] == "2019–2021"
@@ -61,24 +61,24 @@ def test_year_range_is_an_active_filter_that_can_be_removed(client):
     ],
 )
 def test_open_ended_ranges_are_labelled_in_words(client, query, label):
-    response = client.get(f"/search/?{query}")
+    response = client.get(f"/en/search/?{query}")
 
     assert [f["label"] for f in response.context["active_filters"]] == [label]
 
 
 def test_year_range_form_carries_the_rest_of_the_search(client):
-    response = client.get("/search/?q=experiment&country=ee&year_from=2019&page=1&sort=title")
+    response = client.get("/en/search/?q=experiment&country=ee&year_from=2019&page=1&sort=title")
 
     year = next(f for f in response.context["facets"] if f["name"] == "year")
     assert year["range"]["year_from"] == 2019
     assert year["range"]["year_to"] is None
-    assert year["range"]["action"] == "/search/"
+    assert year["range"]["action"] == "/en/search/"
     # hidden fields: everything but the range itself (a new range starts on page 1)
     assert year["range"]["params"] == [("q", "experiment"), ("country", "ee"), ("sort", "title")]
 
 
 def test_year_facet_stays_editable_when_the_range_matches_nothing(client):
-    response = client.get("/search/?year_from=1990&year_to=1995")
+    response = client.get("/en/search/?year_from=1990&year_to=1995")
 
     assert response.context["results"].total == 0
     year = next(f for f in response.context["facets"] if f["name"] == "year")
@@ -86,7 +86,7 @@ def test_year_facet_stays_editable_when_the_range_matches_nothing(client):
 
 
 def test_a_range_that_ends_before_it_starts_is_refused_with_a_message(client):
-    response = client.get("/search/?year_from=2022&year_to=2019")
+    response = client.get("/en/search/?year_from=2022&year_to=2019")
 
     assert response.status_code == 400
     assert "The “from” year (2022) is after the “to” year (2019)." in response.context["error"]

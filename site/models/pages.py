@@ -9,9 +9,10 @@ from wagtail.search import index
 
 from portal import text_limits
 from portal.blocks import BaseStreamBlock
+from portal.models.mixins import ReaderLanguagePageMixin
 
 
-class HomePage(Page):
+class HomePage(ReaderLanguagePageMixin, Page):
     """The portal's front page: what it holds, what is new and what comes next."""
 
     intro = text_limits.PlainTextField(
@@ -38,7 +39,7 @@ class HomePage(Page):
         return context
 
 
-class StandardPage(Page):
+class StandardPage(ReaderLanguagePageMixin, Page):
     """A content page (about, guidance, licences) with the shared StreamField body."""
 
     intro = text_limits.PlainTextField(_("introduction"), max_length=text_limits.INTRO, blank=True)

@@ -9,6 +9,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from portal import text_limits
+from portal.languages import translated_value
+from portal.locale_names import country_name
 
 
 class VocabularyTerm(models.Model):
@@ -20,9 +22,17 @@ class VocabularyTerm(models.Model):
             "Stable identifier used in URLs, search facets and imports. Do not change it once used."
         ),
     )
-    name = models.CharField(_("name"), max_length=255)
+    name = models.CharField(_("name (English)"), max_length=255)
+    name_fi = models.CharField(_("name in Finnish"), max_length=255, blank=True)
+    name_sv = models.CharField(_("name in Swedish"), max_length=255, blank=True)
     description = text_limits.PlainTextField(
-        _("description"), max_length=text_limits.SUMMARY, blank=True
+        _("description (English)"), max_length=text_limits.SUMMARY, blank=True
+    )
+    description_fi = text_limits.PlainTextField(
+        _("description in Finnish"), max_length=text_limits.SUMMARY, blank=True
+    )
+    description_sv = text_limits.PlainTextField(
+        _("description in Swedish"), max_length=text_limits.SUMMARY, blank=True
     )
     sort_order = models.PositiveIntegerField(_("sort order"), default=0)
 
@@ -31,11 +41,25 @@ class VocabularyTerm(models.Model):
         ordering = ["sort_order", "name"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The term's name in the reader's language (English where no translation is given)."""
+        return translated_value(self, "name")
+
+    @property
+    def label_description(self) -> str:
+        """The description in the reader's language (English where no translation is given)."""
+        return translated_value(self, "description")
 
 
 class Country(VocabularyTerm):
-    """A country or territory of ISO 3166-1; `key` is the lower-case alpha-2 code."""
+    """A country or territory of ISO 3166-1; `key` is the lower-case alpha-2 code.
+
+    Readers see the name CLDR gives in their language (`label`); `name` is the English one that
+    imports match against.
+    """
 
     alpha3 = models.CharField(_("ISO alpha-3 code"), max_length=3, blank=True)
 
@@ -43,6 +67,10 @@ class Country(VocabularyTerm):
         verbose_name = _("country")
         verbose_name_plural = _("countries")
         ordering = ["name"]
+
+    @property
+    def label(self) -> str:
+        return country_name(self.key) or self.name
 
 
 class Theme(VocabularyTerm):
@@ -96,7 +124,7 @@ class SDG(VocabularyTerm):
         ordering = ["number"]
 
     def __str__(self) -> str:
-        return f"{self.number}. {self.name}"
+        return f"{self.number}. {self.label}"
 
 
 class OrganisationType(VocabularyTerm):

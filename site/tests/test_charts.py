@@ -68,7 +68,7 @@ def test_the_component_describes_an_image_chart_and_pairs_it_with_a_table():
 
 def test_the_component_makes_bars_with_an_address_links_and_can_point_to_the_pages_table():
     chart = bar_chart(
-        rows=[{"label": "Finland", "value": 2, "url": "/cases/?country=fi", "selected": True}]
+        rows=[{"label": "Finland", "value": 2, "url": "/en/cases/?country=fi", "selected": True}]
     )
 
     html = render_to_string(
@@ -77,6 +77,6 @@ def test_the_component_makes_bars_with_an_address_links_and_can_point_to_the_pag
     )
 
     assert 'role="group"' in html
-    assert '<a href="/cases/?country=fi" rel="nofollow"' in html
+    assert '<a href="/en/cases/?country=fi" rel="nofollow"' in html
     assert '<a href="#t">' in html  # the figure's caption links to the page's own table
     assert "<table" not in html

@@ -117,16 +117,17 @@ def test_every_demo_account_logs_in_by_its_e_mail_address(client, loaded):
     accounts log in by e-mail address too, without a confirmation mail."""
     from django.conf import settings
     from django.core import mail
+    from django.shortcuts import resolve_url
 
     usernames = ["admin", "ncp-fi", "member-fi", "member-se", "servant-fi", "applicant-fi"]
     for username in usernames:
         response = client.post(
-            "/accounts/login/",
+            "/en/accounts/login/",
             {"login": f"{username}@example.org", "password": "kokeilu-demo"},
         )
 
         assert response.status_code == 302, username
-        assert response["Location"] == settings.LOGIN_REDIRECT_URL, username
+        assert response["Location"] == resolve_url(settings.LOGIN_REDIRECT_URL), username
         assert client.session["_auth_user_id"] == str(
             get_user_model().objects.get(username=username).pk
         )
@@ -135,7 +136,7 @@ def test_every_demo_account_logs_in_by_its_e_mail_address(client, loaded):
 
 
 def test_home_page_answers_at_the_site_root(client, loaded):
-    response = client.get("/")
+    response = client.get("/en/")
 
     assert response.status_code == 200
     assert "Kokeilu" in response.content.decode()

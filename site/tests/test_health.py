@@ -143,7 +143,7 @@ def test_load_balancers_may_ask_over_plain_http_in_production(client, settings):
     settings.SECURE_SSL_REDIRECT = True
 
     assert client.get("/healthz").status_code == 200
-    assert client.get("/").status_code == 301  # everything else still moves to https
+    assert client.get("/en/").status_code == 301  # everything else still moves to https
 
 
 def test_only_get_and_head_are_answered(client):

@@ -28,7 +28,7 @@ def home_with_content(home_page):
 
 
 def test_home_counts_what_each_area_holds(client, home_with_content):
-    response = client.get("/")
+    response = client.get("/en/")
 
     counts = {item["kind"]: item["count"] for item in response.context["overview"]["counts"]}
     assert counts["case"] == 4
@@ -37,7 +37,7 @@ def test_home_counts_what_each_area_holds(client, home_with_content):
 
 
 def test_home_lists_the_latest_three_of_each_kind(client, home_with_content):
-    response = client.get("/")
+    response = client.get("/en/")
 
     latest = {item["kind"]: item["documents"] for item in response.context["overview"]["latest"]}
     assert len(latest["case"]) == 3
@@ -47,15 +47,15 @@ def test_home_lists_the_latest_three_of_each_kind(client, home_with_content):
 
 
 def test_home_query_count_does_not_grow_with_content(client, home_with_content):
-    client.get("/")  # fills the per-process caches (site root paths, settings)
+    client.get("/en/")  # fills the per-process caches (site root paths, settings)
     with CaptureQueriesContext(connection) as few:
-        client.get("/")
+        client.get("/en/")
     cases = CaseIndexPage.objects.get()
     for number in range(12):
         CasePageFactory(parent=cases, title=f"More experiments {number}")
     drain_outbox()
     with CaptureQueriesContext(connection) as more:
-        client.get("/")
+        client.get("/en/")
 
     assert len(more.captured_queries) == len(few.captured_queries)
     assert len(few.captured_queries) <= 25

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 def request_from(address: str = "10.0.0.1", forwarded: str | None = None):
     headers = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded else {}
-    return RequestFactory().post("/", REMOTE_ADDR=address, **headers)
+    return RequestFactory().post("/en/", REMOTE_ADDR=address, **headers)
 
 
 @pytest.mark.parametrize(

@@ -118,3 +118,32 @@ def seed_vocabularies(
             model = get_model("portal", VOCABULARY_MODELS[name])
             results[name] = seed_vocabulary(model, vocabulary_entries(name), overwrite=overwrite)
     return results
+
+
+TRANSLATION_FIELDS = ("name_fi", "name_sv", "description_fi", "description_sv")
+
+
+def seed_vocabulary_translations(*, get_model: GetModel | None = None) -> int:
+    """Fill the Finnish and Swedish names and descriptions that are still empty from the files.
+
+    What an editor has written in those fields stays; returns the number of terms changed.
+    """
+    get_model = get_model or _default_get_model
+    changed_count = 0
+    with transaction.atomic():
+        for name, model_name in VOCABULARY_MODELS.items():
+            model = get_model("portal", model_name)
+            entries = {entry["key"]: entry for entry in vocabulary_entries(name)}
+            changed = []
+            for term in model.objects.filter(key__in=list(entries)):
+                entry = entries[term.key]
+                filled = False
+                for field in TRANSLATION_FIELDS:
+                    if entry.get(field) and not getattr(term, field):
+                        setattr(term, field, entry[field])
+                        filled = True
+                if filled:
+                    changed.append(term)
+            model.objects.bulk_update(changed, list(TRANSLATION_FIELDS))
+            changed_count += len(changed)
+    return changed_count

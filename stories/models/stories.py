@@ -24,6 +24,7 @@ from wagtail.models import Orderable, Page
 
 from portal import text_limits
 from portal.blocks import BaseStreamBlock
+from portal.models.mixins import ReaderLanguagePageMixin
 from stories.models.story_editor import StoryPageForm
 from stories.vocabularies import DEFAULT_DISCLOSURE, Disclosure, RootCause, StoryKind
 from toolkit.fields import ChoiceListField
@@ -136,7 +137,7 @@ def story_links_upgrade(data: dict) -> dict:
     return data
 
 
-class StoryIndexPage(RoutablePageMixin, Page):
+class StoryIndexPage(ReaderLanguagePageMixin, RoutablePageMixin, Page):
     """The stories: a faceted listing (through the knowledge index), the Atom feed and the share
     form live on routes of this page; the workshops are its child `WorkshopIndexPage`."""
 
@@ -192,7 +193,7 @@ def _story_text(label) -> text_limits.LimitedRichTextField:
     )
 
 
-class StoryPage(Page):
+class StoryPage(ReaderLanguagePageMixin, Page):
     """One Courage to Experiment story."""
 
     # The ordered links (`StoryCase`, `StoryTool`): modelcluster's reverse relations, which

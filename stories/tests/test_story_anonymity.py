@@ -83,10 +83,10 @@ def test_listing_card_names_nobody(client, index, story):
 
 
 def test_search_page_api_and_suggestions_name_nobody(client, story):
-    page = client.get("/search/", {"q": "waiting rooms"})
-    by_name = client.get("/api/search/", {"q": "Zebulon", "kind": "story"})
-    api = client.get("/api/search/", {"q": "waiting rooms", "kind": "story"})
-    suggest = client.get("/api/search/suggest/", {"q": "Waiting"})
+    page = client.get("/en/search/", {"q": "waiting rooms"})
+    by_name = client.get("/en/api/search/", {"q": "Zebulon", "kind": "story"})
+    api = client.get("/en/api/search/", {"q": "waiting rooms", "kind": "story"})
+    suggest = client.get("/en/api/search/suggest/", {"q": "Waiting"})
 
     assert "that nobody used" in page.content.decode()
     assert_no_author(page.content.decode())

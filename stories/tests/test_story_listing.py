@@ -161,7 +161,7 @@ def test_feed_lists_public_stories_newest_first_with_named_authors_only(client, 
 
 
 def test_search_page_lists_stories_by_kind(client, index, corpus):
-    response = client.get("/search/", {"kind": "story"})
+    response = client.get("/en/search/", {"kind": "story"})
 
     assert response.status_code == 200
     html = response.content.decode()

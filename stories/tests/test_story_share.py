@@ -25,7 +25,7 @@ def test_visitors_are_sent_to_sign_in(client, index):
     response = client.get(index.url + "share/")
 
     assert response.status_code == 302
-    assert "/accounts/login/" in response["Location"]
+    assert "/en/accounts/login/" in response["Location"]
 
 
 def test_pending_members_may_not_share(client, index):

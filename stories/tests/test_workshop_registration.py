@@ -148,7 +148,7 @@ def test_registering_says_once_that_the_member_has_a_place(client, workshop):
 def test_register_route_sends_visitors_to_sign_in_and_refuses_get(client, workshop):
     response = client.post(workshop.url + "register/")
     assert response.status_code == 302
-    assert response["Location"].startswith("/accounts/login/?next=")
+    assert response["Location"].startswith("/en/accounts/login/?next=")
     assert not workshop.registrations.exists()
     client.force_login(MemberFactory().user)
     assert client.get(workshop.url + "register/").status_code == 405

@@ -27,6 +27,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from portal import text_limits
+from portal.models.mixins import ReaderLanguagePageMixin
 from stories.vocabularies import Disclosure, RootCause, StoryKind
 from stories.workshops.vocabularies import DraftStatus, RegistrationStatus
 from toolkit.fields import ChoiceListField
@@ -115,7 +116,7 @@ def _zone_or_default(name: str) -> zoneinfo.ZoneInfo:
     return zoneinfo.ZoneInfo(name)
 
 
-class WorkshopIndexPage(RoutablePageMixin, Page):
+class WorkshopIndexPage(ReaderLanguagePageMixin, RoutablePageMixin, Page):
     """Upcoming and past story workshops."""
 
     intro = text_limits.PlainTextField(_("introduction"), max_length=text_limits.INTRO, blank=True)
@@ -143,7 +144,7 @@ class WorkshopIndexPage(RoutablePageMixin, Page):
         return context
 
 
-class WorkshopPage(RoutablePageMixin, Page):
+class WorkshopPage(ReaderLanguagePageMixin, RoutablePageMixin, Page):
     """One story workshop. Registration, the iCalendar file, the participant list and the
     capture session are routes of this page."""
 

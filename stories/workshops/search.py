@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import BooleanField, Prefetch, Value
 
+from portal.languages import locale_language, page_url
 from portal.rich_text import plain_text
 from search.documents import SearchDocument, page_is_public
 from stories.models import StoryPage
@@ -55,7 +56,8 @@ def workshop_to_document(page: WorkshopPage) -> SearchDocument | None:
     return SearchDocument(
         id=f"{KIND}:{page.pk}",
         kind=KIND,
-        url=page.get_url() or "",
+        url=page_url(page) or "",
+        language=locale_language(page.locale_id) or "",
         title=page.title,
         summary=page.summary or place,
         body=body,

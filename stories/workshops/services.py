@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from network.models import Member, MemberStatus
 from network.permissions import active_member_require
+from portal.languages import recipient_language
 from stories.models import StoryIndexPage, StoryPage
 from stories.permissions import (
     draft_can_review,
@@ -191,6 +192,11 @@ def _place_notify(*, workshop: WorkshopPage, registration: WorkshopRegistration)
     address = registration.member.contact_email or registration.member.user.email
     if not address:
         return
+    with recipient_language(registration.member.user):
+        _place_mail_send(workshop=workshop, address=address)
+
+
+def _place_mail_send(*, workshop: WorkshopPage, address: str) -> None:
     url = workshop.get_full_url() or ""
     send_mail(
         # one line: a header cannot hold a line break

@@ -197,6 +197,7 @@ def workshop_participants_rows(*, workshop: WorkshopPage) -> dict[str, list[dict
                     registration.member.country.name if registration.member.country else ""
                 ),
                 "since": registration.queued_at.date().isoformat(),
+                "queued_at": registration.queued_at,
             }
             for number, registration in enumerate(registrations, start=1)
         ]

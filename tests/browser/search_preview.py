@@ -23,7 +23,7 @@ def search_context(*, total=1, query="budget", degraded=False, error=None, selec
     document = SearchDocument(
         id="case:7",
         kind="case",
-        url="/cases/budget/",
+        url="/en/cases/budget/",
         title="Participatory budget",
         summary="Residents <chose> projects for their own neighbourhood.",
         date=datetime.date(2023, 3, 1),
@@ -31,7 +31,7 @@ def search_context(*, total=1, query="budget", degraded=False, error=None, selec
     tool = SearchDocument(
         id="tool:3",
         kind="tool",
-        url="/toolkit/budget-game/",
+        url="/en/toolkit/budget-game/",
         title="The budget game",
         summary="A card game that helps a team agree on priorities.",
     )
@@ -59,14 +59,14 @@ def search_context(*, total=1, query="budget", degraded=False, error=None, selec
                     "label": "Case studies",
                     "count": 1016,
                     "selected": False,
-                    "toggle_url": "/search/?q=budget&country=fi&kind=case",
+                    "toggle_url": "/en/search/?q=budget&country=fi&kind=case",
                 },
                 {
                     "value": "tool",
                     "label": "Toolkit",
                     "count": 154,
                     "selected": False,
-                    "toggle_url": "/search/?q=budget&country=fi&kind=tool",
+                    "toggle_url": "/en/search/?q=budget&country=fi&kind=tool",
                 },
             ],
         },
@@ -80,14 +80,14 @@ def search_context(*, total=1, query="budget", degraded=False, error=None, selec
                     "label": "Finland",
                     "count": 12,
                     "selected": selected,
-                    "toggle_url": "/search/?q=budget",
+                    "toggle_url": "/en/search/?q=budget",
                 },
                 {
                     "value": "se",
                     "label": "Sweden",
                     "count": 3,
                     "selected": False,
-                    "toggle_url": "/search/?q=budget&country=fi&country=se",
+                    "toggle_url": "/en/search/?q=budget&country=fi&country=se",
                 },
             ],
         },
@@ -95,7 +95,7 @@ def search_context(*, total=1, query="budget", degraded=False, error=None, selec
     active_filters = []
     if selected:
         active_filters = [
-            {"facet_label": "Country", "label": "Finland", "remove_url": "/search/?q=budget"}
+            {"facet_label": "Country", "label": "Finland", "remove_url": "/en/search/?q=budget"}
         ]
     pagination = None
     if total > 20:
@@ -103,7 +103,7 @@ def search_context(*, total=1, query="budget", degraded=False, error=None, selec
             "page": 1,
             "page_count": -(-total // 20),
             "previous_url": None,
-            "next_url": f"/search/?q={query}&page=2",
+            "next_url": f"/en/search/?q={query}&page=2",
         }
     form = SearchForm({"q": query})
     form.is_valid()
@@ -114,25 +114,25 @@ def search_context(*, total=1, query="budget", degraded=False, error=None, selec
         "error": error,
         "facets": facets,
         "active_filters": active_filters,
-        "clear_url": f"/search/?q={query}",
+        "clear_url": f"/en/search/?q={query}",
         "pagination": pagination,
         "sort_options": [
             {
                 "value": "relevance",
                 "label": "Relevance",
-                "url": f"/search/?q={query}",
+                "url": f"/en/search/?q={query}",
                 "selected": True,
             },
             {
                 "value": "newest",
                 "label": "Newest",
-                "url": f"/search/?q={query}&sort=newest",
+                "url": f"/en/search/?q={query}&sort=newest",
                 "selected": False,
             },
             {
                 "value": "title",
                 "label": "Title",
-                "url": f"/search/?q={query}&sort=title",
+                "url": f"/en/search/?q={query}&sort=title",
                 "selected": False,
             },
         ],

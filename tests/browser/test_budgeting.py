@@ -27,7 +27,7 @@ def test_citizen_proposes_votes_with_the_keyboard_and_sees_the_results(
     ProjectFactory(
         process=process, title="Skate ramp", estimated_cost=Decimal(30000), feasible=True
     )
-    base = live_server.url + "/pb/riverside/"
+    base = live_server.url + "/en/pb/riverside/"
 
     # the citizen proposes
     sign_in(page, live_server, citizen)
@@ -64,7 +64,7 @@ def test_citizen_proposes_votes_with_the_keyboard_and_sees_the_results(
     page.get_by_label("Shade trees").focus()
     page.keyboard.press("Space")
     assert "Projects chosen: 1." in counter.inner_text()
-    assert "Cost: 12,000 EUR of 50,000 EUR" in counter.inner_text()
+    assert "Cost: €12,000 of €50,000" in counter.inner_text()
     page.keyboard.press("Tab")  # the "More about" link
     page.keyboard.press("Tab")  # the next project
     page.keyboard.press("Space")
@@ -112,14 +112,14 @@ def test_ballot_without_javascript_is_checked_on_the_server(browser, live_server
     page = context.new_page()
     try:
         sign_in(page, live_server, citizen)
-        page.goto(live_server.url + "/pb/nojs/vote/")
+        page.goto(live_server.url + "/en/pb/nojs/vote/")
         assert not page.locator("[data-pb-counter]").is_visible()
         page.get_by_label("Ramp").check()
         page.get_by_label("Trees").check()
         page.get_by_role("button", name="Cast my vote").click()
         page.wait_for_load_state("load")
         alert = page.get_by_role("alert")
-        assert "more than the budget of 30,000 EUR" in alert.inner_text()
+        assert "more than the budget of €30,000" in alert.inner_text()
         assert page.get_by_label("Ramp").is_checked() and page.get_by_label("Trees").is_checked()
     finally:
         context.close()

@@ -19,7 +19,7 @@ def assert_clean(page, page_log):
 def test_home_page_has_no_accessibility_violations(
     live_server, home_page, page, page_log, axe_check, screenshot
 ):
-    response = open_page(page, page_log, live_server.url + "/")
+    response = open_page(page, page_log, live_server.url + "/en/")
 
     assert response.status == 200
     assert page.locator("h1").inner_text() == "Kokeilu"
@@ -33,7 +33,7 @@ def test_home_page_has_no_accessibility_violations(
 def test_home_page_loads_without_csp_violations_or_console_errors(
     live_server, standard_page, page, page_log
 ):
-    open_page(page, page_log, live_server.url + "/")
+    open_page(page, page_log, live_server.url + "/en/")
 
     # the stylesheet and the script were allowed to run
     assert page.evaluate("document.documentElement.classList.contains('js')")
@@ -45,7 +45,7 @@ def test_home_page_loads_without_csp_violations_or_console_errors(
 def test_tab_focuses_the_skip_link_first_and_enter_moves_focus_to_main(
     live_server, home_page, page, page_log
 ):
-    open_page(page, page_log, live_server.url + "/")
+    open_page(page, page_log, live_server.url + "/en/")
 
     page.keyboard.press("Tab")
     focused = page.evaluate("[document.activeElement.className, document.activeElement.innerText]")
@@ -60,7 +60,7 @@ def test_tab_focuses_the_skip_link_first_and_enter_moves_focus_to_main(
 def test_visitor_goes_from_home_to_a_standard_page_through_the_main_navigation(
     live_server, standard_page, page, page_log, axe_check, screenshot
 ):
-    open_page(page, page_log, live_server.url + "/")
+    open_page(page, page_log, live_server.url + "/en/")
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="About").click()
     page.wait_for_url(f"**{standard_page.url}")
@@ -82,14 +82,14 @@ def test_header_search_box_leads_to_the_search_page(live_server, standard_page, 
     search.get_by_role("button", name="Search").click()
     page.wait_for_url("**/search/?q=budget")
 
-    assert page.url.endswith("/search/?q=budget")
+    assert page.url.endswith("/en/search/?q=budget")
 
 
 def test_small_screens_fold_the_navigation_behind_a_menu_button(
     live_server, standard_page, page, page_log, axe_check, screenshot
 ):
     page.set_viewport_size({"width": 375, "height": 800})
-    open_page(page, page_log, live_server.url + "/")
+    open_page(page, page_log, live_server.url + "/en/")
     menu = page.get_by_role("button", name="Menu")
     nav = page.get_by_role("navigation", name="Main")
 
@@ -124,7 +124,7 @@ def test_on_a_phone_the_header_is_compact_and_every_target_can_be_tapped(
     live_server, standard_page, page, page_log, axe_check
 ):
     page.set_viewport_size({"width": 390, "height": 844})
-    open_page(page, page_log, live_server.url + "/about/")
+    open_page(page, page_log, live_server.url + "/en/about/")
 
     header = page.locator(".site-header").bounding_box()
     # brand and Menu on one line, the search box under them: the page starts in the first
@@ -146,7 +146,7 @@ def test_on_a_wide_screen_the_header_shows_navigation_and_account_at_once(
     live_server, standard_page, page, page_log
 ):
     page.set_viewport_size({"width": 1366, "height": 900})
-    open_page(page, page_log, live_server.url + "/about/")
+    open_page(page, page_log, live_server.url + "/en/about/")
 
     assert page.get_by_role("navigation", name="Main").is_visible()
     assert page.get_by_role("navigation", name="Your account").is_visible()
@@ -157,7 +157,7 @@ def test_without_javascript_the_navigation_is_always_there(browser, live_server,
     context = browser.new_context(java_script_enabled=False, viewport={"width": 375, "height": 800})
     page = context.new_page()
     try:
-        page.goto(live_server.url + "/")
+        page.goto(live_server.url + "/en/")
         assert page.get_by_role("navigation", name="Main").is_visible()
         assert not page.locator(".nav-toggle").is_visible()
     finally:
@@ -182,7 +182,7 @@ def test_search_page_has_no_accessibility_violations(
 def test_visitor_goes_from_home_through_the_navigation_to_search(
     live_server, standard_page, page, page_log, axe_check, screenshot
 ):
-    open_page(page, page_log, live_server.url + "/")
+    open_page(page, page_log, live_server.url + "/en/")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="About").click()
     page.wait_for_url(f"**{standard_page.url}")
 
@@ -206,7 +206,7 @@ def test_search_results_announce_the_count_and_link_facets(live_server, home_pag
 
     assert "1,016 results for “budget”" in page.locator(".search-summary").inner_text()
     finland = page.get_by_role("link", name="Finland (selected, select to remove) 12 results")
-    assert finland.get_attribute("href") == "/search/?q=budget#results"  # lands on the results
+    assert finland.get_attribute("href") == "/en/search/?q=budget#results"  # lands on the results
     assert page.locator(".card mark").first.inner_text() == "budget"
 
 
@@ -239,7 +239,7 @@ def test_editors_userbar_passes_the_csp_and_axe(
     page.wait_for_url("**/admin/")
     page_log.console_errors.clear()  # the admin has its own, looser policy
 
-    open_page(page, page_log, live_server.url + "/")
+    open_page(page, page_log, live_server.url + "/en/")
     page.locator("wagtail-userbar").wait_for(state="attached")
 
     axe_check()
@@ -247,7 +247,7 @@ def test_editors_userbar_passes_the_csp_and_axe(
 
 
 def test_not_found_page_uses_the_site_layout(live_server, home_page, page, page_log, axe_check):
-    response = open_page(page, page_log, live_server.url + "/no-such-page/")
+    response = open_page(page, page_log, live_server.url + "/en/no-such-page/")
 
     assert response.status == 404
     assert page.locator("h1").inner_text() == "Page not found"
@@ -271,7 +271,7 @@ def test_visitor_searches_from_home_and_opens_a_case_study(
     while outbox_drain().completed:  # stops when a drain moves nothing more
         pass
 
-    open_page(page, page_log, live_server.url + "/")
+    open_page(page, page_log, live_server.url + "/en/")
     page.get_by_label("Search cases, tools and stories").fill("budgeting")
     page.get_by_label("Search cases, tools and stories").press("Enter")
     page.wait_for_url("**/search/?q=budgeting")

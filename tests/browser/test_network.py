@@ -38,7 +38,7 @@ def test_visitor_signs_up_confirms_is_approved_and_appears_in_the_directory(
     mail.outbox.clear()
 
     # sign up
-    goto(page, live_server.url + "/accounts/signup/")
+    goto(page, live_server.url + "/en/accounts/signup/")
     axe_check()
     screenshot("network-signup")
     page.fill("input[name=email]", "liisa@example.org")
@@ -55,7 +55,7 @@ def test_visitor_signs_up_confirms_is_approved_and_appears_in_the_directory(
     # confirm by the e-mailed link
     assert len(mail.outbox) == 1
     link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", mail.outbox[0].body).group(0)
-    goto(page, live_server.url + link[link.index("/accounts/") :])
+    goto(page, live_server.url + link[link.index("/en/accounts/") :])
     page.get_by_role("button", name="Confirm").click()
     page.wait_for_url("**/network/me/")
     assert "Waiting for approval" in page.content()
@@ -64,14 +64,14 @@ def test_visitor_signs_up_confirms_is_approved_and_appears_in_the_directory(
     page.wait_for_load_state("load")
 
     # the NCP of Finland signs in and approves
-    goto(page, live_server.url + "/accounts/login/")
+    goto(page, live_server.url + "/en/accounts/login/")
     axe_check()
     screenshot("network-login")
     page.fill("input[name=login]", ncp.user.username)
     page.fill("input[name=password]", PASSWORD)
     page.get_by_role("button", name="Sign In").click()
     page.wait_for_url("**/network/me/")
-    goto(page, live_server.url + "/network/ncp/")
+    goto(page, live_server.url + "/en/network/ncp/")
     assert "Liisa Laine" in page.content()
     axe_check()
     screenshot("network-dashboard")
@@ -83,7 +83,7 @@ def test_visitor_signs_up_confirms_is_approved_and_appears_in_the_directory(
     # the new member is in the directory, and their profile page is public
     outbox_drain()
     page.context.clear_cookies()
-    goto(page, live_server.url + "/network/")
+    goto(page, live_server.url + "/en/network/")
     axe_check()
     screenshot("network-directory")
     page.get_by_role("link", name="Liisa Laine").click()
@@ -98,13 +98,13 @@ def test_visitor_signs_up_confirms_is_approved_and_appears_in_the_directory(
 def test_profile_editor_is_accessible(live_server, home_page, page, page_log, axe_check):
     finland = CountryFactory(key="fi", name="Finland")
     member = MemberFactory(user=UserFactory(username="aino"), country=finland)
-    goto(page, live_server.url + "/accounts/login/")
+    goto(page, live_server.url + "/en/accounts/login/")
     page.fill("input[name=login]", "aino")
     page.fill("input[name=password]", PASSWORD)
     page.get_by_role("button", name="Sign In").click()
     page.wait_for_url("**/network/me/")
 
-    goto(page, live_server.url + f"/network/members/{member.pk}/edit/")
+    goto(page, live_server.url + f"/en/network/members/{member.pk}/edit/")
     axe_check()
     page.fill("input[name=municipality]", "Oulu")
     page.get_by_role("button", name="Save profile").click()
@@ -114,7 +114,7 @@ def test_profile_editor_is_accessible(live_server, home_page, page, page_log, ax
 
 
 def _sign_in(page, live_server, username):
-    goto(page, live_server.url + "/accounts/login/")
+    goto(page, live_server.url + "/en/accounts/login/")
     page.fill("input[name=login]", username)
     page.fill("input[name=password]", PASSWORD)
     page.get_by_role("button", name="Sign In").click()
@@ -145,7 +145,7 @@ def test_ncp_approves_from_the_profile_and_deactivating_asks_first(
     _sign_in(page, live_server, "ncp-fi")
 
     # the dashboard shows why the applicant wants to join
-    goto(page, live_server.url + "/network/ncp/")
+    goto(page, live_server.url + "/en/network/ncp/")
     assert "school-meal trial" in page.content()
     # the members' table scrolls inside its own region: the page itself never sideways
     assert page.evaluate("document.documentElement.scrollWidth") <= width
@@ -165,7 +165,7 @@ def test_ncp_approves_from_the_profile_and_deactivating_asks_first(
     axe_check()
 
     # deactivating asks first, naming the person and what follows
-    goto(page, live_server.url + "/network/ncp/?status=active")
+    goto(page, live_server.url + "/en/network/ncp/?status=active")
     page.get_by_role("link", name="Deactivate… Aino Virtanen").click()
     page.wait_for_load_state("load")
     assert page.locator("h1").inner_text() == "Deactivate Aino Virtanen?"
@@ -197,7 +197,7 @@ def test_member_makes_a_word_of_the_bio_bold_with_the_toolbar(
     )
     _sign_in(page, live_server, "aino")
 
-    goto(page, live_server.url + f"/network/members/{member.pk}/edit/")
+    goto(page, live_server.url + f"/en/network/members/{member.pk}/edit/")
     bio = page.get_by_label("Short bio")
     # the stored bio as Markdown: its link and italic are kept
     assert bio.input_value() == "I run trials, see [our _trials_](https://example.org/t)."
@@ -256,5 +256,5 @@ def test_a_refusal_has_the_sites_layout_says_why_and_offers_a_way_on(
     axe_check()
     page.get_by_role("link", name="Go to the home page").click()
     page.wait_for_load_state("load")
-    assert page.url == live_server.url + "/"
+    assert page.url == live_server.url + "/en/"
     assert_clean(page, page_log)

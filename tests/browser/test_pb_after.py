@@ -21,7 +21,7 @@ def test_a_funded_project_is_implemented_assessed_confirmed_and_paid(
     process = process_in_implementation(organiser=organiser, slug="riverside", start=False)
     skate_project = process.projects.get(title="Skate park")
     champion = skate_project.champion
-    base = live_server.url + "/pb/riverside/"
+    base = live_server.url + "/en/pb/riverside/"
 
     # the organiser starts implementation from the manage page
     sign_in(page, live_server, organiser)
@@ -127,10 +127,10 @@ def test_a_funded_project_is_implemented_assessed_confirmed_and_paid(
     page.goto(base + "ledger/")
     rows = page.locator("table.pb-ledger tbody tr")
     skate = rows.filter(has_text="Skate park").inner_text()
-    assert "Released" in skate and "6,666.67 EUR" in skate
-    assert "2,666.67" in skate and "4,000.00" in skate  # 40 % to the champion, 60 % to servant
+    assert "Released" in skate and "€6,666.67" in skate
+    assert "€2,666.67" in skate and "€4,000" in skate  # 40 % to the champion, 60 % to servant
     assert "Forfeited" in rows.filter(has_text="Trees").inner_text()
-    assert "10,000.00 EUR" in page.locator("table.pb-ledger tfoot").inner_text()
+    assert "€10,000" in page.locator("table.pb-ledger tfoot").inner_text()
     axe_check()
     screenshot("pb-after-ledger")
     assert_clean(page, page_log)

@@ -19,7 +19,7 @@ def test_the_download_starts_once_the_worker_has_written_the_file(
     default_task_backend.clear()
     process = process_in_implementation(organiser=UserFactory(), slug="riverside", start=False)
 
-    page.goto(live_server.url + "/pb/riverside/results/")
+    page.goto(live_server.url + "/en/pb/riverside/results/")
     page.get_by_role("link", name="Download the ballots as a pabulib file (.pb)").click()
     page.wait_for_load_state("load")
     assert page.get_by_role("heading", level=1).inner_text() == "The file is being prepared"

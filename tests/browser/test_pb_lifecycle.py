@@ -31,8 +31,8 @@ pytestmark = pytest.mark.browser
 
 
 def money(text: str) -> Decimal:
-    """ "5,000.00 EUR" -> Decimal("5000.00")."""
-    return Decimal(text.replace("EUR", "").replace(",", "").strip())
+    """ "€5,000" or "€6,666.67" (as English writes money) -> Decimal("5000")."""
+    return Decimal(text.replace("€", "").replace(",", "").strip())
 
 
 def propose(page, base: str, *, title: str, description: str, cost: str, criteria: str) -> None:
@@ -67,7 +67,7 @@ def test_one_process_from_proposal_to_the_bonus_ledger(
     process.organisers.add(organiser)
     # a proposal sent earlier by another resident, still waiting for review
     ProjectFactory(process=process, title="Skate ramp", estimated_cost=Decimal(50000))
-    base = live_server.url + "/pb/lakeside/"
+    base = live_server.url + "/en/pb/lakeside/"
 
     # 1. two residents propose, each suggesting how to tell whether it worked
     sign_in(page, live_server, alice)
@@ -281,7 +281,7 @@ def test_one_process_from_proposal_to_the_bonus_ledger(
         page_amounts[title] = money(cells.nth(1).inner_text())
         assert page_amounts[title] == amount
     paid = rows.filter(has_text="Shade trees").locator("td").nth(2).inner_text()
-    assert "alice (champion): 1,200.00" in paid and "servant (civil servant): 1,800.00" in paid
+    assert "alice (champion): €1,200" in paid and "servant (civil servant): €1,800" in paid
     pool = money(page.locator("table.pb-ledger tfoot td.pb-num").inner_text())
     assert pool == Decimal("10000.00") == sum(page_amounts.values())
     stats = page.locator("ul.stats li")

@@ -28,7 +28,7 @@ def option_titles(page) -> list[str]:
 def test_header_suggestions_chosen_by_keyboard(
     live_server, indexed, page, page_log, axe_check, screenshot
 ):
-    page.goto(live_server.url + "/about/")
+    page.goto(live_server.url + "/en/about/")
     box = page.get_by_role("combobox", name="Search the portal")
     assert box.get_attribute("aria-expanded") == "false"
 
@@ -80,7 +80,7 @@ def test_header_suggestions_chosen_by_keyboard(
 
 
 def test_enter_without_a_choice_searches_the_typed_text(live_server, indexed, page, page_log):
-    page.goto(live_server.url + "/about/")
+    page.goto(live_server.url + "/en/about/")
     box = page.get_by_role("combobox", name="Search the portal")
     box.press_sequentially("bicycle", delay=30)
     page.get_by_role("listbox", name="Suggestions").wait_for(state="visible")
@@ -91,7 +91,7 @@ def test_enter_without_a_choice_searches_the_typed_text(live_server, indexed, pa
 
 
 def test_search_page_suggestion_chosen_by_mouse(live_server, indexed, page, page_log, axe_check):
-    page.goto(live_server.url + "/search/?q=")
+    page.goto(live_server.url + "/en/search/?q=")
     box = page.get_by_role("combobox", name="Search cases, tools, stories and people")
     box.press_sequentially("bicy", delay=30)
     option = page.get_by_role("option", name="Bicycle lanes for Helsinki")
@@ -106,7 +106,7 @@ def test_search_page_suggestion_chosen_by_mouse(live_server, indexed, page, page
 
 
 def test_no_suggestion_is_announced_and_nothing_listed(live_server, indexed, page, page_log):
-    page.goto(live_server.url + "/about/")
+    page.goto(live_server.url + "/en/about/")
     box = page.get_by_role("combobox", name="Search the portal")
     box.press_sequentially("zzzq", delay=30)
     status = page.locator(".site-search [role=status]")
@@ -119,7 +119,7 @@ def test_search_box_works_without_javascript(live_server, indexed, browser):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     try:
-        page.goto(live_server.url + "/about/")
+        page.goto(live_server.url + "/en/about/")
         box = page.get_by_role("searchbox", name="Search the portal")
         assert box.get_attribute("role") is None
         box.fill("experiment")

@@ -81,7 +81,7 @@ def test_ambassador_publishes_an_anonymised_slip_up(
     screenshot("stories-page")
 
     # search and the feed
-    goto(page, live_server.url + "/search/?q=pop-up+library")
+    goto(page, live_server.url + "/en/search/?q=pop-up+library")
     assert "opened in the rain" in page.content()
     assert AUTHOR not in page.content()
     response = goto(page, live_server.url + index.url + "feed/")
@@ -101,7 +101,7 @@ def test_a_member_over_the_daily_share_limit_keeps_what_they_typed(
     index = StoryIndexPageFactory(parent=home_page)
     member = MemberFactory(user=UserFactory(username="sanni"))
     share_path = index.url + "share/"
-    goto(page, live_server.url + "/accounts/login/?next=" + share_path)
+    goto(page, live_server.url + "/en/accounts/login/?next=" + share_path)
     page.fill("input[name=login]", "sanni")
     page.fill("input[name=password]", PASSWORD)
     page.get_by_role("button", name="Sign In").click()
@@ -205,7 +205,7 @@ def test_a_member_gives_consent_to_a_story_written_for_them(
         narrative={"what_we_tried": "<p>Books in a tent at the market square.</p>"},
     )
 
-    goto(page, live_server.url + "/accounts/login/?next=/network/me/")
+    goto(page, live_server.url + "/en/accounts/login/?next=/network/me/")
     page.fill("input[name=login]", "vaino")
     page.fill("input[name=password]", PASSWORD)
     page.get_by_role("button", name="Sign In").click()

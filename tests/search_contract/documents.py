@@ -13,7 +13,7 @@ CONTRACT_DOCUMENTS: tuple[SearchDocument, ...] = (
     SearchDocument(
         id="case:1",
         kind="case",
-        url="/cases/bicycle-lanes/",
+        url="/en/cases/bicycle-lanes/",
         title="Bicycle lanes for Helsinki",
         summary="A city trial of protected lanes on three streets.",
         body="The city tested temporary lanes, counted riders and asked residents.",
@@ -30,7 +30,7 @@ CONTRACT_DOCUMENTS: tuple[SearchDocument, ...] = (
     SearchDocument(
         id="case:2",
         kind="case",
-        url="/cases/porto-alegre/",
+        url="/en/cases/porto-alegre/",
         title="Participatory budgeting in Porto Alegre",
         summary="Residents decide how a share of the city budget is spent.",
         body="Assemblies in every district vote on projects each year.",
@@ -46,7 +46,7 @@ CONTRACT_DOCUMENTS: tuple[SearchDocument, ...] = (
     SearchDocument(
         id="case:3",
         kind="case",
-        url="/cases/digital-identity/",
+        url="/en/cases/digital-identity/",
         title="Digital identity experiment",
         summary="A national trial of electronic identity cards.",
         body="Citizens signed documents online; one ministry even registered a bicycle.",
@@ -62,7 +62,7 @@ CONTRACT_DOCUMENTS: tuple[SearchDocument, ...] = (
     SearchDocument(
         id="tool:1",
         kind="tool",
-        url="/toolkit/experiment-canvas/",
+        url="/en/toolkit/experiment-canvas/",
         title="Experiment design canvas",
         summary="Plan a small test on one page.",
         body="Write the hypothesis, the measure and the decision you will take.",
@@ -74,7 +74,7 @@ CONTRACT_DOCUMENTS: tuple[SearchDocument, ...] = (
     SearchDocument(
         id="tool:2",
         kind="tool",
-        url="/toolkit/behavioural-insights/",
+        url="/en/toolkit/behavioural-insights/",
         title="Behavioural insights toolkit",
         summary="Nudges, defaults and letters that people read.",
         body="Randomised trials of reminder letters.",
@@ -87,7 +87,7 @@ CONTRACT_DOCUMENTS: tuple[SearchDocument, ...] = (
     SearchDocument(
         id="story:1",
         kind="story",
-        url="/stories/failed-pilot/",
+        url="/en/stories/failed-pilot/",
         title="What we learned from a failed pilot",
         summary="A health service pilot that stopped after six months.",
         body="The team shared what went wrong so that others need not repeat it.",
@@ -100,7 +100,7 @@ CONTRACT_DOCUMENTS: tuple[SearchDocument, ...] = (
     SearchDocument(
         id="story:2",
         kind="story",
-        url="/stories/housing/",
+        url="/en/stories/housing/",
         title="Scaling a successful housing experiment",
         summary="Housing first, from one city to the whole country.",
         body="Permanent homes before treatment reduced costs.",
@@ -114,7 +114,7 @@ CONTRACT_DOCUMENTS: tuple[SearchDocument, ...] = (
     SearchDocument(
         id="workshop:1",
         kind="workshop",
-        url="/workshops/prototyping/",
+        url="/en/workshops/prototyping/",
         title="Prototyping workshop for civil servants",
         summary="Two days of building and testing paper prototypes.",
         body="Bring a problem from your own work.",
@@ -126,7 +126,7 @@ CONTRACT_DOCUMENTS: tuple[SearchDocument, ...] = (
     SearchDocument(
         id="member:1",
         kind="member",
-        url="/network/members/grants-guide/",
+        url="/en/network/members/grants-guide/",
         title="Members guide to experiment grants",
         summary="Where to apply for money for a bicycle trial.",
         body="Only for members of the network.",

@@ -63,7 +63,7 @@ def _stored_pixels() -> list[int]:
 
 def _update_url(world) -> str:
     skate = world.objects["skate"]
-    return f"/pb/probe-doing/projects/{skate.project_id}/implementation/update/"
+    return f"/en/pb/probe-doing/projects/{skate.project_id}/implementation/update/"
 
 
 def test_a_decompression_bomb_is_not_stored_as_a_progress_photo(world, media):
@@ -84,7 +84,7 @@ def test_a_decompression_bomb_is_not_stored_as_a_progress_photo(world, media):
 def test_a_decompression_bomb_is_not_stored_as_a_member_photo(world, media):
     member = world.members["member_fi"]
     response = world.client("member_fi").post(
-        f"/network/members/{member.pk}/edit/",
+        f"/en/network/members/{member.pk}/edit/",
         {
             "display_name": member.display_name,
             "visibility_contact": "members",
@@ -134,7 +134,7 @@ def test_member_photos_keep_no_gps_position(world, media):
     member = world.members["member_fi"]
 
     response = world.client("member_fi").post(
-        f"/network/members/{member.pk}/edit/",
+        f"/en/network/members/{member.pk}/edit/",
         {
             "display_name": member.display_name,
             "visibility_contact": "members",
@@ -194,7 +194,7 @@ def test_sign_up_while_the_mail_server_is_down(world, mail_server_down):
     from django.contrib.auth import get_user_model
 
     response = Client(raise_request_exception=False).post(
-        "/accounts/signup/",
+        "/en/accounts/signup/",
         {
             "email": "newcomer@example.org",
             "username": "newcomer",
@@ -218,7 +218,7 @@ def test_sign_in_while_the_mail_server_is_down(world, mail_server_down):
     MemberFactory(user=UserFactory(username="unconfirmed", verified=False))
 
     response = Client(raise_request_exception=False).post(
-        "/accounts/login/", {"login": "unconfirmed", "password": PASSWORD}
+        "/en/accounts/login/", {"login": "unconfirmed", "password": PASSWORD}
     )
 
     assert response.status_code < 500

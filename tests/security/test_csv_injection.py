@@ -104,8 +104,8 @@ EXPORTS = {
         "ambassador",
         lambda w, e: w.pages["workshop"].url + "participants/csv/",
     ),
-    "pb_ledger": ("visitor", lambda w, e: f"/pb/{e['process'].slug}/ledger.csv"),
-    "pb_open_data_zip": ("visitor", lambda w, e: f"/pb/{e['process'].slug}/open-data.zip"),
+    "pb_ledger": ("visitor", lambda w, e: f"/en/pb/{e['process'].slug}/ledger.csv"),
+    "pb_open_data_zip": ("visitor", lambda w, e: f"/en/pb/{e['process'].slug}/open-data.zip"),
 }
 
 

@@ -131,7 +131,7 @@ def server(database_url, redis_url, mail_port, tmp_path_factory) -> Iterator[str
         deadline = time.monotonic() + 90
         while True:
             try:
-                if _send(address, [Request("GET", "/accounts/login/", "192.0.2.250")]):
+                if _send(address, [Request("GET", "/en/accounts/login/", "192.0.2.250")]):
                     break
             except OSError:
                 pass
@@ -229,7 +229,7 @@ def _address() -> str:
 
 
 def _log_in(login: str, password: str, *, client: str) -> Request:
-    return Request("POST", "/accounts/login/", client, {"login": login, "password": password})
+    return Request("POST", "/en/accounts/login/", client, {"login": login, "password": password})
 
 
 def _account(factory, username: str):
@@ -276,7 +276,7 @@ def test_at_most_ten_sign_ups_an_hour_per_address(server, people):
             "display_name": f"Probe {number}",
             "country": "fi",
         }
-        return Request("POST", "/accounts/signup/", client, data)
+        return Request("POST", "/en/accounts/signup/", client, data)
 
     client = _address()
     statuses = [answer.status for answer in _send(server, [sign_up(n, client) for n in range(18)])]
@@ -294,7 +294,7 @@ def test_at_most_five_comments_in_five_minutes(server, people):
     (logged_in,) = _send(server, [_log_in(people.commenter.username, PASSWORD, client=client)])
     assert logged_in.status == 302, (logged_in.status, _errors(logged_in))
     project = people.project
-    path = f"/pb/{project.process.slug}/projects/{project.pk}/comment/"
+    path = f"/en/pb/{project.process.slug}/projects/{project.pk}/comment/"
     session = {"sessionid": logged_in.cookies["sessionid"]}
     comments = [Request("POST", path, client, {"body": f"Comment {n}"}, session) for n in range(12)]
 

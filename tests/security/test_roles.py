@@ -71,7 +71,9 @@ def _ncp_rules() -> list[Rule]:
         applicant, target = f"applicant_{country}", f"target_{country}"
 
         def member_post(path, data=None, name=None):
-            return lambda w, c: c.post(f"/network/members/{w.members[name].pk}/{path}/", data or {})
+            return lambda w, c: c.post(
+                f"/en/network/members/{w.members[name].pk}/{path}/", data or {}
+            )
 
         def status(name):
             return lambda w: _member(w, name).status
@@ -137,14 +139,14 @@ def _organiser_rules() -> list[Rule]:
     return [
         _rule(
             "pb_phase_change",
-            lambda w, c: c.post("/pb/probe-proposals/manage/phase/", {"phase": "review"}),
+            lambda w, c: c.post("/en/pb/probe-proposals/manage/phase/", {"phase": "review"}),
             lambda w: _process(w, "proposals").phase,
             allowed=organisers,
         ),
         _rule(
             "pb_review",
             lambda w, c: c.post(
-                f"/pb/probe-proposals/manage/review/{w.objects['idea'].pk}/",
+                f"/en/pb/probe-proposals/manage/review/{w.objects['idea'].pk}/",
                 {
                     f"review-{w.objects['idea'].pk}-{key}": value
                     for key, value in (
@@ -159,20 +161,20 @@ def _organiser_rules() -> list[Rule]:
         ),
         _rule(
             "pb_voting_codes",
-            lambda w, c: c.post("/pb/probe-voting/manage/codes/", {"count": "3"}),
+            lambda w, c: c.post("/en/pb/probe-voting/manage/codes/", {"count": "3"}),
             lambda w: VotingCode.objects.filter(process=w.processes["voting"]).count(),
             allowed=organisers,
         ),
         _rule(
             "pb_recompute",
-            lambda w, c: c.post("/pb/probe-counted/manage/recount/"),
+            lambda w, c: c.post("/en/pb/probe-counted/manage/recount/"),
             lambda w: (_process(w, "counted").results or {}).get("computed_at"),
             allowed=organisers,
         ),
         _rule(
             "pb_hide_comment",
             lambda w, c: c.post(
-                f"/pb/probe-proposals/comments/{w.objects['idea_comment'].pk}/hide/",
+                f"/en/pb/probe-proposals/comments/{w.objects['idea_comment'].pk}/hide/",
                 {"reason": "Off topic"},
             ),
             lambda w: Comment.objects.get(pk=w.objects["idea_comment"].pk).hidden_by_id,
@@ -180,7 +182,7 @@ def _organiser_rules() -> list[Rule]:
         ),
         _rule(
             "pb_criterion_add",
-            lambda w, c: c.post("/pb/probe-proposals/criteria/", {"title": "Trees planted"}),
+            lambda w, c: c.post("/en/pb/probe-proposals/criteria/", {"title": "Trees planted"}),
             lambda w: ImpactCriterion.objects.filter(process=w.processes["proposals"]).count(),
             allowed=organisers,
         ),
@@ -193,7 +195,7 @@ def _organiser_rules() -> list[Rule]:
 def _implementation_url(world: World, name: str, action: str) -> str:
     implementation = world.objects[name]
     process = implementation.project.process
-    return f"/pb/{process.slug}/projects/{implementation.project_id}/implementation/{action}/"
+    return f"/en/pb/{process.slug}/projects/{implementation.project_id}/implementation/{action}/"
 
 
 def _implementation(world: World, name: str = "skate"):
@@ -282,7 +284,7 @@ def _write_rules() -> list[Rule]:
         _rule(
             "write_propose",
             lambda w, c: c.post(
-                "/pb/probe-proposals/propose/",
+                "/en/pb/probe-proposals/propose/",
                 {
                     "title": "Swings for the park",
                     "description": "<p>Two swings.</p>",
@@ -297,7 +299,7 @@ def _write_rules() -> list[Rule]:
         _rule(
             "write_comment",
             lambda w, c: c.post(
-                f"/pb/probe-proposals/projects/{w.objects['idea'].pk}/comment/",
+                f"/en/pb/probe-proposals/projects/{w.objects['idea'].pk}/comment/",
                 {"body": "Good idea."},
             ),
             lambda w: w.objects["idea"].comments.count(),
@@ -306,7 +308,7 @@ def _write_rules() -> list[Rule]:
         ),
         _rule(
             "write_support",
-            lambda w, c: c.post(f"/pb/probe-proposals/projects/{w.objects['idea'].pk}/support/"),
+            lambda w, c: c.post(f"/en/pb/probe-proposals/projects/{w.objects['idea'].pk}/support/"),
             lambda w: Support.objects.filter(project=w.objects["idea"]).count(),
             allowed={"member_fi"},
             refused=NOT_MEMBERS,
@@ -363,7 +365,7 @@ def _write_rules() -> list[Rule]:
         ),
         _rule(
             "write_group_join",
-            lambda w, c: c.post("/network/groups/probe-open/join/"),
+            lambda w, c: c.post("/en/network/groups/probe-open/join/"),
             _count("network.GroupMembership", group=lambda w: w.objects["group"]),
             allowed={"member_fi"},
             refused=NOT_MEMBERS,
@@ -371,7 +373,7 @@ def _write_rules() -> list[Rule]:
         _rule(
             "write_group_create",
             lambda w, c: c.post(
-                "/network/groups/new/",
+                "/en/network/groups/new/",
                 {"name": "Probe new group", "description": "", "policy": "open"},
             ),
             _count("network.Group"),
@@ -388,7 +390,7 @@ def _write_rules() -> list[Rule]:
         _rule(
             "write_ballot",
             lambda w, c: c.post(
-                "/pb/probe-voting/vote/",
+                "/en/pb/probe-voting/vote/",
                 {"project": [w.processes["voting"].projects.get(title="Trees").pk]},
             ),
             _count("budgeting.Ballot", process=lambda w: w.processes["voting"]),
@@ -424,24 +426,24 @@ STORY_SURFACES = {
     # surface: (request, words that must not show); the page names its title to everyone
     "page": (lambda w, c: c.get(w.pages["story_members"].url), MEMBERS_STORY_SECRETS),
     "search_page": (
-        lambda w, c: c.get("/search/", {"q": "Quokkatitle"}),
+        lambda w, c: c.get("/en/search/", {"q": "Quokkatitle"}),
         (MEMBERS_STORY_TITLE_WORD, *MEMBERS_STORY_SECRETS),
     ),
     # a search for a word of the body: the page repeats the query, so look for the others
     "search_page_body": (
-        lambda w, c: c.get("/search/", {"q": MEMBERS_STORY_SECRETS[1]}),
+        lambda w, c: c.get("/en/search/", {"q": MEMBERS_STORY_SECRETS[1]}),
         (MEMBERS_STORY_TITLE_WORD, MEMBERS_STORY_SECRETS[0]),
     ),
     "api": (
-        lambda w, c: c.get("/api/search/", {"q": "Quokkatitle"}),
+        lambda w, c: c.get("/en/api/search/", {"q": "Quokkatitle"}),
         (MEMBERS_STORY_TITLE_WORD, *MEMBERS_STORY_SECRETS),
     ),
     "api_body": (
-        lambda w, c: c.get("/api/search/", {"q": MEMBERS_STORY_SECRETS[1]}),
+        lambda w, c: c.get("/en/api/search/", {"q": MEMBERS_STORY_SECRETS[1]}),
         (MEMBERS_STORY_TITLE_WORD, *MEMBERS_STORY_SECRETS),
     ),
     "suggest": (
-        lambda w, c: c.get("/api/search/suggest/", {"q": "Quokka"}),
+        lambda w, c: c.get("/en/api/search/suggest/", {"q": "Quokka"}),
         (MEMBERS_STORY_TITLE_WORD, *MEMBERS_STORY_SECRETS),
     ),
     "story_listing": (
@@ -495,7 +497,7 @@ def test_a_member_who_moves_themselves_into_the_town_does_not_vote_there(world):
     swede = world.members["member_se"]
     client = world.client("member_se")
     edited = client.post(
-        f"/network/members/{swede.pk}/edit/",
+        f"/en/network/members/{swede.pk}/edit/",
         {
             "display_name": swede.display_name,
             "country": "fi",
@@ -505,7 +507,7 @@ def test_a_member_who_moves_themselves_into_the_town_does_not_vote_there(world):
     )
     trees = world.processes["voting"].projects.get(title="Trees").pk
 
-    voted = client.post("/pb/probe-voting/vote/", {"project": [trees]})
+    voted = client.post("/en/pb/probe-voting/vote/", {"project": [trees]})
 
     assert edited.status_code < 500 and voted.status_code < 500
     assert _ballots(world, voter=swede.user) == 0, "a self-declared resident voted"
@@ -515,11 +517,11 @@ def test_an_account_that_voted_cannot_vote_again_with_a_code(world):
     """Finding 5: one ballot per person, whatever the channel (account, then a voting code)."""
     client = world.client("member_fi")
     projects = {p.title: p.pk for p in world.processes["voting"].projects.all()}
-    first = client.post("/pb/probe-voting/vote/", {"project": [projects["Trees"]]})
+    first = client.post("/en/pb/probe-voting/vote/", {"project": [projects["Trees"]]})
     assert _ballots(world) == 1, f"the account's own ballot was not stored ({first.status_code})"
 
-    entered = client.post("/pb/probe-voting/vote/code/", {"code": world.codes[0]})
-    second = client.post("/pb/probe-voting/vote/", {"project": [projects["Library"]]})
+    entered = client.post("/en/pb/probe-voting/vote/code/", {"code": world.codes[0]})
+    second = client.post("/en/pb/probe-voting/vote/", {"project": [projects["Library"]]})
 
     assert entered.status_code < 500 and second.status_code < 500
     assert _ballots(world) == 1, "the same person's second ballot (by voting code) was counted"
@@ -530,11 +532,11 @@ def test_voting_code_entry_is_rate_limited(world):
     after a run of wrong ones)."""
     client = world.client("visitor")
     statuses = [
-        client.post("/pb/probe-voting/vote/code/", {"code": f"WRNG-CODE-{n:04d}"}).status_code
+        client.post("/en/pb/probe-voting/vote/code/", {"code": f"WRNG-CODE-{n:04d}"}).status_code
         for n in range(40)
     ]
-    client.post("/pb/probe-voting/vote/code/", {"code": world.codes[1]})
-    ballot_page = client.get("/pb/probe-voting/vote/")
+    client.post("/en/pb/probe-voting/vote/code/", {"code": world.codes[1]})
+    ballot_page = client.get("/en/pb/probe-voting/vote/")
 
     assert max(statuses) < 500
     throttled = 429 in statuses

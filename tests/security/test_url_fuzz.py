@@ -21,7 +21,7 @@ from collections import defaultdict
 from urllib.parse import quote
 
 from django.urls import URLPattern, URLResolver, get_resolver
-from django.urls.resolvers import RoutePattern
+from django.urls.resolvers import LocalePrefixPattern, RoutePattern
 from django.utils.regex_helper import normalize
 
 import pytest
@@ -174,6 +174,8 @@ FIVE_MB = 5 * 1024 * 1024
 def _pieces(pattern) -> list:
     """A URL pattern as literal text and (name, converter) pieces."""
     out: list = []
+    if isinstance(pattern, LocalePrefixPattern):
+        return [pattern.language_prefix]  # "en/": the public site in the default language
     if isinstance(pattern, RoutePattern):
         # text, converter, name, text, converter, name, ..., text
         parts = re.split(r"<(?:(\w+):)?(\w+)>", str(pattern._route))
@@ -204,7 +206,10 @@ def _walk(patterns, prefix: list):
 
 def _family(pieces: list) -> str:
     literal = "".join(p if isinstance(p, str) else "x" for p in pieces).strip("/")
-    first = literal.split("/", 1)[0]
+    segments = literal.split("/")
+    if segments[0] in ("fi", "sv", "en"):  # the public site under its language prefix
+        segments = segments[1:]
+    first = segments[0] if segments else ""
     first = {"api": "search"}.get(first, first)
     return first if first in FAMILIES else "pages"
 
@@ -223,7 +228,8 @@ def _valid_values(world) -> dict:
         ("network", "slug"): ("probe-open",),
         ("network", "membership_id"): (str(membership.pk) if membership else "1",),
         ("network", "token"): ("not-a-token",),
-        ("cases", "path"): (world.pages["cases"].url.strip("/") + "/",),
+        # the library's path after the language prefix ("/en/cases/" -> "cases/")
+        ("cases", "path"): (world.pages["cases"].url.strip("/").split("/", 1)[1] + "/",),
         ("cases", "fmt"): ("csv", "json"),
         ("stories", "draft_id"): ("1",),
     }
@@ -423,7 +429,7 @@ def test_a_five_megabyte_body_is_refused(world, kind):
 
     client = world.client("member_fi")
     before = Project.objects.count()
-    path = "/pb/probe-proposals/propose/"
+    path = "/en/pb/probe-proposals/propose/"
     if kind == "form":
         response = client.post(
             path, _big_form(FIVE_MB), content_type="application/x-www-form-urlencoded"
@@ -449,7 +455,7 @@ def test_a_five_megabyte_photo_is_refused(world, settings, tmp_path):
     member = world.members["member_fi"]
 
     response = world.client("member_fi").post(
-        f"/network/members/{member.pk}/edit/",
+        f"/en/network/members/{member.pk}/edit/",
         {
             "display_name": member.display_name,
             "visibility_contact": "members",

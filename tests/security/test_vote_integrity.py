@@ -45,7 +45,7 @@ def _voting_process(organiser, *, slug: str, budget: str = "100000") -> Process:
 
 def _vote(client: Client, process: Process, *titles: str):
     pks = [process.projects.get(title=title).pk for title in titles]
-    return client.post(f"/pb/{process.slug}/vote/", {"project": pks})
+    return client.post(f"/en/pb/{process.slug}/vote/", {"project": pks})
 
 
 def _signed_in(user) -> Client:
@@ -61,7 +61,7 @@ def test_the_count_uses_the_budget_published_when_voting_opened(home):
     organiser = pb.UserFactory(username="frozen-organiser")
     process = _voting_process(organiser, slug="frozen-budget")
     visitor = Client()
-    published = visitor.get("/pb/frozen-budget/rule.json").content
+    published = visitor.get("/en/pb/frozen-budget/rule.json").content
     for _ in range(3):
         response = _vote(_signed_in(pb.UserFactory()), process, "Skate park", "Library", "Trees")
         assert response.status_code < 400, "an eligible voter could not vote"
@@ -70,12 +70,14 @@ def test_the_count_uses_the_budget_published_when_voting_opened(home):
     changed = Process.objects.get(pk=process.pk)
     changed.budget_amount = Decimal("1000000")
     changed.save()
-    closed = _signed_in(organiser).post("/pb/frozen-budget/manage/phase/", {"phase": Phase.RESULTS})
+    closed = _signed_in(organiser).post(
+        "/en/pb/frozen-budget/manage/phase/", {"phase": Phase.RESULTS}
+    )
 
     assert closed.status_code < 500
     process.refresh_from_db()
     assert process.phase == Phase.RESULTS
-    assert visitor.get("/pb/frozen-budget/rule.json").content == published
+    assert visitor.get("/en/pb/frozen-budget/rule.json").content == published
     budget = Decimal(json.loads(published)["budget"])
     selected = [
         row for group in process.results["groups"] for row in group["projects"] if row["selected"]
@@ -121,7 +123,9 @@ def test_closing_the_vote_loses_no_ballot():
     threads.append(
         threading.Thread(
             target=run,
-            args=(lambda: closer.post("/pb/close-race/manage/phase/", {"phase": Phase.RESULTS}),),
+            args=(
+                lambda: closer.post("/en/pb/close-race/manage/phase/", {"phase": Phase.RESULTS}),
+            ),
         )
     )
     threads += [

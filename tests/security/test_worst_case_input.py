@@ -139,7 +139,7 @@ def test_a_proposal_of_512_kb_of_script_is_refused_at_once_and_kept_to_edit(prop
     description = "<script>" * 64_000  # 512 KB, the attack
 
     started = time.process_time()
-    response = client.post(f"/pb/{process.slug}/propose/", _proposal(description))
+    response = client.post(f"/en/pb/{process.slug}/propose/", _proposal(description))
     seconds = time.process_time() - started
 
     assert response.status_code == 200 and seconds < 2
@@ -156,7 +156,7 @@ def test_a_proposal_at_its_limit_is_taken(proposals):
 
     process, client = proposals
     description = _filled("Trees for shade. ", text_limits.DESCRIPTION)
-    response = client.post(f"/pb/{process.slug}/propose/", _proposal(description))
+    response = client.post(f"/en/pb/{process.slug}/propose/", _proposal(description))
 
     assert response.status_code == 302
     assert Project.objects.get().description.startswith("Trees for shade.")
@@ -167,7 +167,7 @@ def test_a_body_larger_than_the_limit_is_a_400_that_says_so(proposals):
 
     process, client = proposals
     description = "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
-    response = client.post(f"/pb/{process.slug}/propose/", _proposal(description))
+    response = client.post(f"/en/pb/{process.slug}/propose/", _proposal(description))
 
     assert response.status_code == 400
     assert "Too much to send" in response.content.decode()
@@ -189,7 +189,7 @@ def test_a_photo_larger_than_the_form_data_limit_still_uploads(db, settings, tmp
     client = Client(raise_request_exception=False)
     client.force_login(member.user)
     response = client.post(
-        f"/network/members/{member.pk}/edit/",
+        f"/en/network/members/{member.pk}/edit/",
         {
             "display_name": "Photographer",
             "country": member.country.key,

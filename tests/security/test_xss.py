@@ -74,7 +74,7 @@ def _plant(world) -> Planted:
     organiser = world.users["organiser"]
     champion = world.client("champion")
     skate = world.objects["skate"]
-    implementation = f"/pb/probe-doing/projects/{skate.project_id}/implementation/"
+    implementation = f"/en/pb/probe-doing/projects/{skate.project_id}/implementation/"
     public = {
         f"visibility_{name}": Visibility.MEMBERS if name == "contact" else Visibility.PUBLIC
         for name in PROFILE_VISIBILITY
@@ -93,12 +93,12 @@ def _plant(world) -> Planted:
             "country": "fi",
             **public,
         }
-        _post(planted, client, "profile", f"/network/members/{member.pk}/edit/", profile)
+        _post(planted, client, "profile", f"/en/network/members/{member.pk}/edit/", profile)
         _post(
             planted,
             client,
             "proposal",
-            "/pb/probe-proposals/propose/",
+            "/en/pb/probe-proposals/propose/",
             {
                 "title": _titled(n, payload, 200),
                 "description": _text(payload),
@@ -111,7 +111,7 @@ def _plant(world) -> Planted:
             planted,
             client,
             "comment",
-            f"/pb/probe-proposals/projects/{world.objects['idea'].pk}/comment/",
+            f"/en/pb/probe-proposals/projects/{world.objects['idea'].pk}/comment/",
             {"body": _text(payload)},
         )
         _post(
@@ -134,7 +134,7 @@ def _plant(world) -> Planted:
             planted,
             client,
             "group",
-            "/network/groups/new/",
+            "/en/network/groups/new/",
             {"name": _titled(n, payload, 150), "description": _text(payload), "policy": "open"},
         )
         WorkshopRegistrationFactory(workshop=world.pages["workshop"], member=member)
@@ -157,7 +157,7 @@ def _plant(world) -> Planted:
             },
         )
         planted.reflected[f"voting code {n:02d}"] = _post(
-            planted, client, "voting code", "/pb/probe-voting/vote/code/", {"code": payload[:40]}
+            planted, client, "voting code", "/en/pb/probe-voting/vote/code/", {"code": payload[:40]}
         )
 
     # the implementation team writes on its public page (six payloads a post)
@@ -178,7 +178,7 @@ def _plant(world) -> Planted:
             planted,
             client,
             "profile links",
-            f"/network/members/{author.pk}/edit/",
+            f"/en/network/members/{author.pk}/edit/",
             {
                 "display_name": "Links probe",
                 "country": "fi",
@@ -269,12 +269,12 @@ def test_forms_that_refuse_a_payload_show_it_as_text(planted):
 
 
 def test_pb_pages(world, planted):
-    paths = [f"/pb/probe-proposals/projects/{p.pk}/" for p in planted.projects]
+    paths = [f"/en/pb/probe-proposals/projects/{p.pk}/" for p in planted.projects]
     paths += [
-        "/pb/probe-proposals/",
-        f"/pb/probe-proposals/projects/{world.objects['idea'].pk}/",
-        "/pb/probe-proposals/criteria/",
-        f"/pb/probe-doing/projects/{world.objects['skate'].project_id}/implementation/",
+        "/en/pb/probe-proposals/",
+        f"/en/pb/probe-proposals/projects/{world.objects['idea'].pk}/",
+        "/en/pb/probe-proposals/criteria/",
+        f"/en/pb/probe-doing/projects/{world.objects['skate'].project_id}/implementation/",
     ]
     _check_pages(world.client("visitor"), paths)
 
@@ -283,26 +283,26 @@ def test_pb_organiser_pages(world, planted):
     _check_pages(
         world.client("organiser"),
         [
-            "/pb/probe-proposals/manage/",
-            f"/pb/probe-proposals/projects/{world.objects['idea'].pk}/",
-            f"/pb/probe-doing/projects/{world.objects['skate'].project_id}/implementation/",
+            "/en/pb/probe-proposals/manage/",
+            f"/en/pb/probe-proposals/projects/{world.objects['idea'].pk}/",
+            f"/en/pb/probe-doing/projects/{world.objects['skate'].project_id}/implementation/",
         ],
     )
 
 
 def test_member_profiles_and_directory(world, planted):
-    paths = [f"/network/members/{m.pk}/" for m in planted.authors]
-    paths += [f"/network/?q=Xss{n:02d}" for n in range(0, len(PAYLOADS), 5)]
-    paths += ["/network/", "/network/?page=2", "/network/?page=3"]
+    paths = [f"/en/network/members/{m.pk}/" for m in planted.authors]
+    paths += [f"/en/network/?q=Xss{n:02d}" for n in range(0, len(PAYLOADS), 5)]
+    paths += ["/en/network/", "/en/network/?page=2", "/en/network/?page=3"]
     _check_pages(world.client("member_fi"), paths)
 
 
 def test_ncp_dashboard(world, planted):
-    _check_pages(world.client("ncp_fi"), ["/network/ncp/", "/network/ncp/?page=2"])
+    _check_pages(world.client("ncp_fi"), ["/en/network/ncp/", "/en/network/ncp/?page=2"])
 
 
 def test_group_pages(world, planted):
-    _check_pages(world.client("visitor"), [f"/network/groups/{g.slug}/" for g in planted.groups])
+    _check_pages(world.client("visitor"), [f"/en/network/groups/{g.slug}/" for g in planted.groups])
 
 
 def test_story_pages_and_listing(world, planted):
@@ -326,7 +326,7 @@ def test_workshop_capture_pages_of_their_authors(world, planted):
 
 def test_search_pages_with_the_payload_found(world, planted):
     # searching for a payload's marker finds its documents with highlights
-    paths = [f"/search/?q=kxss{n:02d}" for n in range(len(PAYLOADS))]
+    paths = [f"/en/search/?q=kxss{n:02d}" for n in range(len(PAYLOADS))]
     _check_pages(world.client("member_fi"), paths)
 
 
@@ -339,7 +339,7 @@ def _query_batches(size: int = 6) -> list[str]:
 
 @pytest.mark.parametrize(
     "surface",
-    ["/search/", "/network/", "stories", "cases", "toolkit"],
+    ["/en/search/", "/en/network/", "stories", "cases", "toolkit"],
 )
 def test_search_queries_are_shown_as_text(world, surface):
     base = world.pages[surface].url if not surface.startswith("/") else surface
@@ -431,7 +431,7 @@ def test_search_api(world, planted):
     failures = {}
     found_any = 0
     for n in range(len(PAYLOADS)):
-        response = client.get("/api/search/", {"q": f"kxss{n:02d}"})
+        response = client.get("/en/api/search/", {"q": f"kxss{n:02d}"})
         assert response.status_code < 500
         assert response["Content-Type"].startswith("application/json")
         data = response.json()
@@ -451,7 +451,7 @@ def test_suggest_api(world, planted):
     client = world.client("visitor")
     titles = 0
     for prefix in ("Xss0", "Xss1", "Xss2", "Xss3", "Xss4", "Xss5"):
-        response = client.get("/api/search/suggest/", {"q": prefix, "limit": 20})
+        response = client.get("/en/api/search/suggest/", {"q": prefix, "limit": 20})
         assert response.status_code < 500
         assert response["Content-Type"].startswith("application/json")
         for suggestion in response.json()["suggestions"]:
@@ -459,7 +459,7 @@ def test_suggest_api(world, planted):
             titles += 1
     assert titles, "no payload title was suggested: the probe would be blind"
     for payload in PAYLOADS[::5]:
-        response = client.get("/api/search/suggest/", {"q": payload})
+        response = client.get("/en/api/search/suggest/", {"q": payload})
         assert response.status_code < 500
         assert response["Content-Type"].startswith("application/json")
         json.loads(response.content)
@@ -478,7 +478,7 @@ def test_invitation_emails(world, planted, django_capture_on_commit_callbacks):
         try:
             with django_capture_on_commit_callbacks(execute=True):
                 response = client.post(
-                    f"/network/groups/{group.slug}/invite/", {"email": "friend@example.org"}
+                    f"/en/network/groups/{group.slug}/invite/", {"email": "friend@example.org"}
                 )
         except Exception as error:  # raised while sending: a server error in production
             failures.append(f"{group.name[:12]!r}: sending raised {error!r}")

@@ -121,6 +121,16 @@ def _dangerous_url(value: str) -> bool:
     return url.startswith(("javascript:", "vbscript:", "data:"))
 
 
+# links that name another address of the page (its languages) and load nothing; their URL
+# still counts when it is a dangerous one (checked through _URL_ATTRIBUTES)
+_INERT_LINK_RELS = frozenset({"alternate", "canonical"})
+
+
+def _inert_link(tag: str, element: Element) -> bool:
+    rels = set((element.attrib.get("rel") or "").lower().split())
+    return tag == "link" and bool(rels) and rels <= _INERT_LINK_RELS
+
+
 def _local(name: str) -> str:
     return name.rsplit("}", 1)[-1].lower()
 
@@ -141,7 +151,7 @@ def _element_findings(element: Element) -> set[str]:
             or name == "srcdoc"
             or (name in _URL_ATTRIBUTES and _dangerous_url(value))
             or (name == "style" and re.search(r"expression|javascript:|url\(", value, re.I))
-            or tag in _ACTIVE_ELEMENTS
+            or (tag in _ACTIVE_ELEMENTS and not _inert_link(tag, element))
             or (tag == "meta" and "http-equiv" in element.attrib)
         ):
             found |= markers

@@ -151,7 +151,7 @@ def test_anonymous_visitor_is_sent_to_sign_in(client, resource):
     response = client.post(f"{resource.url}save/")
 
     assert response.status_code == 302
-    assert response["Location"].startswith("/accounts/login/?next=")
+    assert response["Location"].startswith("/en/accounts/login/?next=")
     assert response["Location"].endswith(f"next={resource.url}")
     assert not ResourceBookmark.objects.exists()
 

@@ -102,7 +102,7 @@ def test_listing_query_count_does_not_grow_with_resources(
 
 def test_search_api_gives_tools_with_their_facets(client, index, resources):
     response = client.get(
-        "/api/search/", {"kind": "tool", "cost": "free", "skill_level": "beginner"}
+        "/en/api/search/", {"kind": "tool", "cost": "free", "skill_level": "beginner"}
     )
 
     data = json.loads(response.content)

@@ -12,7 +12,7 @@ from toolkit.vocabularies import GroupSize, Purpose, SkillLevel, TimeNeeded
 
 def tool(pk: int, title: str, **facets) -> SearchDocument:
     return SearchDocument(
-        id=f"tool:{pk}", kind="tool", url=f"/toolkit/{pk}/", title=title, **facets
+        id=f"tool:{pk}", kind="tool", url=f"/en/toolkit/{pk}/", title=title, **facets
     )
 
 

@@ -6,7 +6,25 @@
   "use strict";
 
   var lang = document.documentElement.lang || "en";
-  var money = new Intl.NumberFormat(lang, { maximumFractionDigits: 0 });
+
+  /* Money as the page's language writes it, like the server's `money` filter: "12 000 €" in
+     Finnish, "€12,000" in English; cents only when there are some. A unit that is not a
+     currency code (points) comes after the number. */
+  function moneyText(value, currency) {
+    var digits = Math.round(value * 100) % 100 === 0 ? 0 : 2;
+    var options = { minimumFractionDigits: digits, maximumFractionDigits: digits };
+    if (/^[A-Z]{3}$/.test(currency)) {
+      try {
+        options.style = "currency";
+        options.currency = currency;
+        return new Intl.NumberFormat(lang, options).format(value);
+      } catch (error) {
+        delete options.style;
+        delete options.currency;
+      }
+    }
+    return new Intl.NumberFormat(lang, options).format(value) + "\u00a0" + currency;
+  }
 
   function number(value) {
     var parsed = parseFloat(value);
@@ -24,7 +42,7 @@
     var counter = section.querySelector("[data-pb-counter]");
     if (!counter) return;
     var type = form.getAttribute("data-ballot-type");
-    var currency = " " + form.getAttribute("data-currency");
+    var currency = form.getAttribute("data-currency") || "EUR";
     var budget = number(section.getAttribute("data-budget"));
     var max = form.getAttribute("data-max");
     var total = number(form.getAttribute("data-points"));
@@ -56,14 +74,14 @@
     } else {
       parts.push(text(form, "chosen", { chosen: chosen }));
     }
-    parts.push(text(form, "cost", { cost: money.format(cost) + currency, budget: money.format(budget) + currency }));
+    parts.push(text(form, "cost", { cost: moneyText(cost, currency), budget: moneyText(budget, currency) }));
     if (cost > budget) {
       if (type === "knapsack") {
         over = true;
-        parts.push(text(form, "over-budget", { over: money.format(cost - budget) + currency }));
+        parts.push(text(form, "over-budget", { over: moneyText(cost - budget, currency) }));
       }
     } else {
-      parts.push(text(form, "left", { left: money.format(budget - cost) + currency }));
+      parts.push(text(form, "left", { left: moneyText(budget - cost, currency) }));
     }
     counter.textContent = parts.join(" ");
     counter.classList.toggle("is-over", over);

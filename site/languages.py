@@ -1,0 +1,242 @@
+"""The site's three languages: which one a request is served in, and the same address in the others.
+
+Every public address carries its language as a prefix (`/fi/`, `/sv/`, `/en/`; `portal.urls`).
+An address without one is redirected to the reader's language: the one a signed-in member chose
+in their settings, else the first of the browser's `Accept-Language` that the site speaks, else
+English. No cookie is set for this: readers get no cookies.
+
+A page written in one language is shown at every prefix. Where it has no translation in the
+reader's language yet, the original is shown with the interface in the reader's language and a
+notice (`page_language_notice`); links between pages keep the reader's prefix
+(`reader_language_path`), so browsing the English-only case library in Finnish stays in Finnish.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
+
+from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
+from django.urls import translate_url
+from django.utils import translation
+
+from babel import Locale as CldrLocale
+
+from portal.locale_names import language_name
+
+# Paths that have no language: the admin follows each editor's own setting.
+UNPREFIXED_PREFIXES = (
+    "/admin/",
+    "/django-admin/",
+    "/static/",
+    "/media/",
+    "/documents/",
+    "/healthz",
+    "/sitemap.xml",
+)
+
+# Language codes of the world (CLDR), to tell "/de/…" (a language this site does not speak: a
+# plain 404) from a mistyped path. No top-level route of the site is a language code.
+FOREIGN_LANGUAGE_SEGMENT = re.compile(r"^[a-z]{2}(?:-[a-z0-9]{2,8})?$")
+
+
+def site_languages() -> list[str]:
+    """The language codes the site is served in, in the order of `settings.LANGUAGES`."""
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def language_from_path(path: str) -> str | None:
+    """The site language that `path` starts with (`/fi/cases/` → `fi`), if any."""
+    segment = path.lstrip("/").split("/", 1)[0]
+    return segment if segment in site_languages() else None
+
+
+def is_foreign_language_path(path: str) -> bool:
+    """Whether `path` starts with a language code that is not one of the site's (`/de/…`)."""
+    segment = path.lstrip("/").split("/", 1)[0].lower()
+    if not FOREIGN_LANGUAGE_SEGMENT.match(segment) or segment in site_languages():
+        return False
+    return segment.split("-")[0] in _cldr_language_codes()
+
+
+def _cldr_language_codes() -> frozenset[str]:
+    global _CLDR_CODES
+    if _CLDR_CODES is None:
+        _CLDR_CODES = frozenset(code for code in CldrLocale("en").languages if len(code) == 2)
+    return _CLDR_CODES
+
+
+_CLDR_CODES: frozenset[str] | None = None
+
+
+# Languages that have their own columns beside the English one (`name_fi`, `name_sv`...).
+TRANSLATED_FIELD_LANGUAGES = ("fi", "sv")
+
+
+def language_field(field: str, language: str | None = None) -> str:
+    """The column holding `field` in a language: `name_fi`, `name_sv`, or `name` for English."""
+    language = (language or translation.get_language() or "en").split("-")[0]
+    return f"{field}_{language}" if language in TRANSLATED_FIELD_LANGUAGES else field
+
+
+def translated_value(obj, field: str, language: str | None = None):
+    """`obj.<field>` in the reader's language (`name_fi`…), the English `field` where empty."""
+    return getattr(obj, language_field(field, language), None) or getattr(obj, field)
+
+
+def reader_language_path(url: str, language: str | None = None) -> str:
+    """A site address in the reader's language: `/en/cases/x/` read in Finnish is `/fi/cases/x/`.
+
+    Addresses of other sites, of files and of the admin are returned unchanged; a site path
+    without a language gets one.
+    """
+    if not url or not url.startswith("/") or url.startswith("//"):
+        return url
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    if language not in site_languages() or url.startswith(UNPREFIXED_PREFIXES):
+        return url
+    current = language_from_path(url)
+    if current == language:
+        return url
+    if current:
+        return f"/{language}{url[len(current) + 1 :]}"
+    return f"/{language}{url}"
+
+
+def member_language(user) -> str | None:
+    """The language a signed-in person chose for the site and its e-mails, if it is one of ours.
+
+    It is the language of their profile settings (Wagtail's user profile, which the admin reads
+    too), so one choice serves the site, the admin, e-mails and calendar files.
+    """
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    from wagtail.users.models import UserProfile
+
+    code = (
+        UserProfile.objects.filter(user=user).values_list("preferred_language", flat=True).first()
+    )
+    return code if code in site_languages() else None
+
+
+def recipient_language(user):
+    """`with recipient_language(user):` writes what is inside in the language `user` chose.
+
+    For e-mails and files made for someone other than the reader of the page (a member told
+    of a decision, a place that opened up); the current language where they chose none.
+    """
+    return translation.override(member_language(user) or translation.get_language())
+
+
+class LanguageMiddleware(LocaleMiddleware):
+    """Django's LocaleMiddleware, with a member's own language first and no guessing on `/de/`."""
+
+    def process_request(self, request):
+        path = request.path_info
+        if is_foreign_language_path(path):
+            translation.activate(settings.LANGUAGE_CODE)
+            request.LANGUAGE_CODE = settings.LANGUAGE_CODE
+            return
+        super().process_request(request)
+        if language_from_path(path) or path.startswith(UNPREFIXED_PREFIXES):
+            return
+        chosen = member_language(getattr(request, "user", None))
+        if chosen:
+            translation.activate(chosen)
+            request.LANGUAGE_CODE = chosen
+
+    def process_response(self, request, response):
+        path = request.path_info
+        if response.status_code == 404 and (
+            is_foreign_language_path(path) or path.startswith(UNPREFIXED_PREFIXES)
+        ):
+            # not redirected to /en/de/… or /en/admin/…: a language this site does not speak,
+            # and addresses that have no language, stay the 404 they are
+            response.headers.setdefault("Content-Language", translation.get_language())
+            return response
+        return super().process_response(request, response)
+
+
+@dataclass(frozen=True)
+class LanguageVersion:
+    """One language's version of the page being read, for the switcher and `hreflang` links."""
+
+    code: str
+    name: str  # the language's own name for itself (CLDR): "suomi", "svenska", "English"
+    url: str
+    current: bool
+    translated: bool  # False: shown in its original language with a notice
+
+
+def language_versions(request, page=None) -> list[LanguageVersion]:
+    """The page being read in each of the site's languages, query string kept.
+
+    For a Wagtail page, a language in which the page has a live translation leads there; one
+    without leads to the original, shown with the interface in that language (`translated`
+    False). Other views exist in every language.
+    """
+    current = translation.get_language()
+    full_path = request.get_full_path()
+    query = urlsplit(full_path).query
+    translations = _page_translations(page)
+    versions = []
+    for code in site_languages():
+        translated = True
+        if translations is not None:
+            target = translations.get(code)
+            if target is None:
+                translated = False
+                url = reader_language_path(full_path, code)
+            else:
+                url = _with_query(page_url(target, request) or full_path, query)
+        else:
+            url = translate_url(full_path, code)
+            if url == full_path and code != current:
+                url = reader_language_path(full_path, code)
+        versions.append(
+            LanguageVersion(
+                code=code,
+                name=language_name(code, code),
+                url=url,
+                current=code == current,
+                translated=translated,
+            )
+        )
+    return versions
+
+
+def locale_language(locale_id: int | None) -> str | None:
+    """The language code of a Wagtail locale, without a query once the locales have been read."""
+    if locale_id is None:
+        return None
+    if locale_id not in _LOCALE_LANGUAGES:
+        from wagtail.models import Locale
+
+        _LOCALE_LANGUAGES.update(Locale.objects.values_list("pk", "language_code"))
+    return _LOCALE_LANGUAGES.get(locale_id)
+
+
+_LOCALE_LANGUAGES: dict[int, str] = {}
+
+
+def page_url(page, request=None, *, full: bool = False) -> str | None:
+    """A page's own address, in the language it is written in (not the reader's)."""
+    with translation.override(locale_language(page.locale_id)):
+        return page.get_full_url(request) if full else page.get_url(request)
+
+
+def _page_translations(page) -> dict | None:
+    """A page's live versions by language code (the page itself included); None for no page."""
+    if page is None or not hasattr(page, "get_translations"):
+        return None
+    pages = page.get_translations(inclusive=True).live().select_related("locale")
+    return {each.locale.language_code: each for each in pages}
+
+
+def _with_query(url: str, query: str) -> str:
+    if not query:
+        return url
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
