@@ -24,12 +24,13 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 
 from allauth.account.models import EmailAddress
 
 from portal.deployment import production_settings_active
 from portal.languages import language_field, site_languages
+from portal.locale_names import language_name
 from portal.models import HomePage, NavigationSettings, SiteSettings, StandardPage
 from portal.site_address import site_address
 
@@ -95,12 +96,19 @@ def demo_load(*, limit: int | None = None, stdout: TextIO | None = None) -> Demo
             admin = demo_admin_ensure(report)
             home = demo_home_ensure(report, user=admin)
             about = _standard_page_ensure(
-                report, home, slug=ABOUT_SLUG, user=admin, **_about_content()
+                report, home, slug=ABOUT_SLUG, user=admin, **about_page_content()
             )
             data_sources = _standard_page_ensure(
-                report, home, slug=DATA_SOURCES_SLUG, user=admin, **_data_sources_content()
+                report, home, slug=DATA_SOURCES_SLUG, user=admin, **data_sources_page_content()
             )
             demo_settings_ensure(report, site=home.get_site(), about=about, sources=data_sources)
+            # the site's own pages in Finnish and Swedish too, written from the catalogues
+            for page, content in (
+                (home, lambda: {"title": _("Kokeilu"), "intro": home_intro()}),
+                (about, about_page_content),
+                (data_sources, data_sources_page_content),
+            ):
+                demo_translations_ensure(report, page, content, user=admin)
         _content_load(report, home, limit=limit, stdout=stdout)
     _indexes_rebuild(stdout)
     report.accounts.append((ADMIN_USERNAME, ADMIN_PASSWORD, _("superuser: the whole admin")))
@@ -134,7 +142,7 @@ def demo_home_ensure(report: DemoReport, *, user=None) -> HomePage:
             old_root.slug = "welcome"
             old_root.save(update_fields=["slug", "url_path"])
         home = tree_root.add_child(
-            instance=HomePage(title=_("Kokeilu"), slug=HOME_SLUG, intro=_home_intro())
+            instance=HomePage(title=_("Kokeilu"), slug=HOME_SLUG, intro=home_intro())
         )
         home.save_revision(user=user).publish(user=user)
         report.created.append(_("home page"))
@@ -160,6 +168,34 @@ def demo_home_ensure(report: DemoReport, *, user=None) -> HomePage:
         old_root.delete()
         report.created.append(_("removed Wagtail's initial welcome page"))
     return home
+
+
+def demo_translations_ensure(report: DemoReport, page: Page, content, *, user=None) -> None:
+    """Publish `page` in each other language, its fields from `content()` in that language.
+
+    A translation that exists is left as it is (an editor may have changed it). Translations are
+    linked to the page as wagtail-localize's "Translate" would link them (one translation key),
+    so the switcher and hreflang find them, and an editor can keep them up to date.
+    """
+    source_language = page.locale.language_code
+    for language in site_languages():
+        if language == source_language:
+            continue
+        locale, _created = Locale.objects.get_or_create(language_code=language)
+        if page.get_translation_or_none(locale) is not None:
+            report.skipped.append(_("page “%(title)s” in %(language)s") % _named(page, language))
+            continue
+        with translation.override(language):
+            fields = content()
+        translated = page.specific.copy_for_translation(locale, copy_parents=True)
+        for name, value in fields.items():
+            setattr(translated, name, value)
+        translated.save_revision(user=user).publish(user=user)
+        report.created.append(_("page “%(title)s” in %(language)s") % _named(page, language))
+
+
+def _named(page: Page, language: str) -> dict:
+    return {"title": page.title, "language": language_name(language)}
 
 
 def _is_welcome_page(page: Page) -> bool:
@@ -289,7 +325,7 @@ def _indexes_rebuild(stdout: TextIO | None) -> None:
 # Page content. Kept as code rather than a fixture so that every string can be translated.
 
 
-def _home_intro() -> str:
+def home_intro() -> str:
     return _(
         "Kokeilu collects what public servants have tried: case studies, tools and methods, and "
         "honest stories of experiments that worked, slipped or are not finished yet."
@@ -304,7 +340,7 @@ def _paragraph(html: str) -> dict:
     return {"type": "paragraph", "value": html}
 
 
-def _about_content() -> dict:
+def about_page_content() -> dict:
     return {
         "title": _("About Kokeilu"),
         "intro": _(
@@ -351,7 +387,7 @@ def _about_content() -> dict:
     }
 
 
-def _data_sources_content() -> dict:
+def data_sources_page_content() -> dict:
     return {
         "title": _("Data sources and licences"),
         "intro": _("Where the demo content comes from, who made it and under which licence."),

@@ -5,12 +5,14 @@ from io import StringIO
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.test import override_settings
+from django.utils import translation
 
 from wagtail.models import Page, Revision, Site
 
 import pytest
 
 from portal import demo
+from portal.demo import about_page_content, data_sources_page_content, home_intro
 from portal.models import HomePage, NavigationSettings, SiteSettings, StandardPage
 
 pytestmark = pytest.mark.django_db
@@ -39,16 +41,17 @@ def loaded():
 
 
 def test_demo_makes_the_home_page_the_default_sites_root(loaded):
-    home = HomePage.objects.get()
+    home = HomePage.objects.get(locale__language_code="en")
     site = Site.objects.get(is_default_site=True)
 
     assert site.root_page_id == home.pk
     assert home.live and home.intro
-    assert not Page.objects.filter(depth=2).exclude(pk=home.pk).exists(), "welcome page left"
+    others = Page.objects.filter(depth=2).exclude(translation_key=home.translation_key)
+    assert not others.exists(), "welcome page left"
 
 
 def test_demo_creates_about_and_licence_pages(loaded):
-    home = HomePage.objects.get()
+    home = HomePage.objects.get(locale__language_code="en")
     pages = {page.slug: page for page in StandardPage.objects.child_of(home).live()}
 
     assert pages["about"].title == "About Kokeilu"
@@ -64,7 +67,7 @@ def test_demo_fills_site_settings_and_navigation(loaded):
     site = Site.objects.get(is_default_site=True)
     site_settings = SiteSettings.for_site(site)
     navigation = NavigationSettings.for_site(site)
-    about = StandardPage.objects.get(slug="about")
+    about = StandardPage.objects.get(slug="about", locale__language_code="en")
 
     assert site_settings.tagline
     assert "CC BY-SA 4.0" in site_settings.footer_text
@@ -80,6 +83,22 @@ def test_demo_fills_site_settings_and_navigation(loaded):
     assert navigation.header_links[6].value["page"].pk == about.pk
     footer = [link.value["label"] for link in navigation.footer_links]
     assert footer == ["About", "Data sources and licences", "Admin"]
+
+
+def test_the_sites_own_pages_are_in_finnish_and_swedish(client, loaded):
+    finnish_home = client.get("/fi/")
+    swedish_about = client.get("/sv/about/")
+    finnish_sources = client.get("/fi/data-sources/")
+
+    with translation.override("fi"):
+        assert str(home_intro()) in finnish_home.text
+        assert str(data_sources_page_content()["title"]) in finnish_sources.text
+    with translation.override("sv"):
+        assert f"<h1>{about_page_content()['title']}</h1>" in swedish_about.text
+    for response in (finnish_home, swedish_about, finnish_sources):
+        assert 'class="language-notice"' not in response.text
+    # the navigation, tagline and footer follow
+    assert ">Tapaukset</a>" in finnish_home.text
 
 
 def test_demo_prints_what_it_created_and_the_accounts(loaded):
