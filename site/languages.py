@@ -1,9 +1,10 @@
 """The site's three languages: which one a request is served in, and the same address in the others.
 
 Every public address carries its language as a prefix (`/fi/`, `/sv/`, `/en/`; `portal.urls`).
-An address without one is redirected to the reader's language: the one a signed-in member chose
-in their settings, else the first of the browser's `Accept-Language` that the site speaks, else
-English. No cookie is set for this: readers get no cookies.
+An address without one is answered in the reader's language: the one a signed-in member chose in
+their settings, else the first of the browser's `Accept-Language` that the site speaks, else
+English (its canonical link names the prefixed address). No cookie is set for this: readers get
+no cookies.
 
 A page written in one language is shown at every prefix. Where it has no translation in the
 reader's language yet, the original is shown with the interface in the reader's language and a
@@ -19,8 +20,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
-from django.urls import translate_url
+from django.urls import is_valid_path, translate_url
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 from babel import Locale as CldrLocale
 
@@ -131,7 +133,13 @@ def recipient_language(user):
 
 
 class LanguageMiddleware(LocaleMiddleware):
-    """Django's LocaleMiddleware, with a member's own language first and no guessing on `/de/`."""
+    """Django's LocaleMiddleware, with a member's own language first, no guessing on `/de/`, and
+    addresses without a language answered in the reader's language rather than redirected.
+
+    `/` or `/search/?q=x` is served as `/fi/…` would be for a Finnish reader (the page's links
+    and its canonical link carry the prefix); the answer varies by `Accept-Language` and, for a
+    signed-in member, by their session.
+    """
 
     def process_request(self, request):
         path = request.path_info
@@ -142,12 +150,20 @@ class LanguageMiddleware(LocaleMiddleware):
         super().process_request(request)
         if language_from_path(path) or path.startswith(UNPREFIXED_PREFIXES):
             return
+        if is_valid_path(path, getattr(request, "urlconf", None)):
+            return  # a route outside the languages (machines' and tests' addresses)
         chosen = member_language(getattr(request, "user", None))
         if chosen:
             translation.activate(chosen)
             request.LANGUAGE_CODE = chosen
+        prefixed = f"/{translation.get_language()}{path}"
+        request.unprefixed_path = request.path
+        request.path = request.path[: len(request.path) - len(path)] + prefixed
+        request.path_info = prefixed
 
     def process_response(self, request, response):
+        if getattr(request, "unprefixed_path", None):
+            patch_vary_headers(response, ("Accept-Language", "Cookie"))
         path = request.path_info
         if response.status_code == 404 and (
             is_foreign_language_path(path) or path.startswith(UNPREFIXED_PREFIXES)

@@ -48,21 +48,30 @@ def test_the_interface_is_finnish_under_fi_and_swedish_under_sv(client, home_pag
     assert "Search" in client.get("/en/search/").text
 
 
+def canonical(response) -> str:
+    return re.search(r'<link rel="canonical" href="([^"]+)"', response.text).group(1)
+
+
 def test_a_first_visit_follows_the_browsers_preferred_language(client, home_page):
     response = client.get("/", headers={"accept-language": "sv-FI,sv;q=0.9,en;q=0.5"})
-    assert response.status_code == 302
-    assert response["Location"] == "/sv/"
+    assert response.status_code == 200
+    assert html_lang(response) == "sv"
+    assert canonical(response) == "http://testserver/sv/"
+    assert "Accept-Language" in response["Vary"]
 
     response = client.get("/", headers={"accept-language": "de-DE,de;q=0.9"})
-    assert response["Location"] == "/en/"  # none of ours: the default
+    assert html_lang(response) == "en"  # none of ours: the default
     assert not response.cookies  # the choice is not stored in a cookie
 
 
 def test_an_address_without_a_language_keeps_its_path_and_query(client, home_page):
     response = client.get("/search/?q=kokeilu", headers={"accept-language": "fi"})
 
-    assert response.status_code == 302
-    assert response["Location"] == "/fi/search/?q=kokeilu"
+    assert response.status_code == 200
+    assert html_lang(response) == "fi"
+    assert canonical(response) == "http://testserver/fi/search/?q=kokeilu"
+    assert 'href="/sv/search/?q=kokeilu"' in response.text  # the switcher
+    assert '<link rel="canonical"' not in client.get("/fi/search/?q=kokeilu").text
 
 
 def test_a_members_own_language_wins_over_the_browsers(client, home_page):
@@ -72,7 +81,7 @@ def test_a_members_own_language_wins_over_the_browsers(client, home_page):
 
     response = client.get("/", headers={"accept-language": "fi"})
 
-    assert response["Location"] == "/sv/"
+    assert html_lang(response) == "sv"
 
 
 def test_an_unknown_language_prefix_is_a_404_in_the_default_language(client, home_page):
@@ -199,7 +208,7 @@ def test_a_member_chooses_their_language_and_the_site_opens_in_it(client, home_p
     assert response.redirect_chain[0][0] == "/fi/accounts/language/"
     assert "Kielesi on tallennettu" in response.text or html_lang(response) == "fi"
     assert UserProfile.objects.get(user=user).preferred_language == "fi"
-    assert client.get("/", headers={"accept-language": "en"})["Location"] == "/fi/"
+    assert html_lang(client.get("/", headers={"accept-language": "en"})) == "fi"
 
 
 def test_choosing_a_language_that_the_site_does_not_speak_is_refused(client, home_page):

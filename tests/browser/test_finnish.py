@@ -70,8 +70,9 @@ def test_a_finnish_visitor_searches_registers_for_a_workshop_and_votes(
 
     # the first visit follows the browser: Finnish
     page.goto(live_server.url + "/")
-    assert page.url == live_server.url + "/fi/"
     assert page.locator("html").get_attribute("lang") == "fi"
+    canonical = page.locator("link[rel=canonical]").get_attribute("href")
+    assert canonical == live_server.url + "/fi/"
     axe_check_on(page)
 
     # a search from the home page's own search box
