@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
@@ -63,14 +64,9 @@ def is_foreign_language_path(path: str) -> bool:
     return segment.split("-")[0] in _cldr_language_codes()
 
 
+@cache
 def _cldr_language_codes() -> frozenset[str]:
-    global _CLDR_CODES
-    if _CLDR_CODES is None:
-        _CLDR_CODES = frozenset(code for code in CldrLocale("en").languages if len(code) == 2)
-    return _CLDR_CODES
-
-
-_CLDR_CODES: frozenset[str] | None = None
+    return frozenset(code for code in CldrLocale("en").languages if len(code) == 2)
 
 
 # Languages that have their own columns beside the English one (`name_fi`, `name_sv`...).

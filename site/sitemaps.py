@@ -38,7 +38,9 @@ def sitemap_index(request):
 def sitemap_for_language(request):
     """`/<language>/sitemap.xml`: the pages and listings of the language in the address."""
     language = translation.get_language()
-    entries = [_page_entry(request, page) for page in _pages_in(language)]
+    pages = list(_pages_in(language))
+    versions = _versions_by_key(pages)
+    entries = [_page_entry(request, page, versions[page.translation_key]) for page in pages]
     for name in VIEW_URL_NAMES:
         entries.append(_view_entry(request, reverse(name)))
     for process in process_list():
@@ -57,8 +59,17 @@ def _pages_in(language: str):
     )
 
 
-def _page_entry(request, page: Page) -> dict:
-    versions = page.get_translations(inclusive=True).live().select_related("locale")
+def _versions_by_key(pages: list[Page]) -> dict:
+    """Every live version of `pages`, by translation key: one query for the whole sitemap."""
+    keys = {page.translation_key for page in pages}
+    versions: dict = {key: [] for key in keys}
+    others = Page.objects.live().filter(translation_key__in=keys).select_related("locale")
+    for other in others.order_by("locale__language_code"):
+        versions[other.translation_key].append(other)
+    return versions
+
+
+def _page_entry(request, page: Page, versions: list[Page]) -> dict:
     alternates = [
         {"language": other.locale.language_code, "url": page_url(other, request, full=True)}
         for other in versions
