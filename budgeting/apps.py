@@ -8,12 +8,10 @@ class BudgetingConfig(AppConfig):
 
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
-        from django.utils.translation import gettext
 
-        from budgeting.counting.election import translation_install
         from budgeting.implementation.models import Implementation
-        from budgeting.processes.models import Process
-        from budgeting.proposals.models import Project
+        from budgeting.processes.models import Process, ProcessTranslation
+        from budgeting.proposals.models import Project, ProjectTranslation
         from budgeting.search import (
             PROCESS_KIND,
             PROJECT_KIND,
@@ -23,6 +21,7 @@ class BudgetingConfig(AppConfig):
             process_to_document,
             project_queryset,
             project_to_document,
+            translation_changed,
         )
         from search.registry import register_kind, register_labels
 
@@ -43,8 +42,6 @@ class BudgetingConfig(AppConfig):
             queryset=project_queryset,
         )
         register_labels("implementation_statuses", implementation_status_labels)
-        # the counting core's explanations, in the language active when the votes are counted
-        translation_install(gettext)
         # the project's document shows its implementation status
         post_save.connect(
             implementation_changed, sender=Implementation, dispatch_uid="budgeting_impl_saved"
@@ -52,3 +49,12 @@ class BudgetingConfig(AppConfig):
         post_delete.connect(
             implementation_changed, sender=Implementation, dispatch_uid="budgeting_impl_deleted"
         )
+        # a process's or project's document holds its translations' texts
+        for model in (ProcessTranslation, ProjectTranslation):
+            name = model._meta.model_name
+            post_save.connect(
+                translation_changed, sender=model, dispatch_uid=f"budgeting_{name}_saved"
+            )
+            post_delete.connect(
+                translation_changed, sender=model, dispatch_uid=f"budgeting_{name}_deleted"
+            )

@@ -15,7 +15,9 @@ from typing import TextIO
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _lazy
 
 from budgeting.assessment import criteria as assessment_criteria
@@ -30,11 +32,18 @@ from budgeting.permissions import (
     voter_eligible,
 )
 from budgeting.processes import services as processes_services
-from budgeting.processes.models import BallotType, CountingRule, Phase, Process
+from budgeting.processes.models import (
+    BallotType,
+    CountingRule,
+    Phase,
+    Process,
+    ProcessTranslation,
+)
 from budgeting.proposals import services as proposals_services
-from budgeting.proposals.models import Project, ProjectStatus
+from budgeting.proposals.models import Project, ProjectStatus, ProjectTranslation
 from budgeting.voting.models import Ballot, BallotChoice, BallotCriterion
 from portal.demo import demo_email_verify
+from portal.languages import site_languages
 from portal.models import Theme
 
 DEMO_PASSWORD = "kokeilu-demo"  # published on purpose, as for the network's demo accounts
@@ -46,57 +55,84 @@ DEMO_USERS = (
 )
 TOWN = "Kokeilu demo town"
 SEED = 2026
+# The demo's own texts are written in English (the source language of the catalogues); their
+# Finnish and Swedish versions are the catalogues' translations, stored as translation rows.
+SOURCE_LANGUAGE = "en"
 
-# (title, cost, theme key, place, description)
+# slug -> (title, summary)
+PROCESS_TEXTS = {
+    "demo-town-2025": (
+        gettext_lazy("Kokeilu demo town: participatory budget 2025 (demo)"),
+        gettext_lazy(
+            "A demonstration process with invented proposals and votes: see who won, why, and "
+            "what other counting rules would have chosen."
+        ),
+    ),
+    "demo-town-youth-2026": (
+        gettext_lazy("Kokeilu demo town: youth budget 2026 (demo)"),
+        gettext_lazy(
+            "A demonstration vote: sign in as member-fi or member-se and choose projects that fit "
+            "the budget."
+        ),
+    ),
+    "demo-town-green-2026": (
+        gettext_lazy("Kokeilu demo town: green ideas 2026 (demo)"),
+        gettext_lazy("A demonstration process taking proposals: sign in and propose a project."),
+    ),
+}
+
+# (title, cost, theme key, place, description); the titles and descriptions are marked with
+# `gettext_lazy` by name: makemessages does not extract strings marked with the `_lazy` alias
+# (xgettext knows `_` and `gettext_lazy`, not aliases)
 RESULTS_PROJECTS = (
     (
-        "New sports hall floor",
+        gettext_lazy("New sports hall floor"),
         52000,
         "recreation-culture-and-religion",
         "Sports hall",
-        "Replace the worn floor of the town's sports hall.",
+        gettext_lazy("Replace the worn floor of the town's sports hall."),
     ),
     (
-        "Lit ski track",
+        gettext_lazy("Lit ski track"),
         38000,
         "recreation-culture-and-religion",
         "Northern woods",
-        "Lights along three kilometres of ski track.",
+        gettext_lazy("Lights along three kilometres of ski track."),
     ),
     (
-        "Library open on Sundays",
+        gettext_lazy("Library open on Sundays"),
         14000,
         "recreation-culture-and-religion",
         "Main library",
-        "Staff the library on Sunday afternoons for a year.",
+        gettext_lazy("Staff the library on Sunday afternoons for a year."),
     ),
     (
-        "Benches along the river",
+        gettext_lazy("Benches along the river"),
         9000,
         "environmental-protection-climate-change-and-agriculture",
         "River path",
-        "Twelve benches along the river path, with shade.",
+        gettext_lazy("Twelve benches along the river path, with shade."),
     ),
     (
-        "Community garden",
+        gettext_lazy("Community garden"),
         12000,
         "environmental-protection-climate-change-and-agriculture",
         "Old school yard",
-        "Raised beds and a water point for residents.",
+        gettext_lazy("Raised beds and a water point for residents."),
     ),
     (
-        "Youth music room",
+        gettext_lazy("Youth music room"),
         16000,
         "recreation-culture-and-religion",
         "Youth centre",
-        "Sound-proofing and instruments for the youth centre.",
+        gettext_lazy("Sound-proofing and instruments for the youth centre."),
     ),
     (
-        "Safe crossing at the school",
+        gettext_lazy("Safe crossing at the school"),
         21000,
         "transport-and-infrastructure",
         "School street",
-        "A raised crossing and better lights.",
+        gettext_lazy("A raised crossing and better lights."),
     ),
 )
 RESULTS_CRITERIA = (
@@ -121,43 +157,55 @@ RESULTS_VOTERS = (
 )
 VOTING_PROJECTS = (
     (
-        "Skate ramp",
+        gettext_lazy("Skate ramp"),
         18000,
         "recreation-culture-and-religion",
         "Harbour park",
-        "A small concrete skate ramp.",
+        gettext_lazy("A small concrete skate ramp."),
     ),
     (
-        "Free bus on Saturdays",
+        gettext_lazy("Free bus on Saturdays"),
         25000,
         "transport-and-infrastructure",
         "Town centre",
-        "Free town buses on Saturdays for a year.",
+        gettext_lazy("Free town buses on Saturdays for a year."),
     ),
     (
-        "Repair café",
+        gettext_lazy("Repair café"),
         6000,
         "environmental-protection-climate-change-and-agriculture",
         "Community house",
-        "A monthly repair café with tools.",
+        gettext_lazy("A monthly repair café with tools."),
     ),
-    ("Outdoor gym", 15000, "health", "Beach", "Outdoor exercise machines near the beach."),
-    ("Study space", 9000, "education", "Main library", "A quiet study room open late."),
+    (
+        gettext_lazy("Outdoor gym"),
+        15000,
+        "health",
+        "Beach",
+        gettext_lazy("Outdoor exercise machines near the beach."),
+    ),
+    (
+        gettext_lazy("Study space"),
+        9000,
+        "education",
+        "Main library",
+        gettext_lazy("A quiet study room open late."),
+    ),
 )
 PROPOSAL_PROJECTS = (
     (
-        "Flower meadows instead of lawns",
+        gettext_lazy("Flower meadows instead of lawns"),
         7000,
         "environmental-protection-climate-change-and-agriculture",
         "Town parks",
-        "Turn some lawns into meadows.",
+        gettext_lazy("Turn some lawns into meadows."),
     ),
     (
-        "Drinking fountains",
+        gettext_lazy("Drinking fountains"),
         11000,
         "health",
         "Market square",
-        "Three drinking fountains in the centre.",
+        gettext_lazy("Three drinking fountains in the centre."),
     ),
 )
 
@@ -170,11 +218,12 @@ def load_processes(home, *, limit: int | None = None, stdout: TextIO | None = No
     """
     loaders = (_results_process, _voting_process, _proposals_process)[: limit or None]
     created = 0
-    with transaction.atomic():
+    with transaction.atomic(), translation.override(SOURCE_LANGUAGE):
         users = _demo_users()
         for loader in loaders:
             created += loader(users)
         _after_the_vote(users)
+        _translations_ensure()
     if stdout is not None:
         stdout.write(_("Participatory budgets: %(created)d created.\n") % {"created": created})
     return created
@@ -204,8 +253,12 @@ def _themes() -> dict[str, Theme]:
 def _process(slug: str, **fields) -> Process | None:
     if Process.objects.filter(slug=slug).exists():
         return None
+    title, summary = PROCESS_TEXTS[slug]
     return Process.objects.create(
         slug=slug,
+        title=str(title),
+        summary=str(summary),
+        written_in=SOURCE_LANGUAGE,
         organiser_name=TOWN,
         municipality=TOWN,
         country="fi",
@@ -222,8 +275,9 @@ def _projects(process: Process, rows, users: dict, *, feasible: bool) -> list[Pr
         projects.append(
             Project.objects.create(
                 process=process,
-                title=title,
+                title=str(title),
                 description=f"<p>{description}</p>",
+                written_in=SOURCE_LANGUAGE,
                 place=place,
                 theme=themes.get(theme),
                 estimated_cost=Decimal(cost),
@@ -244,11 +298,6 @@ def _projects(process: Process, rows, users: dict, *, feasible: bool) -> list[Pr
 def _results_process(users: dict) -> int:
     process = _process(
         "demo-town-2025",
-        title=_("Kokeilu demo town: participatory budget 2025 (demo)"),
-        summary=_(
-            "A demonstration process with invented proposals and votes: see who won, why, and "
-            "what other counting rules would have chosen."
-        ),
         budget_amount=Decimal(100000),
         bonus_pool_percentage=Decimal(5),
         bonus_champion_share=Decimal(40),
@@ -429,11 +478,6 @@ def _lead(implementation: Implementation, admin):
 def _voting_process(users: dict) -> int:
     process = _process(
         "demo-town-youth-2026",
-        title=_("Kokeilu demo town: youth budget 2026 (demo)"),
-        summary=_(
-            "A demonstration vote: sign in as member-fi or member-se and choose projects that fit "
-            "the budget."
-        ),
         budget_amount=Decimal(40000),
         ballot_type=BallotType.KNAPSACK,
         counting_rule=CountingRule.EQUAL_SHARES_ADD1,
@@ -454,8 +498,6 @@ def _voting_process(users: dict) -> int:
 def _proposals_process(users: dict) -> int:
     process = _process(
         "demo-town-green-2026",
-        title=_("Kokeilu demo town: green ideas 2026 (demo)"),
-        summary=_("A demonstration process taking proposals: sign in and propose a project."),
         budget_percentage=Decimal("0.5"),
         municipal_budget=Decimal(12000000),
         ballot_type=BallotType.K_APPROVAL,
@@ -476,5 +518,59 @@ def _proposals_process(users: dict) -> int:
             project=projects[1],
             user=users["member-fi"],
             body=_("<p>Good idea: the market square gets hot in summer.</p>"),
+            written_in=SOURCE_LANGUAGE,
         )
     return 1
+
+
+# slug -> the projects' (title, description) rows
+PROJECT_TEXTS = {
+    "demo-town-2025": RESULTS_PROJECTS,
+    "demo-town-youth-2026": VOTING_PROJECTS,
+    "demo-town-green-2026": PROPOSAL_PROJECTS,
+}
+
+
+def _translations_ensure() -> None:
+    """Each demo process and each of its projects in Finnish and Swedish, from the catalogues.
+
+    Idempotent, also on a database loaded before translations existed: an existing translation
+    is left as it is (an organiser may have changed it); the originals are found by slug and by
+    their English title, and say they are written in English.
+    """
+    others = [code for code in site_languages() if code != SOURCE_LANGUAGE]
+    for slug, (title, summary) in PROCESS_TEXTS.items():
+        process = Process.objects.filter(slug=slug).first()
+        if process is None:
+            continue
+        if not process.written_in:
+            Process.objects.filter(pk=process.pk).update(written_in=SOURCE_LANGUAGE)
+        have = set(process.translations.values_list("language", flat=True))
+        for language in others:
+            if language in have:
+                continue
+            with translation.override(language):
+                ProcessTranslation.objects.create(
+                    process=process, language=language, title=str(title), summary=str(summary)
+                )
+        _project_translations_ensure(process, PROJECT_TEXTS[slug], others)
+
+
+def _project_translations_ensure(process: Process, rows, languages: list[str]) -> None:
+    with translation.override(SOURCE_LANGUAGE):
+        texts = {str(title): (title, description) for title, _c, _t, _p, description in rows}
+    for project in process.projects.filter(title__in=list(texts)).prefetch_related("translations"):
+        if not project.written_in:
+            Project.objects.filter(pk=project.pk).update(written_in=SOURCE_LANGUAGE)
+        have = {row.language for row in project.translations.all()}
+        title, description = texts[project.title]
+        for language in languages:
+            if language in have:
+                continue
+            with translation.override(language):
+                ProjectTranslation.objects.create(
+                    project=project,
+                    language=language,
+                    title=str(title),
+                    description=f"<p>{description}</p>",
+                )

@@ -13,8 +13,8 @@ from budgeting.implementation.models import (
     Milestone,
     ProgressUpdate,
 )
-from budgeting.processes.models import District, Process
-from budgeting.proposals.models import Comment, Project, Support
+from budgeting.processes.models import District, Process, ProcessTranslation
+from budgeting.proposals.models import Comment, Project, ProjectTranslation, Support
 from budgeting.results.models import BallotFile
 from budgeting.voting.models import Ballot, BallotChoice, BallotCriterion, VotingCode
 
@@ -32,8 +32,10 @@ __all__ = [
     "Indicator",
     "Milestone",
     "Process",
+    "ProcessTranslation",
     "ProgressUpdate",
     "Project",
+    "ProjectTranslation",
     "Support",
     "UnexpectedEffect",
     "VotingCode",

@@ -30,6 +30,11 @@ urlpatterns = [
     path(
         "<slug:slug>/manage/review/<int:pk>/", proposals_views.manage_review, name="manage_review"
     ),
+    path(
+        "<slug:slug>/manage/translation/<int:pk>/",
+        proposals_views.manage_translation,
+        name="manage_translation",
+    ),
     path("<slug:slug>/manage/codes/", voting_views.manage_codes, name="manage_codes"),
     path("<slug:slug>/manage/residents/", voting_views.manage_resident, name="manage_resident"),
     path("<slug:slug>/manage/recount/", results_views.manage_recompute, name="manage_recompute"),

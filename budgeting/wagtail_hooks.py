@@ -142,7 +142,23 @@ class ProcessAdminForm(WagtailAdminModelForm):
                     "cannot be added, removed or changed."
                 ),
             )
+        self._translations_check(cleaned.get("written_in") or "")
         return cleaned
+
+    def _translations_check(self, written_in: str) -> None:
+        """No translation in the language the process is written in (the formset itself refuses
+        two translations in one language: the model's unique constraint)."""
+        formset = self.formsets.get("translations")
+        if formset is None or not written_in:
+            return
+        formset.is_valid()  # each translation's own fields first (this form is cleaned first)
+        for form in formset.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            if data.get("language") == written_in and not data.get("DELETE"):
+                form.add_error(
+                    "language",
+                    _("The process is written in this language: translate it into another one."),
+                )
 
     def save(self, commit=True):
         if not commit or self.instance.pk is None:

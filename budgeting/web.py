@@ -19,7 +19,9 @@ if TYPE_CHECKING:
 
 def process_or_404(slug: str, user: User | AnonymousUser | None = None) -> Process:
     """The process `slug` names; 404 while it is being prepared, except for its organisers."""
-    process = get_object_or_404(Process.objects.prefetch_related("districts"), slug=slug)
+    process = get_object_or_404(
+        Process.objects.prefetch_related("districts", "translations"), slug=slug
+    )
     if process.phase == Phase.DRAFT and not process_can_manage(process=process, user=user):
         raise Http404
     return process
@@ -43,7 +45,9 @@ def login_url(request: HttpRequest) -> str:
 
 def process_managed(request: HttpRequest, slug: str) -> Process:
     """The process `slug` names, for its organisers' screens; PermissionDenied for others."""
-    process = get_object_or_404(Process.objects.prefetch_related("districts"), slug=slug)
+    process = get_object_or_404(
+        Process.objects.prefetch_related("districts", "translations"), slug=slug
+    )
     if not process_can_manage(process=process, user=request.user):
         raise PermissionDenied
     return process

@@ -18,7 +18,13 @@ from cases.models import CaseLineage, CasePage
 from cases.models.choices import CRITERION_PREFIX, HYPOTHESIS_PREFIX, PENDING
 from portal.languages import locale_language, page_url
 from portal.rich_text import plain_text, stream_text
-from search.documents import SearchDocument, page_is_public, vocabulary_keys
+from search.documents import (
+    SearchDocument,
+    page_is_public,
+    translations_hidden_for,
+    vocabulary_keys,
+    with_translation_count,
+)
 
 KIND = "case"
 FACET_RELATIONS = (
@@ -36,8 +42,7 @@ TOOL_KIND = "tool"
 def case_queryset() -> models.QuerySet:
     """Every case study the index should hold, with the facets a document needs."""
     return (
-        CasePage.objects.live()
-        .public()
+        with_translation_count(CasePage.objects.live().public())
         .annotate(known_public=Value(True, output_field=BooleanField()))
         .prefetch_related(
             *FACET_RELATIONS,
@@ -73,6 +78,7 @@ def case_to_document(page: CasePage) -> SearchDocument | None:
         kind=KIND,
         url=page_url(page) or "",
         language=locale_language(page.locale_id) or "",
+        hidden_for=translations_hidden_for(page),
         title=page.title,
         summary=page.summary,
         body=body,

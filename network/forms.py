@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import MaxLengthValidator, URLValidator
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from network.bio_text import bio_html_from_text, bio_text_from_html
@@ -18,6 +20,7 @@ from network.models import (
 )
 from network.vocabularies import EXCHANGE, SKILLS
 from portal import text_limits
+from portal.languages import member_language
 from portal.models.taxonomy import Country, Method, OrganisationType, Theme
 from portal.uploaded_images import UploadedImageField
 
@@ -212,6 +215,7 @@ class MemberProfileForm(forms.ModelForm):
             "country",
             "municipality",
             "bio",
+            "written_in",
             "photo",
             "links",
             "contact_email",
@@ -223,6 +227,7 @@ class MemberProfileForm(forms.ModelForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.own_profile = own_profile
+        self.fields["written_in"] = self._written_in_field()
         if own_profile:
             self.fields["municipality"].help_text = _(
                 "Participatory budgets let you vote where your national contact point confirmed "
@@ -270,6 +275,25 @@ class MemberProfileForm(forms.ModelForm):
                 initial=self.instance.visibility_of(name) if self.instance.pk else None,
             )
 
+    def _written_in_field(self) -> forms.ChoiceField:
+        """Which language the bio is written in: as chosen before, else the language the
+        member uses the site in. The languages are named in their own words, as in the
+        language switcher."""
+        member = self.instance
+        chosen = (member.written_in or member_language(member.user)) if member.pk else None
+        # the ModelForm's initial (the stored value) would win over the field's own
+        self.initial["written_in"] = chosen or translation.get_language()
+        return forms.ChoiceField(
+            label=_("Written in"),
+            choices=settings.LANGUAGES,
+            required=False,
+            help_text=(
+                _("The language you write your bio in.")
+                if self.own_profile
+                else _("The language the member writes their bio in.")
+            ),
+        )
+
     def visibility_fields(self):
         return [self[f"visibility_{name}"] for name in VISIBILITY_FIELDS]
 
@@ -282,6 +306,12 @@ class MemberProfileForm(forms.ModelForm):
             for name in self.Meta.fields
             if name in data and not self.fields[name].disabled
         }
+        # The language goes when it was sent and the owner saves, or someone chose it or
+        # rewrote the bio: an NCP's untouched form leaves a profile that never said as it is.
+        if not data.get("written_in") or not (
+            self.own_profile or {"written_in", "bio"} & set(self.changed_data)
+        ):
+            changes.pop("written_in", None)
         if "bio" in self.changed_data:
             changes["bio"] = bio_html_from_text(data.get("bio") or "")
         else:
@@ -326,6 +356,12 @@ class GroupForm(forms.Form):
         max_length=text_limits.GROUP_DESCRIPTION,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
+    written_in = forms.ChoiceField(
+        label=_("Written in"),
+        choices=(),  # the site's languages (`__init__`), named in their own words
+        required=False,
+        help_text=_("The language you write the group's name and description in."),
+    )
     policy = forms.ChoiceField(label=_("Who can join"), choices=GroupPolicy.choices)
     themes = forms.ModelMultipleChoiceField(
         label=_("Themes"),
@@ -333,6 +369,11 @@ class GroupForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["written_in"].choices = settings.LANGUAGES
+        self.fields["written_in"].initial = translation.get_language()
 
 
 class InvitationForm(forms.Form):

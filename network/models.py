@@ -24,6 +24,7 @@ from network.groups.models import (  # noqa: F401
 )
 from network.vocabularies import EXCHANGE, SKILLS
 from portal import text_limits
+from portal.languages import written_in_field
 
 
 class Visibility(models.TextChoices):
@@ -134,6 +135,9 @@ class Member(models.Model):
     bio = text_limits.SanitisedHTMLField(
         _("short bio"), max_length=text_limits.BIO, blank=True, help_text=_("Sanitised HTML.")
     )
+    # the language the member writes their bio in: readers of the site in another language
+    # get it marked with its own `lang` and a short note
+    written_in = written_in_field()
     photo = models.ImageField(_("photo"), upload_to="network/photos/", blank=True)
     links = models.JSONField(_("links"), default=list, blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)

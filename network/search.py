@@ -42,6 +42,8 @@ def member_to_document(member: Member) -> SearchDocument | None:
         title=member.display_name,
         summary=summary,
         body=plain_text(member.bio) if "bio" in public else "",
+        # the bio is the document's only free text: its language is the one the member chose
+        language=member.written_in,  # "" (not said) rather than a guess
         date=member.created_at.date() if member.created_at else None,
         countries=(country.key,) if country else (),
         organisation_types=(

@@ -141,6 +141,7 @@ def member_export(*, member: Member) -> dict:
             "looking_for": list(member.looking_for),
             "offering": list(member.offering),
             "bio": member.bio,
+            "written_in": member.written_in,
             "photo": member.photo.url if member.photo else None,
             "links": list(member.links),
             "contact_email": member.contact_email,

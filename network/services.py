@@ -44,6 +44,7 @@ PROFILE_FIELDS = (
     "looking_for",
     "offering",
     "bio",
+    "written_in",
     "photo",
     "links",
     "contact_email",

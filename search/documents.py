@@ -11,6 +11,9 @@ from __future__ import annotations
 import datetime
 from dataclasses import asdict, dataclass, field, fields
 
+from django.db import models
+from django.db.models import Count, OuterRef, Subquery
+
 
 class Visibility:
     PUBLIC = "public"
@@ -29,6 +32,10 @@ class SearchDocument:
     image: str = ""  # URL of a small rendition, or ""
     date: datetime.date | None = None
     language: str = "en"
+    # Reader languages for which another version of the same page is shown instead: its
+    # translation in the reader's language, or (where the page has none) the original. A page
+    # and its translations are one result, in the reader's language (`translations_hidden_for`).
+    hidden_for: tuple[str, ...] = ()
     visibility: str = Visibility.PUBLIC
     # facets (vocabulary keys)
     countries: tuple[str, ...] = ()
@@ -109,3 +116,49 @@ def page_is_public(page) -> bool:
     """Is a live Wagtail page readable by everyone (no view restriction)? Pages from a kind's
     queryset carry `known_public`: no query per document on rebuilds."""
     return getattr(page, "known_public", False) or not page.get_view_restrictions().exists()
+
+
+def with_translation_count(pages: models.QuerySet) -> models.QuerySet:
+    """`pages` annotated with how many live versions (translations) each has, so that a
+    rebuild asks nothing more for the many pages that exist in one language only."""
+    from wagtail.models import Page
+
+    versions = (
+        Page.objects.filter(translation_key=OuterRef("translation_key"), live=True)
+        .order_by()
+        .values("translation_key")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return pages.annotate(live_versions=Subquery(versions, output_field=models.IntegerField()))
+
+
+def translations_hidden_for(page) -> tuple[str, ...]:
+    """The reader languages for which another version of `page` is the result to show.
+
+    A reader finds a page once, in their language: a version in their language where one is
+    live, else the original (the first version made). So the Finnish version of a story is
+    hidden for English readers when the English one exists, and the English original is
+    hidden for Finnish readers only.
+    """
+    from wagtail.models import Page
+
+    from portal.languages import locale_language, site_languages
+
+    if getattr(page, "live_versions", None) == 1:
+        return ()
+    versions = list(
+        Page.objects.filter(translation_key=page.translation_key, live=True)
+        .order_by("pk")
+        .values_list("pk", "locale_id")
+    )
+    if len(versions) < 2:
+        return ()
+    languages = {locale_language(locale_id) for _pk, locale_id in versions}
+    original = versions[0][0]
+    own = locale_language(page.locale_id)
+    return tuple(
+        language
+        for language in site_languages()
+        if language != own and (language in languages or page.pk != original)
+    )

@@ -24,6 +24,11 @@ class IndexedDocument(models.Model):
     date = models.DateField(_("date"), null=True, blank=True, db_index=True)
     year = models.IntegerField(_("year"), null=True, blank=True)
     language = models.CharField(_("language"), max_length=20, blank=True)
+    # " fi sv ": the reader languages another version of this page stands for it in
+    # (SearchDocument.hidden_for), spaced so that one language is matched as a whole word
+    # (nullable so that adding it altered the table in place: SQLite's full-text triggers
+    # hang on it)
+    hidden_for = models.CharField(_("hidden for"), max_length=40, null=True, blank=True)  # noqa: DJ001
     visibility = models.CharField(_("visibility"), max_length=20, db_index=True)
     # The whole document except its body (kept once, in the column above).
     data = models.JSONField(_("document"))

@@ -307,7 +307,25 @@ def _on_change(sender: type[models.Model], instance: models.Model, **kwargs) -> 
         if isinstance(sender, type) and issubclass(sender, registration.model)
     ]
     if doc_ids and instance.pk is not None:
-        outbox_enqueue(doc_ids)
+        outbox_enqueue(doc_ids + _translation_doc_ids(instance))
+
+
+def _translation_doc_ids(instance: models.Model) -> list[str]:
+    """The documents of a page's other language versions: publishing or withdrawing one
+    changes which version a reader of each language finds (`SearchDocument.hidden_for`)."""
+    from wagtail.models import Page
+
+    if not isinstance(instance, Page) or not instance.translation_key:
+        return []
+    registration = registry.kind_for_model(type(instance))
+    if registration is None:
+        return []
+    others = (
+        Page.objects.filter(translation_key=instance.translation_key)
+        .exclude(pk=instance.pk)
+        .values_list("pk", flat=True)
+    )
+    return [registration.doc_id(pk) for pk in others]
 
 
 def _on_page_move(sender, instance, **kwargs) -> None:

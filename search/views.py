@@ -16,6 +16,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from portal.languages import reader_language_path
 from search.engines import get_engine
 from search.facets import FACETS
 from search.forms import (
@@ -33,7 +34,7 @@ DEFAULT_SUGGESTIONS = 8
 MAX_SUGGESTIONS = 20
 MAX_SUGGEST_LENGTH = 100
 # Fields of a document the API leaves out: long, or not the visitor's business.
-_API_OMITTED_FIELDS = ("body", "visibility")
+_API_OMITTED_FIELDS = ("body", "visibility", "hidden_for")
 
 
 @require_GET
@@ -111,7 +112,7 @@ def suggest_api(request: HttpRequest) -> JsonResponse:
                 {
                     "id": doc.id,
                     "title": doc.title,
-                    "url": doc.url,
+                    "url": reader_language_path(doc.url),
                     "kind": doc.kind,
                     "kind_label": kind_label(doc.kind),
                 }
@@ -127,6 +128,7 @@ def _hit_json(hit) -> dict:
     data = hit.document.to_dict()
     for name in _API_OMITTED_FIELDS:
         data.pop(name, None)
+    data["url"] = reader_language_path(data["url"])  # in the reader's language frame
     return {**data, "kind_label": kind_label(hit.document.kind), "highlights": hit.highlights}
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TextIO
 
@@ -170,15 +171,18 @@ def demo_home_ensure(report: DemoReport, *, user=None) -> HomePage:
     return home
 
 
-def demo_translations_ensure(report: DemoReport, page: Page, content, *, user=None) -> None:
-    """Publish `page` in each other language, its fields from `content()` in that language.
+def demo_translations_ensure(
+    report: DemoReport, page: Page, content, *, user=None, languages: Iterable[str] | None = None
+) -> None:
+    """Publish `page` in each other language (of `languages`, default all the site's), its
+    fields from `content()` in that language.
 
     A translation that exists is left as it is (an editor may have changed it). Translations are
     linked to the page as wagtail-localize's "Translate" would link them (one translation key),
     so the switcher and hreflang find them, and an editor can keep them up to date.
     """
     source_language = page.locale.language_code
-    for language in site_languages():
+    for language in site_languages() if languages is None else languages:
         if language == source_language:
             continue
         locale, _created = Locale.objects.get_or_create(language_code=language)

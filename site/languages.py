@@ -20,10 +20,14 @@ from functools import cache
 from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import Length, Substr
 from django.middleware.locale import LocaleMiddleware
 from django.urls import is_valid_path, translate_url
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext_lazy as _
 
 from babel import Locale as CldrLocale
 
@@ -66,7 +70,9 @@ def is_foreign_language_path(path: str) -> bool:
 
 @cache
 def _cldr_language_codes() -> frozenset[str]:
-    return frozenset(code for code in CldrLocale("en").languages if len(code) == 2)
+    return frozenset(
+        code for code in CldrLocale("en").languages if isinstance(code, str) and len(code) == 2
+    )
 
 
 # Languages that have their own columns beside the English one (`name_fi`, `name_sv`...).
@@ -192,7 +198,7 @@ def language_versions(request, page=None) -> list[LanguageVersion]:
     current = translation.get_language()
     full_path = request.get_full_path()
     query = urlsplit(full_path).query
-    translations = _page_translations(page)
+    translations = page_translations(page, request)
     versions = []
     for code in site_languages():
         translated = True
@@ -239,12 +245,24 @@ def page_url(page, request=None, *, full: bool = False) -> str | None:
         return page.get_full_url(request) if full else page.get_url(request)
 
 
-def _page_translations(page) -> dict | None:
-    """A page's live versions by language code (the page itself included); None for no page."""
+def page_translations(page, request=None) -> dict | None:
+    """A page's live versions by language code (the page itself included); None for no page.
+
+    Read once per request: the serve hook (is there a version in the reader's language?) and
+    the switcher ask the same.
+    """
     if page is None or not hasattr(page, "get_translations"):
         return None
+    known = getattr(request, "_page_translations", None) if request is not None else None
+    if known is not None and page.pk in known:
+        return known[page.pk]
     pages = page.get_translations(inclusive=True).live().select_related("locale")
-    return {each.locale.language_code: each for each in pages}
+    versions = {each.locale.language_code: each for each in pages}
+    if request is not None:
+        if known is None:
+            known = request._page_translations = {}
+        known[page.pk] = versions
+    return versions
 
 
 def _with_query(url: str, query: str) -> str:
@@ -252,3 +270,60 @@ def _with_query(url: str, query: str) -> str:
         return url
     parts = urlsplit(url)
     return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
+
+
+def written_in_field() -> models.CharField:
+    """The column saying which language a member's own text (a profile, story, proposal or
+    comment) is written in. The author sets it; blank means not said (older texts).
+
+    Pages and pages' text use their locale instead; this is for texts that belong to one member
+    and are not translated, so that they keep the language they were written in.
+    """
+    return models.CharField(
+        _("written in"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("The language this text is written in."),
+    )
+
+
+def text_language(code: str | None) -> str:
+    """`code` when a text in it is read in another language (for `lang` and a short note);
+    empty when it is the reader's language or not known."""
+    code = (code or "").split("-")[0]
+    if code not in site_languages():
+        return ""
+    return "" if code == (translation.get_language() or "").split("-")[0] else code
+
+
+def children_across_languages(parent, model) -> models.QuerySet:
+    """The live, public `model` pages under every language version of `parent`, each once: its
+    version in `parent`'s language where there is one, else the original (the first made).
+
+    So the Finnish stories or workshops page also lists what nobody has translated into Finnish
+    yet, in its own language, and a translated page only once. One query, remembered on
+    `parent` for the rest of the request (a page lists its upcoming and its past workshops).
+    """
+    from wagtail.models import Page
+
+    remembered = parent.__dict__.setdefault("_children_across_languages", {})
+    if model not in remembered:
+        parent_version = Page.objects.filter(
+            translation_key=parent.translation_key,
+            live=True,
+            path=Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Page.steplen),
+        )
+        versions = (
+            model.objects.filter(Exists(parent_version))
+            .live()
+            .public()
+            .order_by("pk")
+            .values_list("pk", "translation_key", "locale_id")
+        )
+        chosen: dict = {}
+        for pk, key, locale_id in versions:
+            if key not in chosen or locale_id == parent.locale_id:
+                chosen[key] = pk
+        remembered[model] = list(chosen.values())
+    return model.objects.filter(pk__in=remembered[model])

@@ -12,7 +12,7 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from portal.languages import locale_language, page_url
+from portal.languages import locale_language, page_translations, page_url
 from portal.models.taxonomy import (
     SDG,
     Country,
@@ -123,7 +123,7 @@ def serve_in_reader_language(page, request, serve_args, serve_kwargs):
     language = translation.get_language()
     if locale_language(page.locale_id) == language:
         return None
-    translated = page.get_translations().live().filter(locale__language_code=language).first()
+    translated = (page_translations(page, request) or {}).get(language)
     if translated is None:
         return None
     url = page_url(translated, request)

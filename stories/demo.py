@@ -6,10 +6,16 @@ ambassador `ambassador-fi` (network.demo), among them an anonymised slip-up.
 by their source id, the ambassador's stories by title under the stories page. Links to content
 that other loaders create later (the demo participatory budget, the past workshop) are added
 on the run where that content first exists.
+
+The stories page, the workshops and the ambassador's stories are also published in each language
+the home page has a translation in (Finnish and Swedish in the demo), as wagtail-localize
+translations written from the catalogues; a translation links the translations of the pages
+its original links, where they exist. Imported stories stay in their source language.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from typing import TextIO
@@ -17,15 +23,17 @@ from typing import TextIO
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 
 from network.models import Member
+from portal.demo import DemoReport, demo_translations_ensure
+from portal.languages import site_languages
 from portal.models import Country, Method, Theme
 from stories.importing import stories_import
-from stories.models import StoryIndexPage, StoryPage
+from stories.models import StoryCase, StoryIndexPage, StoryPage, StoryTool
 from stories.services.stories import story_draft_create
 from stories.vocabularies import Disclosure, RootCause, StoryKind
-from stories.workshops.demo import PAST_SLUG, workshops_ensure
+from stories.workshops.demo import PAST_SLUG, workshops_ensure, workshops_translations_ensure
 from stories.workshops.models import WorkshopPage
 
 AMBASSADOR_USERNAME = "ambassador-fi"
@@ -37,16 +45,26 @@ DEMO_RESOURCE_SLUGS = ("co-design", "prototyping", "journey-mapping")
 
 def load_stories(home: Page, *, limit: int | None = None, stdout: TextIO | None = None) -> int:
     """Create the stories page under `home` with its workshops, import the UNDP experimenter
-    stories missing from it (at most `limit` records read) and the ambassador's demo stories.
+    stories missing from it (at most `limit` records read) and the ambassador's demo stories,
+    and publish the stories page, the workshops and the demo stories in the languages `home`
+    is translated into.
 
-    Idempotent. Returns how many stories were created.
+    Idempotent. Returns how many stories were created (in their original language).
     """
+    languages = _home_languages(home)
+    translations = DemoReport()
     with transaction.atomic():
         index = story_index_ensure(home)
-        workshops_ensure(index, stdout=stdout)
+        demo_translations_ensure(translations, index, story_index_content, languages=languages)
+        workshops = workshops_ensure(index, stdout=stdout)
+        workshops_translations_ensure(translations, workshops, languages=languages)
         report = stories_import(index=index, limit=limit)
-        demo_created = demo_stories_ensure(index, stdout=stdout)
+        demo_created = demo_stories_ensure(
+            index, stdout=stdout, languages=languages, report=translations
+        )
     if stdout is not None:
+        for line in translations.created:
+            stdout.write(line + "\n")
         stdout.write(
             _("Stories: %(created)d imported, %(demo)d demo stories created.\n")
             % {"created": report.created, "demo": demo_created}
@@ -60,24 +78,42 @@ def story_index_ensure(home: Page) -> StoryIndexPage:
     """The stories page under `home`, created (and published) when missing."""
     index = StoryIndexPage.objects.descendant_of(home).first()
     if index is None:
-        index = StoryIndexPage(
-            title=_("Stories"),
-            slug="stories",
-            intro=_(
-                "Courage to Experiment: public servants tell what they tried, what happened and "
-                "what they learned. Successes, slip-ups and unfinished experiments are all "
-                "welcome here: a slip-up told with its reasons saves the next team from it. "
-                "Stories are written by the network's ambassadors and members, often in our "
-                "story workshops, and the author chooses whether their name is shown."
-            ),
-        )
+        index = StoryIndexPage(slug="stories", **story_index_content())
         home.add_child(instance=index)
         index.save_revision(log_action=False).publish(log_action=False)
     return index
 
 
-def demo_stories_ensure(index: StoryIndexPage, *, stdout: TextIO | None = None) -> int:
-    """The demo ambassador's stories, published; returns how many were created. Without the
+def story_index_content() -> dict:
+    """The stories page's texts, in the active language."""
+    return {
+        "title": _("Stories"),
+        "intro": _(
+            "Courage to Experiment: public servants tell what they tried, what happened and "
+            "what they learned. Successes, slip-ups and unfinished experiments are all "
+            "welcome here: a slip-up told with its reasons saves the next team from it. "
+            "Stories are written by the network's ambassadors and members, often in our "
+            "story workshops, and the author chooses whether their name is shown."
+        ),
+    }
+
+
+def _home_languages(home: Page) -> list[str]:
+    """The other languages `home` is published in: the stories area follows it there (a
+    translation needs its parent's translation to live under)."""
+    published = set(home.get_translations().live().values_list("locale__language_code", flat=True))
+    return [language for language in site_languages() if language in published]
+
+
+def demo_stories_ensure(
+    index: StoryIndexPage,
+    *,
+    stdout: TextIO | None = None,
+    languages: Sequence[str] = (),
+    report: DemoReport | None = None,
+) -> int:
+    """The demo ambassador's stories, published, and their translations in `languages`;
+    returns how many stories were created (translations not counted). Without the
     ambassador's account (network.demo not loaded) there is nothing to create."""
     member = (
         Member.objects.select_related("user").filter(user__username=AMBASSADOR_USERNAME).first()
@@ -89,16 +125,63 @@ def demo_stories_ensure(index: StoryIndexPage, *, stdout: TextIO | None = None) 
                 % {"username": AMBASSADOR_USERNAME}
             )
         return 0
-    links = _demo_links()
+    links = _demo_links(index)
     created = 0
-    for spec in demo_story_specs():
+    for number, spec in enumerate(demo_story_specs()):
+        wanted = spec.get("links", ())
         story = StoryPage.objects.child_of(index).filter(title=spec["title"]).first()
         if story is None:
-            _story_create(index, member, spec, links)
+            story = _story_create(index, member, spec, links)
             created += 1
         else:
-            _late_links_add(story.specific, member, spec, links)
+            story = story.specific
+            _late_links_add(story, member, wanted, links)
+        if not languages:
+            continue
+        demo_translations_ensure(
+            report if report is not None else DemoReport(),
+            story,
+            lambda number=number, story=story: _story_translation_content(story, number),
+            user=member.user,
+            languages=languages,
+        )
+        for translated in story.get_translations().specific():
+            _late_links_add(translated, member, wanted, _links_in_locale(links, translated.locale))
     return created
+
+
+def _story_translation_content(story: StoryPage, number: int) -> dict:
+    """The fields of the demo story `story` (the `number`th spec) in the active language: its
+    texts from the catalogues, and its links to pages as their translations in that language
+    where they exist."""
+    spec = demo_story_specs()[number]
+    locale = Locale.get_active()
+    return {
+        "title": spec["title"],
+        "summary": spec["summary"],
+        "municipality": spec["municipality"],
+        **spec["narrative"],
+        "workshop": _in_locale(story.workshop, locale) if story.workshop_id else None,
+        "case_links": [
+            StoryCase(case=_in_locale(link.case, locale), sort_order=link.sort_order)
+            for link in story.case_links.all()
+        ],
+        "tool_links": [
+            StoryTool(tool=_in_locale(link.tool, locale), sort_order=link.sort_order)
+            for link in story.tool_links.all()
+        ],
+    }
+
+
+def _in_locale(page: Page, locale: Locale) -> Page:
+    """`page`'s live translation in `locale`, else `page` itself (imported cases, say)."""
+    translated = page.get_translation_or_none(locale)
+    return translated if translated is not None and translated.live else page
+
+
+def _links_in_locale(links: dict, locale: Locale) -> dict:
+    workshop = links["workshop"]
+    return {**links, "workshop": _in_locale(workshop, locale) if workshop else None}
 
 
 def _story_create(index: StoryIndexPage, member: Member, spec: dict, links: dict) -> StoryPage:
@@ -121,9 +204,8 @@ def _story_create(index: StoryIndexPage, member: Member, spec: dict, links: dict
     return story
 
 
-def _late_links_add(story: StoryPage, member: Member, spec: dict, links: dict) -> None:
+def _late_links_add(story: StoryPage, member: Member, wanted, links: dict) -> None:
     """Link content created after the story (the budget process, the past workshop)."""
-    wanted = spec.get("links", ())
     changed = False
     process = links["process"]
     if "process" in wanted and process and not story.processes.filter(pk=process.pk).exists():
@@ -138,8 +220,9 @@ def _late_links_add(story: StoryPage, member: Member, spec: dict, links: dict) -
         )
 
 
-def _demo_links() -> dict:
-    """What the demo stories link to, where the other demo loaders have made it."""
+def _demo_links(index: StoryIndexPage) -> dict:
+    """What the demo stories under `index` link to, where the other demo loaders have made
+    it."""
     from budgeting.models import Process
     from cases.models import CasePage
     from toolkit.models import ResourcePage
@@ -159,7 +242,8 @@ def _demo_links() -> dict:
         "case": case,
         "tool": tool,
         "process": Process.objects.filter(slug=DEMO_PROCESS_SLUG).first(),
-        "workshop": WorkshopPage.objects.filter(slug=PAST_SLUG).first(),
+        # the workshop in the stories' own language (its translations share its slug)
+        "workshop": WorkshopPage.objects.descendant_of(index).filter(slug=PAST_SLUG).first(),
     }
 
 

@@ -19,6 +19,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from portal.languages import children_across_languages
 from stories.models import StoryIndexPage, StoryPage
 from stories.vocabularies import Disclosure, StoryKind
 
@@ -58,9 +59,7 @@ class StoryFeed(Feed):
 
     def items(self):
         return (
-            StoryPage.objects.child_of(self.index)
-            .live()
-            .public()
+            children_across_languages(self.index, StoryPage)
             .exclude(disclosure=Disclosure.MEMBERS)
             .select_related("author")
             .order_by("-first_published_at", "-pk")[:FEED_SIZE]

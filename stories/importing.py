@@ -7,6 +7,10 @@ reported, never guessed), and the interview's Markdown becomes sanitised HTML sp
 story's narrative fields by the interviewer's questions. Records are untrusted: a record that
 cannot become a story is reported with its id and reason while the rest import. Idempotent: a
 record whose `source_id` a story already has is skipped.
+
+The interviews are in English: they go under the stories index of the site's default language
+(`stories_import_index`), never under one of its translations, whichever comes first in the
+page tree.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.text import Truncator, slugify
 
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 
 import markdown
 
@@ -130,6 +134,25 @@ def records_read() -> Iterator[dict]:
     return demo_records_read(DATA_FILE)
 
 
+def stories_import_index() -> StoryIndexPage | None:
+    """The stories index the interviews go under: the first in the page tree in the site's
+    default language (English), whatever translations of it exist; None when there is none."""
+    return StoryIndexPage.objects.filter(locale=Locale.get_default()).order_by("path").first()
+
+
+def _index_in_default_language(index: StoryIndexPage) -> StoryIndexPage:
+    default = Locale.get_default()
+    if index.locale_id == default.pk:
+        return index
+    original = index.get_translation_or_none(default)
+    if original is None:
+        raise ValueError(
+            f"The stories index {index.pk} is in another language than the interviews "
+            f"({default.language_code}) and has no version in theirs."
+        )
+    return original
+
+
 def stories_import(
     *,
     index: StoryIndexPage,
@@ -140,7 +163,11 @@ def stories_import(
     """Import the interviews (at most `limit` records read) as published stories under `index`,
     in one transaction, and return what happened. `records` and `mapping` replace the
     project's files (tests). A record missing from the mapping or that cannot become a story is
-    reported and the others import; a record already imported is skipped."""
+    reported and the others import; a record already imported is skipped.
+
+    The stories are in English: given a translation of the stories index, they go under its
+    version in the default language (`ValueError` when it has none)."""
+    index = _index_in_default_language(index)
     report = ImportReport()
     entries = (mapping or mapping_read()).get("stories", {})
     stream = records if records is not None else records_read()

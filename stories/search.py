@@ -15,7 +15,14 @@ from django.db.models import BooleanField, Prefetch, Value
 
 from portal.languages import locale_language, page_url
 from portal.rich_text import plain_text, stream_text
-from search.documents import SearchDocument, Visibility, page_is_public, vocabulary_keys
+from search.documents import (
+    SearchDocument,
+    Visibility,
+    page_is_public,
+    translations_hidden_for,
+    vocabulary_keys,
+    with_translation_count,
+)
 from stories.models import StoryPage
 from stories.vocabularies import RootCause
 
@@ -30,8 +37,7 @@ PB_PROCESS_KIND = "pb_process"
 def story_queryset() -> models.QuerySet:
     """Every story the index should hold, with what a document needs."""
     return (
-        StoryPage.objects.live()
-        .public()
+        with_translation_count(StoryPage.objects.live().public())
         .annotate(known_public=Value(True, output_field=BooleanField()))
         .select_related("author", "country")
         .prefetch_related(
@@ -59,7 +65,9 @@ def story_to_document(page: StoryPage) -> SearchDocument | None:
         id=f"{KIND}:{page.pk}",
         kind=KIND,
         url=page_url(page) or "",
-        language=locale_language(page.locale_id) or "",
+        # a member's story is in the language they wrote it in, wherever it was placed
+        language=page.written_in or locale_language(page.locale_id) or "",
+        hidden_for=translations_hidden_for(page),
         title=page.title,
         summary=page.summary,
         body=" ".join(part for part in parts if part and part.strip()),

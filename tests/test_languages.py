@@ -272,3 +272,67 @@ def test_an_editor_translates_a_page_with_wagtail_localize_and_publishes_it(
     assert "<h1>Tietoa Kokeilusta</h1>" in page.text
     assert "Kuka portaalia ylläpitää ja miksi." in page.text
     assert 'class="language-notice"' not in page.text
+
+
+def test_search_finds_a_translated_case_once_in_the_readers_language(client, home_page, locales):
+    from cases.factories import CaseIndexPageFactory, CasePageFactory
+    from search.outbox import outbox_drain
+
+    index = CaseIndexPageFactory(parent=home_page)
+    case = CasePageFactory(parent=index, title="Bus lanes on trial", slug="bus-lanes")
+    finnish = translate(case, locales["fi"], title="Bussikaistat kokeiluna", slug="bussikaistat")
+    while outbox_drain(force=True).entries:
+        pass
+
+    def found(language: str) -> list[tuple[str, str]]:
+        data = client.get(f"/{language}/api/search/", {"q": "bus", "kind": "case"}).json()
+        return [(hit["title"], hit["url"]) for hit in data["hits"]]
+
+    assert found("fi") == [("Bussikaistat kokeiluna", finnish.url)]
+    assert finnish.url.startswith("/fi/")
+    # no Swedish translation: Swedish readers find the English original, in the Swedish frame
+    assert found("sv") == [("Bus lanes on trial", "/sv/cases/bus-lanes/")]
+    assert found("en") == [("Bus lanes on trial", "/en/cases/bus-lanes/")]
+    # the English original's card on the Swedish results page says its language
+    swedish_page = client.get("/sv/search/", {"q": "bus", "kind": "case"}).text
+    assert '<a href="/sv/cases/bus-lanes/" lang="en">' in swedish_page
+    english_page = client.get("/en/search/", {"q": "bus", "kind": "case"}).text
+    assert '<a href="/en/cases/bus-lanes/">' in english_page
+
+    # withdrawing the translation gives Finnish readers the original again
+    finnish.unpublish()
+    while outbox_drain(force=True).entries:
+        pass
+    assert found("fi") == [("Bus lanes on trial", "/fi/cases/bus-lanes/")]
+
+
+def test_navigation_made_before_the_languages_reads_in_the_readers_language(client, standard_page):
+    # the fixture's links have English labels only, as on a site set up before fi and sv
+    finnish = client.get("/fi/about/").text
+    swedish = client.get("/sv/about/").text
+
+    assert ">Tietoa palvelusta<" in finnish  # the interface's own "About"
+    assert ">Om webbplatsen<" in swedish
+    # a label the interface does not know stays as the editors wrote it
+    assert "About this portal" in finnish
+
+
+def test_a_page_read_asks_for_its_translations_once(client, standard_page, locales):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    translate(standard_page, locales["fi"], title="Tietoa Kokeilusta", slug="tietoa")
+    client.get("/sv/about/")  # warm the locale and site caches
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/sv/about/")  # no Swedish version: the hook and the switcher ask
+
+    assert response.status_code == 200
+    key = standard_page.translation_key  # written with dashes on PostgreSQL, without on SQLite
+    asked = [
+        q["sql"]
+        for q in queries.captured_queries
+        if f"\"translation_key\" = '{key.hex}'" in q["sql"]
+        or f"\"translation_key\" = '{key}'" in q["sql"]
+    ]
+    assert len(asked) == 1, asked

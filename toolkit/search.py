@@ -7,7 +7,13 @@ from django.db.models import BooleanField, Value
 
 from portal.languages import locale_language, page_url
 from portal.rich_text import stream_text
-from search.documents import SearchDocument, page_is_public, vocabulary_keys
+from search.documents import (
+    SearchDocument,
+    page_is_public,
+    translations_hidden_for,
+    vocabulary_keys,
+    with_translation_count,
+)
 from toolkit.models import ResourcePage
 
 KIND = "tool"
@@ -17,8 +23,7 @@ FACET_RELATIONS = ("methods", "stages")
 def resource_queryset() -> models.QuerySet:
     """Every resource the index should hold, with the facets a document needs."""
     return (
-        ResourcePage.objects.live()
-        .public()
+        with_translation_count(ResourcePage.objects.live().public())
         .annotate(known_public=Value(True, output_field=BooleanField()))
         .prefetch_related(*FACET_RELATIONS)
     )
@@ -33,6 +38,7 @@ def resource_to_document(page: ResourcePage) -> SearchDocument | None:
         kind=KIND,
         url=page_url(page) or "",
         language=locale_language(page.locale_id) or "",
+        hidden_for=translations_hidden_for(page),
         title=page.title,
         summary=page.summary,
         body=stream_text(page.body),

@@ -171,11 +171,8 @@ def implementation_assess(*, implementation: Implementation, user: User) -> Impl
         implementation,
         EventKind.ASSESSED,
         user,
-        note=_("Score %(score)s: %(outcome)s")
-        % {
-            "score": f"{score.value:.2f}",
-            "outcome": _("success") if score.success else _("not a success"),
-        },
+        # worded when read, in the reader's language (ImplementationEvent.note_text)
+        details={"score": round(float(score.value), 4), "success": bool(score.success)},
     )
     return implementation
 
@@ -217,7 +214,6 @@ def implementation_bonus_decide(*, implementation: Implementation, user: User) -
         implementation,
         EventKind.BONUS,
         user,
-        note=_("%(outcome)s (%(yes)d confirmed, %(no)d rejected)")
-        % {"outcome": implementation.get_bonus_outcome_display(), "yes": yes, "no": no},
+        details={"outcome": implementation.bonus_outcome, "yes": yes, "no": no},
     )
     return implementation

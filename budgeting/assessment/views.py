@@ -32,6 +32,7 @@ from budgeting.permissions import process_can_manage
 from budgeting.processes.models import Phase
 from budgeting.processes.selectors import process_rule
 from budgeting.proposals.models import ProjectStatus
+from budgeting.proposals.selectors import project_titles
 from budgeting.results.ballot_file import ballot_file_text
 from budgeting.results.views import ballot_file_preparing
 from budgeting.voting.presenters import session_voting_code
@@ -160,10 +161,15 @@ def _after_vote(slug: str, user):
 
 def ledger(request, slug: str):
     process = _after_vote(slug, request.user)
+    ledger = ledger_view(process)
+    # the page names the projects in the reader's language (the CSV and JSON keep the originals)
+    keys = [row["project_id"] for row in ledger["rows"] if str(row["project_id"]).isdigit()]
+    titles = project_titles(process=process, pks=[int(key) for key in keys])
+    for row in ledger["rows"]:
+        if str(row["project_id"]).isdigit():
+            row["project"] = titles.get(int(row["project_id"]), row["project"])
     return render(
-        request,
-        "budgeting/assessment/ledger.html",
-        {"process": process, "ledger": ledger_view(process)},
+        request, "budgeting/assessment/ledger.html", {"process": process, "ledger": ledger}
     )
 
 

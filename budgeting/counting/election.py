@@ -11,7 +11,7 @@ An election is built from plain Python values and counted by a rule of the regis
     outcome = tally(election, Rule.EQUAL_SHARES_ADD1, tie_break=("p2", "p1", ...))
     outcome.selected          # tuple of project ids, in the order the rule selected them
     outcome.budget_used       # sum of the selected projects' costs
-    outcome.explanations[pid] # ProjectExplanation: why pid won or lost, in words and numbers
+    outcome.explanations[pid] # ProjectExplanation: why pid won or lost, as a code and numbers
 
 (`tally` and `Rule` live in `budgeting.counting.registry`.)
 
@@ -26,14 +26,16 @@ on approval elections (every score 0 or 1), where it is the project's cost ("cos
 that is how equalshares.net and the cities that use it count (Świecie, Assen, Wieliczka), and it
 reproduces their official winners.
 
-Words. The explanations are sentences a citizen reads. This package imports no Django, so it
-cannot translate them itself: a host application installs its translation function with
-`translation_install` (the budgeting app does, when Django starts); until then they are English.
+Words. This package imports no Django and writes no sentences: an explanation says why a project
+won or lost with a `Reason` code and its numbers (`reason_params`: amounts as plain numbers, a
+project by its id), and the host application words them when someone reads them, in the
+reader's language and money format (the budgeting app: `budgeting.results.explanations`). So a
+result counted while one language was active reads right in every other.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from fractions import Fraction
@@ -48,19 +50,22 @@ def gettext_noop(message: str) -> str:
     return message
 
 
-_translation: list[Callable[[str], str]] = [gettext_noop]
+class Reason(StrEnum):
+    """Why a project won or lost; `ProjectExplanation.reason_params` holds the numbers each
+    code goes with (amounts in the election's money, a project by its id)."""
 
-
-def translation_install(translate: Callable[[str], str]) -> None:
-    """Translate explanations with `translate` from now on (e.g. Django's `gettext`: the
-    sentences are then in the language active when the votes are counted)."""
-    _translation[0] = translate
-
-
-def gettext(message: str) -> str:
-    """`message` in the installed translation (English until one is installed). Its name is
-    one that makemessages looks for, so the sentences reach the translation catalogues."""
-    return _translation[0](message)
+    OVER_BUDGET = "over_budget"  # it costs more than the whole budget
+    BELOW_MINIMUM = "below_minimum"  # it did not reach the minimum score
+    NOT_ELIGIBLE = "not_eligible"
+    # greedy rules; cost, left: the budget left when its turn came
+    FITTED = "fitted"
+    DID_NOT_FIT = "did_not_fit"
+    COUNTING_STOPPED = "counting_stopped"  # project: the one that did not fit (no skipping)
+    # equal shares
+    BOUGHT = "bought"  # round; money: its supporters' money; price: the most one paid
+    NO_SUPPORT = "no_support"
+    # count: supporters; money: what they had left; cost; share: cost / supporters
+    UNAFFORDABLE = "unaffordable"
 
 
 class Utility(StrEnum):
@@ -213,7 +218,9 @@ class ProjectExplanation:
     # equal shares: what its supporters could still pay together, and the price per supporter
     supporters_money: float | None = None
     price_per_supporter: float | None = None
-    reason: str = ""  # one sentence a citizen can read
+    # why it won or lost: a `Reason` and its numbers (the host application words them)
+    reason: Reason | None = None
+    reason_params: dict[str, float | int | str] = field(default_factory=dict)
     # equal shares: the price per unit of utility (rho) at which it was bought, and the round
     rho: float | None = None
     round: int | None = None
@@ -277,15 +284,10 @@ def budget_used(election: Election, selected: Iterable[int]) -> float:
     return float(sum((exact(float(election.costs[j])) for j in selected), Fraction(0)))
 
 
-def money_text(value: float) -> str:
-    """An amount for an explanation: thousands separated, cents only when there are some."""
-    return f"{value:,.2f}".replace(".00", "")
-
-
-def ineligible_reason(election: Election, j: int, threshold_failed: bool) -> str:
-    """Why project `j` could not be selected under any rule, in one sentence."""
+def ineligible_reason(election: Election, j: int, threshold_failed: bool) -> Reason:
+    """Why project `j` could not be selected under any rule."""
     if election.costs[j] > election.budget * (1 + TOLERANCE):
-        return gettext("It costs more than the whole budget.")
+        return Reason.OVER_BUDGET
     if threshold_failed:
-        return gettext("It did not reach the minimum score.")
-    return gettext("It is not eligible.")
+        return Reason.BELOW_MINIMUM
+    return Reason.NOT_ELIGIBLE

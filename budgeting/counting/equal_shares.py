@@ -13,11 +13,10 @@ from budgeting.counting.election import (
     Election,
     Outcome,
     ProjectExplanation,
+    Reason,
     budget_used,
     exact,
-    gettext,
     ineligible_reason,
-    money_text,
     projects_eligible,
     tie_break_ranks,
     utilities,
@@ -80,17 +79,14 @@ def _mes_outcome(
         }
         if j in run.rounds:
             round_no, rho, money, price = run.rounds[j]
-            reason = gettext(
-                "Selected in round %(round)s: its supporters still had %(money)s between them "
-                "and each paid at most %(price)s."
-            ) % {"round": round_no, "money": money_text(money), "price": money_text(price)}
             explanations[pid] = ProjectExplanation(
                 selected=True,
                 supporters_money=money,
                 price_per_supporter=price,
                 rho=rho,
                 round=round_no,
-                reason=reason,
+                reason=Reason.BOUGHT,
+                reason_params={"round": round_no, "money": money, "price": price},
                 **common,
             )
             continue
@@ -100,25 +96,22 @@ def _mes_outcome(
             continue
         if not len(sup.voters[j]):
             explanations[pid] = ProjectExplanation(
-                selected=False, reason=gettext("Nobody voted for it."), **common
+                selected=False, reason=Reason.NO_SUPPORT, **common
             )
             continue
         money = float(sup.weight[j] @ run.budgets[sup.voters[j]])
         share = float(election.costs[j]) / max(supporters[j], 1)
-        reason = gettext(
-            "Not selected: at the end its %(count)s supporters had only %(money)s left between "
-            "them, less than its cost of %(cost)s (%(share)s each if shared equally)."
-        ) % {
-            "count": common["supporters"],
-            "money": money_text(money),
-            "cost": money_text(float(election.costs[j])),
-            "share": money_text(share),
-        }
         explanations[pid] = ProjectExplanation(
             selected=False,
             supporters_money=money,
             price_per_supporter=share,
-            reason=reason,
+            reason=Reason.UNAFFORDABLE,
+            reason_params={
+                "count": common["supporters"],
+                "money": money,
+                "cost": float(election.costs[j]),
+                "share": share,
+            },
             **common,
         )
     return Outcome(

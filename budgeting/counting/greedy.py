@@ -11,11 +11,10 @@ from budgeting.counting.election import (
     Election,
     Outcome,
     ProjectExplanation,
+    Reason,
     budget_used,
     exact,
-    gettext,
     ineligible_reason,
-    money_text,
     projects_eligible,
     tie_break_ranks,
 )
@@ -62,29 +61,24 @@ def greedy(
             explanations[pid] = ProjectExplanation(selected=False, reason=reason, **common)
             continue
         if stopped_at is not None:
-            reason = gettext(
-                "Counting stopped at %(project)s, which did not fit in the budget left."
-            ) % {"project": stopped_at}
-            explanations[pid] = ProjectExplanation(selected=False, reason=reason, **common)
+            explanations[pid] = ProjectExplanation(
+                selected=False,
+                reason=Reason.COUNTING_STOPPED,
+                reason_params={"project": stopped_at},
+                **common,
+            )
             continue
+        numbers = {"cost": float(cost), "left": common["budget_left_at_turn"]}
         if cost <= left:
             left -= cost
             selected.append(j)
-            reason = gettext(
-                "Selected: it cost %(cost)s and %(left)s was left when its turn came."
-            ) % {
-                "cost": money_text(float(cost)),
-                "left": money_text(common["budget_left_at_turn"]),
-            }
-            explanations[pid] = ProjectExplanation(selected=True, reason=reason, **common)
+            explanations[pid] = ProjectExplanation(
+                selected=True, reason=Reason.FITTED, reason_params=numbers, **common
+            )
         else:
-            reason = gettext(
-                "Not selected: it costs %(cost)s but only %(left)s was left at its turn."
-            ) % {
-                "cost": money_text(float(cost)),
-                "left": money_text(float(left)),
-            }
-            explanations[pid] = ProjectExplanation(selected=False, reason=reason, **common)
+            explanations[pid] = ProjectExplanation(
+                selected=False, reason=Reason.DID_NOT_FIT, reason_params=numbers, **common
+            )
             if not skip:
                 stopped_at = pid
     return Outcome(

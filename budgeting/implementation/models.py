@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from budgeting.proposals.models import Project
@@ -108,7 +110,11 @@ class ImplementationEvent(models.Model):
     to_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # what a person wrote (a status note, a handover's reason, a milestone's title), as written
     note = text_limits.PlainTextField(_("note"), max_length=text_limits.NOTE, blank=True)
+    # what the site records by itself, worded when read (`note_text`): an assessment's score and
+    # success, a bonus decision's outcome and votes
+    details = models.JSONField(_("details"), default=dict, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -119,6 +125,29 @@ class ImplementationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.implementation}: {self.kind}"
+
+    def note_text(self) -> str:
+        """The note shown in the timeline, in the reader's language: the site's own records are
+        worded now from `details`; a person's note, and a record made before `details` existed
+        (a sentence in the language active then), as stored."""
+        details = self.details or {}
+        try:
+            if self.kind == EventKind.ASSESSED and "score" in details:
+                return gettext("Score %(score)s: %(outcome)s") % {
+                    "score": number_format(details["score"], decimal_pos=2),
+                    "outcome": gettext("success")
+                    if details["success"]
+                    else gettext("not a success"),
+                }
+            if self.kind == EventKind.BONUS and "outcome" in details:
+                return gettext("%(outcome)s (%(yes)d confirmed, %(no)d rejected)") % {
+                    "outcome": BonusOutcome(details["outcome"]).label,
+                    "yes": int(details["yes"]),
+                    "no": int(details["no"]),
+                }
+        except (KeyError, TypeError, ValueError):
+            pass
+        return self.note
 
 
 class Milestone(models.Model):

@@ -16,11 +16,12 @@ if TYPE_CHECKING:
 
 def implementation_list(*, process: Process) -> QuerySet[Implementation]:
     """The process's implementations with what the living case shows, in a fixed number of
-    queries (milestones, indicators, effects and team prefetched)."""
+    queries (the projects' translations, milestones, indicators, effects and team prefetched)."""
     return (
         Implementation.objects.filter(project__process=process)
         .select_related("project", "project__process", "champion")
         .prefetch_related(
+            "project__translations",
             "milestones",
             "civil_servants",
             Prefetch(

@@ -17,7 +17,9 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 
 from budgeting.counting.registry import RULES
+from budgeting.texts import TranslatedTextsMixin
 from portal import text_limits
+from portal.languages import written_in_field
 
 
 class Phase(models.TextChoices):
@@ -107,8 +109,14 @@ FROZEN_FIELDS: tuple[str, ...] = (
 )
 
 
-class Process(ClusterableModel):
-    """A participatory budgeting process run by one organiser (a municipality or organisation)."""
+class Process(TranslatedTextsMixin, ClusterableModel):
+    """A participatory budgeting process run by one organiser (a municipality or organisation).
+
+    Its title, summary and description are written in `written_in`; organisers give them in the
+    site's other languages as `ProcessTranslation` rows (`process.text` picks the reader's).
+    """
+
+    translated_fields = ("title", "summary", "description")
 
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
@@ -119,6 +127,7 @@ class Process(ClusterableModel):
         blank=True,
         help_text=_("Plain text; paragraphs separated by blank lines."),
     )
+    written_in = written_in_field()
     organiser_name = models.CharField(
         _("organiser"), max_length=200, help_text=_("The municipality or organisation.")
     )
@@ -261,12 +270,22 @@ class Process(ClusterableModel):
                 FieldPanel("slug"),
                 FieldPanel("summary"),
                 FieldPanel("description"),
+                FieldPanel("written_in"),
                 FieldPanel("organiser_name"),
                 FieldPanel("municipality"),
                 FieldPanel("country"),
                 FieldPanel("organisers"),
             ],
             heading=_("Process"),
+        ),
+        InlinePanel(
+            "translations",
+            heading=_("The process in other languages"),
+            label=_("Translation"),
+            help_text=_(
+                "The title, summary and description in another language of the site. Readers "
+                "see the original where a translation leaves a text empty."
+            ),
         ),
         MultiFieldPanel(
             [
@@ -443,3 +462,38 @@ class District(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ProcessTranslation(models.Model):
+    """A process's title, summary and description in another language, given by its organisers."""
+
+    process = ParentalKey(Process, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    title = models.CharField(_("title"), max_length=200)
+    summary = text_limits.PlainTextField(_("summary"), max_length=text_limits.SUMMARY, blank=True)
+    description = text_limits.PlainTextField(
+        _("description"),
+        max_length=text_limits.DESCRIPTION,
+        blank=True,
+        help_text=_("Plain text; paragraphs separated by blank lines."),
+    )
+
+    panels = [
+        FieldPanel("language"),
+        FieldPanel("title"),
+        FieldPanel("summary"),
+        FieldPanel("description"),
+    ]
+
+    class Meta:
+        ordering = ["language"]
+        verbose_name = _("translation of a process")
+        verbose_name_plural = _("translations of processes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["process", "language"], name="budgeting_process_translation_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.language})"

@@ -27,6 +27,7 @@ def process_list() -> QuerySet[Process]:
     """The processes the public sees (not those still being prepared), newest first."""
     return (
         Process.objects.exclude(phase=Phase.DRAFT)
+        .prefetch_related("translations")
         .annotate(project_count=Count("projects", distinct=True))
         .order_by("-created_at", "-pk")
     )

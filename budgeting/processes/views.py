@@ -22,7 +22,7 @@ from budgeting.processes.forms import PhaseForm
 from budgeting.processes.models import Phase, Process
 from budgeting.processes.presenters import phase_context
 from budgeting.processes.selectors import process_list, process_rule
-from budgeting.proposals.forms import ReviewForm
+from budgeting.proposals.forms import ProjectTranslationForm, ReviewForm
 from budgeting.proposals.selectors import project_list
 from budgeting.voting.forms import ResidentForm, VotingCodesForm
 from budgeting.web import process_managed, process_or_404
@@ -77,7 +77,12 @@ def manage(request, slug: str):
 
 
 def manage_context(process: Process, reviews: list) -> dict:
-    """What the organisers' screen shows, with `reviews` as (project, review form) pairs."""
+    """What the organisers' screen shows, with `reviews` as (project, review form) pairs; each
+    project carries the form that adds a translation (`translation_form`), unless a view has
+    given it one already (with what was typed)."""
+    for project, _review in reviews:
+        if getattr(project, "translation_form", None) is None:
+            project.translation_form = ProjectTranslationForm(project=project)
     return {
         "process": process,
         "rule": process_rule(process),

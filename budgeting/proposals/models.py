@@ -11,7 +11,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from budgeting.processes.models import District, Process
+from budgeting.texts import TranslatedTextsMixin
 from portal import text_limits
+from portal.languages import written_in_field
 
 
 class ProjectStatus(models.TextChoices):
@@ -21,8 +23,14 @@ class ProjectStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-class Project(models.Model):
-    """A proposal; the member who proposed it is its champion."""
+class Project(TranslatedTextsMixin, models.Model):
+    """A proposal; the member who proposed it is its champion.
+
+    Its title and description are written in `written_in` (the proposer's choice); organisers
+    may add `ProjectTranslation`s (`project.text` picks the reader's language).
+    """
+
+    translated_fields = ("title", "description")
 
     process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="projects")
     district = models.ForeignKey(
@@ -37,6 +45,7 @@ class Project(models.Model):
     description = text_limits.SanitisedHTMLField(
         _("description"), max_length=text_limits.DESCRIPTION
     )
+    written_in = written_in_field()
     place = models.CharField(_("place"), max_length=200, blank=True)
     theme = models.ForeignKey(
         "portal.Theme",
@@ -113,6 +122,36 @@ class Project(models.Model):
         return [line.strip() for line in self.impact_criteria.splitlines() if line.strip()]
 
 
+class ProjectTranslation(models.Model):
+    """A project's title and description in another language, added by the process's
+    organisers (`proposals.services.project_translation_save`, which sanitises the description
+    as a proposal's is)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    title = models.CharField(_("title"), max_length=200)
+    description = text_limits.SanitisedHTMLField(
+        _("description"), max_length=text_limits.DESCRIPTION, blank=True
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["language"]
+        verbose_name = _("translation of a project")
+        verbose_name_plural = _("translations of projects")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "language"], name="budgeting_project_translation_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.language})"
+
+
 class Support(models.Model):
     """A member's support for a proposal before the vote (one per member and project)."""
 
@@ -144,6 +183,7 @@ class Comment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     body = text_limits.SanitisedHTMLField(_("comment"), max_length=text_limits.COMMENT)
+    written_in = written_in_field()
     created_at = models.DateTimeField(auto_now_add=True)
     hidden_at = models.DateTimeField(null=True, blank=True)
     hidden_by = models.ForeignKey(

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 
 from budgeting.processes.models import Process
-from budgeting.proposals.models import Comment, Project, ProjectStatus, Support
+from budgeting.proposals.models import (
+    Comment,
+    Project,
+    ProjectStatus,
+    ProjectTranslation,
+    Support,
+)
+from budgeting.texts import ShownText, reader_language
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -20,6 +28,7 @@ def project_list(*, process: Process, include_unreviewed: bool = True) -> QueryS
         Project.objects.filter(process=process)
         .exclude(status=ProjectStatus.WITHDRAWN)
         .select_related("process", "theme", "district", "champion")
+        .prefetch_related("translations")
         .annotate(support_count=Count("supports", distinct=True))
     )
     if not include_unreviewed:
@@ -53,6 +62,28 @@ def comment_threads(*, project: Project, show_hidden: bool = False) -> list[Comm
         comment.depth = 0
         comment.thread_replies = descendants(comment, 1)
     return top
+
+
+def project_titles(
+    *, process: Process, pks: Iterable[int], language: str | None = None
+) -> dict[int, ShownText]:
+    """The titles of the process's projects `pks` in the reader's language (one query): the
+    translation's where there is one, else the original in its own language."""
+    language = reader_language(language)
+    translated = ProjectTranslation.objects.filter(
+        project=OuterRef("pk"), language=language
+    ).values("title")[:1]
+    rows = (
+        Project.objects.filter(process=process, pk__in=list(pks))
+        .annotate(translated_title=Subquery(translated))
+        .values_list("pk", "title", "written_in", "translated_title")
+    )
+    return {
+        pk: ShownText(translated_title, language)
+        if translated_title and written_in != language
+        else ShownText(title, written_in)
+        for pk, title, written_in, translated_title in rows
+    }
 
 
 def ballot_projects(*, process: Process) -> list[Project]:

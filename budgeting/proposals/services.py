@@ -18,7 +18,14 @@ from django.utils.translation import gettext as _
 
 from budgeting import permissions
 from budgeting.processes.models import District, Phase, Process
-from budgeting.proposals.models import Comment, Project, ProjectStatus, Support
+from budgeting.proposals.models import (
+    Comment,
+    Project,
+    ProjectStatus,
+    ProjectTranslation,
+    Support,
+)
+from portal.languages import site_languages
 from portal.rate_limits import RateLimitExceeded, rate_limit_consume
 from portal.rich_text import plain_text, sanitise_html
 
@@ -38,9 +45,11 @@ def project_propose(
     theme=None,
     district: District | None = None,
     impact_criteria: str = "",
+    written_in: str = "",
 ) -> Project:
     """A member proposes a project and becomes its champion (proposals phase only); only
-    those who take part in the process may (`permissions.participation_refusal`)."""
+    those who take part in the process may (`permissions.participation_refusal`).
+    `written_in` is the language the proposer wrote it in."""
     if not user.is_authenticated:
         raise PermissionDenied(_("Sign in to propose a project."))
     permissions.participation_require(process=process, user=user)
@@ -61,6 +70,7 @@ def project_propose(
         theme=theme,
         district=district,
         impact_criteria=impact_criteria.strip(),
+        written_in=written_in,
     )
     project.full_clean()
     project.save()
@@ -100,10 +110,16 @@ def _comment_rate_check(user: User | AnonymousUser) -> None:
 
 @transaction.atomic
 def comment_add(
-    *, project: Project, user: User | AnonymousUser, body: str, parent: Comment | None = None
+    *,
+    project: Project,
+    user: User | AnonymousUser,
+    body: str,
+    parent: Comment | None = None,
+    written_in: str = "",
 ) -> Comment:
     """A member comments on a proposal or replies to a comment (sanitised, rate-limited): those
-    who take part in the process, and its organisers."""
+    who take part in the process, and its organisers. `written_in` is the comment's language
+    (the pages pass the language the member is using the site in)."""
     if not user.is_authenticated:
         raise PermissionDenied(_("Sign in to comment."))
     refusal = permissions.comment_refusal(
@@ -117,7 +133,7 @@ def comment_add(
     if not plain_text(body):
         raise ValidationError({"body": _("Write a comment first.")})
     _comment_rate_check(user)
-    comment = Comment(project=project, author=user, body=body, parent=parent)
+    comment = Comment(project=project, author=user, body=body, parent=parent, written_in=written_in)
     comment.full_clean()  # the length limit (portal.text_limits)
     comment.save()
     return comment
@@ -162,3 +178,37 @@ def project_review(
     project.reviewed_by = user
     project.save()
     return project
+
+
+@transaction.atomic
+def project_translation_save(
+    *, project: Project, user: User, language: str, title: str, description: str
+) -> ProjectTranslation:
+    """An organiser of the project's process gives its title and description in another
+    language (a second save in the same language replaces the first). The description is
+    sanitised as a proposal's is; an empty one leaves the original description shown."""
+    process = Process.objects.get(pk=project.process_id)
+    permissions.process_manage_require(process=process, user=user)
+    if language not in site_languages():
+        raise ValidationError({"language": _("Choose one of the site's languages.")})
+    if language == project.written_in:
+        raise ValidationError(
+            {"language": _("The proposal is written in this language: choose another one.")}
+        )
+    title = title.strip()
+    if not title:
+        raise ValidationError({"title": _("Give the title in this language.")})
+    description = sanitise_html(description)
+    if not plain_text(description):
+        description = ""
+    Project.objects.select_for_update().filter(pk=project.pk).first()  # one save at a time
+    translation = ProjectTranslation.objects.filter(project=project, language=language).first()
+    if translation is None:
+        translation = ProjectTranslation(project=project, language=language)
+    translation.title = title
+    translation.description = description
+    translation.updated_by = user
+    translation.full_clean()
+    translation.save()
+    project.texts_forget()
+    return translation

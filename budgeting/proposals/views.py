@@ -19,11 +19,19 @@ from budgeting.permissions import comment_refusal, participation_refusal, proces
 from budgeting.processes.models import Phase, Process
 from budgeting.processes.views import manage_context
 from budgeting.proposals import services
-from budgeting.proposals.forms import CommentForm, HideCommentForm, ProposalForm, ReviewForm
+from budgeting.proposals.forms import (
+    CommentForm,
+    HideCommentForm,
+    ProjectTranslationForm,
+    ProposalForm,
+    ReviewForm,
+)
 from budgeting.proposals.models import Comment, Project, ProjectStatus
 from budgeting.proposals.selectors import comment_threads, project_list, project_supported_by
+from budgeting.texts import reader_language
 from budgeting.web import next_url, process_managed, process_or_404
 from portal.form_errors import form_errors_spread, validation_messages
+from portal.locale_names import language_name
 from portal.rate_limits import RateLimitExceeded, rate_limit_response
 
 
@@ -127,7 +135,12 @@ def comment_create(request, slug: str, pk: int):
             parent = Comment.objects.filter(project=project, pk=form.cleaned_data["parent"]).first()
         try:
             services.comment_add(
-                project=project, user=request.user, body=form.cleaned_data["body"], parent=parent
+                project=project,
+                user=request.user,
+                body=form.cleaned_data["body"],
+                parent=parent,
+                # written in the language the member is using the site in
+                written_in=reader_language(),
             )
         except PermissionDenied as error:
             error_messages, status = [str(error)], 403
@@ -196,6 +209,39 @@ def manage_review(request, slug: str, pk: int):
             return redirect(reverse("budgeting:manage", kwargs={"slug": slug}) + f"#review-{pk}")
     projects = list(project_list(process=process))
     reviews = [(p, form if p.pk == project.pk else ReviewForm.for_project(p)) for p in projects]
+    return render(
+        request, "budgeting/processes/manage.html", manage_context(process, reviews), status=400
+    )
+
+
+@login_required
+@require_POST
+def manage_translation(request, slug: str, pk: int):
+    """An organiser adds (or replaces) a project's title and description in another language."""
+    process = process_managed(request, slug)
+    project = get_object_or_404(Project, process=process, pk=pk)
+    form = ProjectTranslationForm(request.POST, project=project)
+    if form.is_valid():
+        try:
+            translation = services.project_translation_save(
+                project=project, user=request.user, **form.cleaned_data
+            )
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+        except ValidationError as error:
+            form_errors_spread(form, error)
+        else:
+            messages.success(
+                request,
+                _("The translation of “%(title)s” was saved: %(language)s.")
+                % {"title": project.title, "language": language_name(translation.language)},
+            )
+            return redirect(reverse("budgeting:manage", kwargs={"slug": slug}) + f"#translate-{pk}")
+    projects = list(project_list(process=process))
+    for each in projects:
+        if each.pk == project.pk:
+            each.translation_form = form
+    reviews = [(each, ReviewForm.for_project(each)) for each in projects]
     return render(
         request, "budgeting/processes/manage.html", manage_context(process, reviews), status=400
     )

@@ -5,18 +5,34 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from budgeting.processes.models import CountingRule, Process
+from budgeting.proposals.selectors import project_titles
+from budgeting.results.explanations import explanation_text
+from budgeting.texts import ShownText
 from budgeting.voting.selectors import ballot_type_uses_points
 from portal.charts import bar_chart
 
 
 def results_view(process: Process) -> dict | None:
-    """The stored results with labels, charts and the comparison between rules."""
+    """The stored results with labels, charts and the comparison between rules; the projects'
+    titles and why each won or lost in the reader's language (the stored results keep the
+    original titles, and reason codes with their numbers)."""
     results = process.results
     if not results:
         return None
+    shown = project_titles(
+        process=process,
+        pks={row["pk"] for group in results["groups"] for row in group["projects"] if "pk" in row},
+    )
     groups = []
-    for index, group in enumerate(results["groups"], start=1):
-        titles = {row["id"]: row["title"] for row in group["projects"]}
+    for index, stored in enumerate(results["groups"], start=1):
+        rows = [
+            {**row, "title": shown.get(row.get("pk"), ShownText(row["title"], ""))}
+            for row in stored["projects"]
+        ]
+        titles = {row["id"]: row["title"] for row in rows}
+        for row in rows:
+            row["reason"] = explanation_text(row, currency=process.currency, titles=titles)
+        group = {**stored, "projects": rows}
         outcomes = [
             {
                 "rule": group["rule"],
@@ -50,7 +66,7 @@ def results_view(process: Process) -> dict | None:
                 "votes_chart": bar_chart(
                     rows=[
                         {
-                            "label": row["title"],
+                            "label": str(row["title"]),
                             "value": row["score"],
                             "selected": row.get("selected"),
                         }

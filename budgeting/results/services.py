@@ -80,7 +80,9 @@ def results_compute(process: Process) -> dict:
                     "budget_left_at_turn": _optional_float(explanation, "budget_left_at_turn"),
                     "supporters_money": _optional_float(explanation, "supporters_money"),
                     "price_per_supporter": _optional_float(explanation, "price_per_supporter"),
-                    "reason": explanation.reason if explanation else "",
+                    # worded when read, in the reader's language (results.explanations)
+                    "reason_code": str(explanation.reason or "") if explanation else "",
+                    "reason_params": _reason_params(explanation),
                 }
             )
         projects.sort(key=lambda row: (-row["score"], row["cost"], row["pk"]))
@@ -106,6 +108,16 @@ def results_compute(process: Process) -> dict:
 def _threshold_for(published: ProcessRule, rule: str) -> float:
     # the minimum score belongs to the greedy-with-threshold rule only
     return float(published.threshold) if rule == CountingRule.GREEDY_THRESHOLD else 0.0
+
+
+def _reason_params(explanation) -> dict[str, float | int | str]:
+    """The explanation's numbers as JSON keeps them (whole counts as ints, amounts as floats)."""
+    if explanation is None:
+        return {}
+    return {
+        name: value if isinstance(value, str | int) else float(value)
+        for name, value in explanation.reason_params.items()
+    }
 
 
 def _optional_float(explanation, name: str) -> float | None:

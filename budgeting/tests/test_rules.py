@@ -6,7 +6,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from budgeting.counting.election import Election, Utility, tie_break_ranks, utilities
+from budgeting.counting.election import Election, Reason, Utility, tie_break_ranks, utilities
 from budgeting.counting.equal_shares import equal_shares_add1
 from budgeting.counting.registry import Rule, tally
 
@@ -30,7 +30,7 @@ def test_greedy_skips_a_project_that_does_not_fit_and_explains_the_budget_left()
     b = outcome.explanations["b"]
     assert not b.selected and b.budget_left_at_turn == 40 and b.score == 2
     assert outcome.explanations["c"].budget_left_at_turn == 40
-    assert "40" in b.reason
+    assert b.reason == Reason.DID_NOT_FIT and b.reason_params == {"cost": 50, "left": 40}
 
 
 def test_greedy_no_skip_stops_at_the_first_project_that_does_not_fit():
@@ -41,7 +41,8 @@ def test_greedy_no_skip_stops_at_the_first_project_that_does_not_fit():
     )
     outcome = tally(e, Rule.GREEDY_NO_SKIP)
     assert outcome.selected == ("a",)
-    assert "b" in outcome.explanations["c"].reason
+    c = outcome.explanations["c"]
+    assert c.reason == Reason.COUNTING_STOPPED and c.reason_params == {"project": "b"}
 
 
 def test_greedy_no_skip_passes_over_a_project_dearer_than_the_whole_budget():
@@ -222,7 +223,8 @@ def test_equal_shares_explains_winners_and_losers():
     assert small.price_per_supporter == pytest.approx(2)
     assert small.supporters_money == pytest.approx(40)
     assert big.supporters_money == pytest.approx(16)
-    assert not big.selected and "16" in big.reason
+    assert not big.selected and big.reason == Reason.UNAFFORDABLE
+    assert big.reason_params == {"count": 2, "money": pytest.approx(16), "cost": 30, "share": 15}
     assert outcome.per_voter_budget == pytest.approx(10)
 
 

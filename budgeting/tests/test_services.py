@@ -291,7 +291,7 @@ def test_results_explain_every_project_and_compare_the_other_rules(voting_proces
     titles = {row["id"]: row["title"] for row in group["projects"]}
 
     assert process.results["ballots"] == 8 and group["voters"] == 8
-    assert all(row["reason"] for row in group["projects"])
+    assert all(row["reason_code"] for row in group["projects"])
     # greedy by votes gives everything to the majority; equal shares gives the minority a share
     greedy = next(o for o in group["comparison"] if o["rule"] == "greedy")
     assert {titles[pid] for pid in greedy["selected"]} == {"Skate park", "Library hours"}

@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from budgeting.processes.models import BallotType, Process
 from budgeting.processes.selectors import ProcessRule, process_rule
 from budgeting.proposals.models import Project
+from budgeting.texts import ShownText
 from budgeting.voting.selectors import ballot_groups, ballot_projects
 from portal.rich_text import plain_text
 
@@ -27,7 +29,7 @@ def session_voting_code(request, process):
 @dataclass
 class BallotProject:
     project: Project
-    summary: str
+    summary: ShownText  # the start of the description, in the reader's language if given
     checked: bool = False
     value: str = ""
 
@@ -56,15 +58,17 @@ def ballot_view(process: Process, *, chosen: dict[int, int] | None = None) -> Ba
     """The ballot's sections (one per district) with the voter's current choices filled in."""
     chosen = chosen or {}
     projects = ballot_projects(process=process)
+    prefetch_related_objects(projects, "translations")  # their texts in the reader's language
     sections = []
     for group in ballot_groups(process=process, projects=projects):
         section = BallotSection(group.key, group.name, group.budget)
         for project in group.projects:
             value = chosen.get(project.pk)
+            description = project.text["description"]
             section.projects.append(
                 BallotProject(
                     project=project,
-                    summary=plain_text(project.description)[:240],
+                    summary=ShownText(plain_text(description.value)[:240], description.language),
                     checked=bool(value),
                     value="" if value in (None, 0) else str(value),
                 )

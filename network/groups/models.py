@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from portal import text_limits
+from portal.languages import written_in_field
 
 
 class GroupPolicy(models.TextChoices):
@@ -27,6 +28,8 @@ class Group(models.Model):
         blank=True,
         help_text=_("Sanitised HTML."),
     )
+    # the language its founder wrote the name and description in
+    written_in = written_in_field()
     policy = models.CharField(
         _("who can join"), max_length=20, choices=GroupPolicy.choices, default=GroupPolicy.OPEN
     )

@@ -26,6 +26,7 @@ def group_to_document(group: Group) -> SearchDocument | None:
         title=group.name,
         summary=plain_text(group.description)[:300],
         body=plain_text(group.description),
+        language=group.written_in or SearchDocument.language,
         date=group.created_at.date() if group.created_at else None,
         themes=vocabulary_keys(group.themes),
         methods=vocabulary_keys(group.methods),

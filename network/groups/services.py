@@ -47,10 +47,12 @@ def group_create(
     actor: User,
     name: str,
     description: str = "",
+    written_in: str = "",
     policy: str = GroupPolicy.OPEN,
     themes=(),
 ) -> Group:
-    """Create a group; its creator is its first facilitator."""
+    """Create a group; its creator is its first facilitator. `written_in` is the language of
+    its name and description (a code of `settings.LANGUAGES`, or "" for not said)."""
     permissions.active_member_require(actor)
     if not permissions.group_can_create(actor):
         raise PermissionDenied(_("Only active members can create groups."))
@@ -60,7 +62,11 @@ def group_create(
         n += 1
         slug = f"{base}-{n}"
     group = Group(
-        name=name.strip(), slug=slug, description=sanitise_html(description), policy=policy
+        name=name.strip(),
+        slug=slug,
+        description=sanitise_html(description),
+        written_in=written_in,
+        policy=policy,
     )
     group.full_clean()
     group.save()

@@ -34,6 +34,7 @@ def group_create(request: HttpRequest) -> HttpResponse:
             actor=request.user,
             name=form.cleaned_data["name"],
             description=form.cleaned_data["description"],
+            written_in=form.cleaned_data["written_in"],
             policy=form.cleaned_data["policy"],
             themes=form.cleaned_data["themes"],
         )

@@ -25,6 +25,8 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
+from django.utils import translation
+
 from search.documents import SearchDocument, Visibility
 from search.engines.text import MAX_BODY_LENGTH, clean_text, marked_html, prefixed, query_words
 from search.facets import FACETS, FACETS_BY_NAME, Facet, facet_values
@@ -90,6 +92,7 @@ def index_body(*, shards: int = 1, replicas: int = 0) -> dict:
                 "kind": {"type": "keyword"},
                 "visibility": {"type": "keyword"},
                 "language": {"type": "keyword"},
+                "hidden_for": {"type": "keyword"},
                 "date": {"type": "date", "format": "strict_date"},
                 "year": {"type": "integer"},
                 "title": {
@@ -135,6 +138,7 @@ def document_source(doc: SearchDocument, languages: Sequence[str] = LANGUAGES) -
         "kind": doc.kind,
         "visibility": doc.visibility,
         "language": doc.language,
+        "hidden_for": list(doc.hidden_for),
         "date": doc.date.isoformat() if doc.date else None,
         "year": doc.year,
         **texts,
@@ -212,8 +216,11 @@ def text_clause(
 
 
 def base_filters(query: SearchQuery) -> list[dict]:
-    """Filters applied before counting: visibility, kinds, dates and the year range."""
+    """Filters applied before counting: visibility, the versions of a page that another
+    version stands for in the reader's language, kinds, dates and the year range."""
     filters: list[dict] = [{"terms": {"visibility": list(query.visibility)}}]
+    if query.language:
+        filters.append(shown_in(query.language))
     if query.kinds:
         filters.append({"terms": {"kind": list(query.kinds)}})
     if query.date_from or query.date_to:
@@ -230,6 +237,21 @@ def base_filters(query: SearchQuery) -> list[dict]:
         year_bounds["lte"] = query.year_to
     if year_bounds:
         filters.append({"range": {"year": year_bounds}})
+    return filters
+
+
+def shown_in(language: str) -> dict:
+    """Documents that are the result for a reader of `language` (see `hidden_for`)."""
+    return {"bool": {"must_not": {"term": {"hidden_for": language}}}}
+
+
+def public_for_reader() -> list[dict]:
+    """Suggestions and related documents: public ones, each page once in the reader's
+    language (the active one)."""
+    filters: list[dict] = [{"term": {"visibility": Visibility.PUBLIC}}]
+    language = (translation.get_language() or "").split("-")[0]
+    if language:
+        filters.append(shown_in(language))
     return filters
 
 
@@ -378,7 +400,7 @@ def suggest_body(prefix: str, *, limit: int) -> dict | None:
     must: list[dict] = [{"match": {"title": {"query": word}}} for word in words[:-1]]
     must.append({"match": {"title.prefix": {"query": words[-1]}}})
     return {
-        "query": {"bool": {"must": must, "filter": [{"term": {"visibility": Visibility.PUBLIC}}]}},
+        "query": {"bool": {"must": must, "filter": public_for_reader()}},
         "sort": [{"_score": {"order": "desc"}}, {"title_sort": {"order": "asc"}}],
         "size": limit,
         "_source": ["doc"],
@@ -413,7 +435,7 @@ def related_body(*, source: dict, doc_id: str, exclude: Sequence[str]) -> dict:
             "bool": {
                 "should": should or [{"match_none": {}}],
                 "minimum_should_match": 1,
-                "filter": [{"term": {"visibility": Visibility.PUBLIC}}],
+                "filter": public_for_reader(),
                 "must_not": [{"ids": {"values": [doc_id, *exclude]}}],
             }
         },
@@ -430,14 +452,7 @@ def related_body(*, source: dict, doc_id: str, exclude: Sequence[str]) -> dict:
 def explicit_related_body(ids: Sequence[str]) -> dict:
     """The public documents among `ids` (a document's explicit links)."""
     return {
-        "query": {
-            "bool": {
-                "filter": [
-                    {"ids": {"values": list(ids)}},
-                    {"term": {"visibility": Visibility.PUBLIC}},
-                ]
-            }
-        },
+        "query": {"bool": {"filter": [{"ids": {"values": list(ids)}}, *public_for_reader()]}},
         "size": len(ids),
         "_source": ["doc"],
     }

@@ -27,6 +27,7 @@ from itertools import batched
 from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef, QuerySet
 from django.db.models.functions import Lower
+from django.utils import translation
 
 from search.documents import SearchDocument, Visibility
 from search.engines.base import SearchEngine
@@ -49,6 +50,11 @@ INDEX_BATCH_SIZE = 500
 # Facets that say what a document is about, for `related()` (not kind, year, cost, ...).
 _TOPICAL_FACETS = tuple(facet.name for facet in FACETS if facet.topical)
 _RELATED_TITLE_WORD_MIN = 4
+
+
+def _shown(doc: SearchDocument) -> bool:
+    """Is `doc` the version of its page that a reader of the active language is shown?"""
+    return (translation.get_language() or "").split("-")[0] not in doc.hidden_for
 
 
 def _significant_words(text: str) -> set[str]:
@@ -151,6 +157,7 @@ class DatabaseEngine(SearchEngine):
             date=doc.date,
             year=doc.year,
             language=doc.language,
+            hidden_for=f" {' '.join(doc.hidden_for)} " if doc.hidden_for else None,
             visibility=doc.visibility,
             data=data,
         )
@@ -214,7 +221,7 @@ class DatabaseEngine(SearchEngine):
             words, prefix=True, any_word=False, limit=limit
         )
         documents = self._documents([pk for pk, _ in ranked])
-        return [documents[pk] for pk, _ in ranked if pk in documents]
+        return [documents[pk] for pk, _ in ranked if pk in documents and _shown(documents[pk])]
 
     def related(self, doc_id: str, *, limit: int = 6) -> list[SearchDocument]:
         """Public documents like `doc_id`: its explicit links first, in their order, then the
@@ -246,7 +253,8 @@ class DatabaseEngine(SearchEngine):
                 documents[pk].id,
             ),
         )
-        return [documents[pk] for pk in [*chosen, *similar][:limit] if pk in documents]
+        shown = [pk for pk in [*chosen, *similar] if pk in documents and _shown(documents[pk])]
+        return [documents[pk] for pk in shown[:limit]]
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -304,6 +312,8 @@ class DatabaseEngine(SearchEngine):
     @staticmethod
     def _base(query: SearchQuery) -> QuerySet:
         documents = IndexedDocument.objects.filter(visibility__in=query.visibility)
+        if query.language:
+            documents = documents.exclude(hidden_for__contains=f" {query.language} ")
         if query.kinds:
             documents = documents.filter(kind__in=query.kinds)
         if query.date_from:

@@ -82,6 +82,7 @@ def counts_cache_key(query: SearchQuery, selections: Selections) -> str | None:
     filters = repr(
         (
             sorted(query.visibility),
+            query.language,
             sorted(query.kinds),
             query.date_from,
             query.date_to,

@@ -1,6 +1,7 @@
 """Site settings editable in the admin: identity, footer and navigation."""
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import blocks
@@ -14,8 +15,12 @@ from portal.languages import language_field, translated_value
 
 class LinkValue(blocks.StructValue):
     def reader_label(self) -> str:
-        """The label in the reader's language (the English one where it has none)."""
-        return self.get(language_field("label")) or self["label"]
+        """The label in the reader's language. Where the editors gave none, the interface's
+        own translation of the English label ("Cases" is "Tapausesimerkit" in Finnish), so a
+        site whose navigation was made before the languages reads well at once; else the
+        English label."""
+        label = self["label"]
+        return self.get(language_field("label")) or (gettext(label) if label else "")
 
 
 class LinkBlock(blocks.StructBlock):

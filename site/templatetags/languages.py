@@ -3,7 +3,7 @@
 from django import template
 from django.utils import translation
 
-from portal.languages import language_versions, locale_language, reader_language_path
+from portal.languages import language_versions, locale_language, reader_language_path, text_language
 
 register = template.Library()
 
@@ -25,7 +25,9 @@ def page_content_language(context) -> str:
     no `lang` attribute is needed.
     """
     page = context.get("page")
-    code = locale_language(getattr(page, "locale_id", None))
+    # a member's story says which language it is written in (`written_in`); other pages are
+    # written in their locale's language
+    code = getattr(page, "written_in", "") or locale_language(getattr(page, "locale_id", None))
     if code is None:
         return ""
     return "" if code == translation.get_language() else code
@@ -35,3 +37,25 @@ def page_content_language(context) -> str:
 def reader_url(url: str) -> str:
     """A site address in the reader's language (`/en/cases/x/` read in Finnish: `/fi/cases/x/`)."""
     return reader_language_path(url)
+
+
+@register.filter
+def foreign_language(code: str | None) -> str:
+    """A member's text's language (`written_in`) when the reader reads the site in another one,
+    else "": `{% with lang=story.written_in|foreign_language %}{% if lang %} lang="{{ lang }}"…`."""
+    return text_language(code)
+
+
+@register.inclusion_tag("components/written_in.html")
+def written_in(code: str | None):
+    """A short note naming the language of a member's text written in another language than the
+    reader's ("Written in Swedish"), with nothing when it is the reader's own."""
+    return {"code": text_language(code)}
+
+
+@register.filter
+def foreign_page_language(page) -> str:
+    """The language a listed page (a card) is written in when it is not the reader's, else "":
+    its author's `written_in`, or its locale's language."""
+    code = getattr(page, "written_in", "") or locale_language(getattr(page, "locale_id", None))
+    return text_language(code)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from portal import text_limits
@@ -34,6 +36,15 @@ class StoryShareForm(forms.Form):
         max_length=text_limits.SUMMARY,
         help_text=_("One or two sentences, shown in listings."),
         widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    written_in = forms.ChoiceField(
+        label=_("Written in"),
+        choices=(),  # the site's languages (`__init__`), named in their own words
+        required=False,
+        help_text=_(
+            "The language you write the story in. Readers who use the site in another "
+            "language see which language the story is in."
+        ),
     )
     country = forms.ModelChoiceField(
         label=_("Country"), queryset=Country.objects.none(), required=False, empty_label="—"
@@ -79,6 +90,8 @@ class StoryShareForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["country"].queryset = Country.objects.order_by("name")
+        self.fields["written_in"].choices = settings.LANGUAGES
+        self.fields["written_in"].initial = translation.get_language()
 
     def clean(self):
         data = super().clean()

@@ -24,6 +24,7 @@ from wagtail.models import Orderable, Page
 
 from portal import text_limits
 from portal.blocks import BaseStreamBlock
+from portal.languages import written_in_field
 from portal.models.mixins import ReaderLanguagePageMixin
 from stories.models.story_editor import StoryPageForm
 from stories.vocabularies import DEFAULT_DISCLOSURE, Disclosure, RootCause, StoryKind
@@ -226,6 +227,12 @@ class StoryPage(ReaderLanguagePageMixin, Page):
     disclosure_consent = models.BooleanField(
         _("the author agrees to publish it this way"), default=False
     )
+    # The language a member wrote the story in (the share form); blank: its locale's. A
+    # translation is written in its own locale's language, so the field is not editable (which
+    # keeps wagtail-localize from copying it onto translations when it syncs them) and is left
+    # out of `copy_for_translation`.
+    written_in = written_in_field()
+    written_in.editable = False
     # the experiment's context
     country = models.ForeignKey(
         "portal.Country",
@@ -379,6 +386,14 @@ class StoryPage(ReaderLanguagePageMixin, Page):
         # revisions saved before the links became ordered hold "cases": [ids]
         return super().from_serializable_data(
             story_links_upgrade(data), check_fks=check_fks, strict_fks=strict_fks
+        )
+
+    def copy_for_translation(self, locale, copy_parents=False, alias=False, exclude_fields=None):
+        # a translation is in its locale's language; an alias shows the original's text
+        if not alias:
+            exclude_fields = [*(exclude_fields or ()), "written_in"]
+        return super().copy_for_translation(
+            locale, copy_parents=copy_parents, alias=alias, exclude_fields=exclude_fields
         )
 
     def clean(self) -> None:

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from wagtail.models import GroupApprovalTask, Workflow, WorkflowPage, WorkflowTask
+from wagtail.models import GroupApprovalTask, Locale, Workflow, WorkflowPage, WorkflowTask
 
 from network.models import Member
 from network.permissions import active_member_require
@@ -84,11 +84,18 @@ def story_draft_create(
 
 
 @transaction.atomic
-def story_share_submit(*, index: StoryIndexPage, author: Member, **fields) -> StoryPage:
+def story_share_submit(
+    *, index: StoryIndexPage, author: Member, written_in: str = "", **fields
+) -> StoryPage:
     """A member shares a story through the public form: a draft for an editor to review
     (`story_draft_create` with `fields`), unless they have already shared as many as
     `SITE_RATE_LIMITS["story_share"]` accepts (5 a day; `RateLimitExceeded`, which says when
     to try again, and nothing written).
+
+    `written_in` is the language the member wrote it in (a code of `settings.LANGUAGES`, or
+    "" for not said). The story goes under the stories index of that language's section of
+    the site when the index has a live translation there (`story_index_in_language`), else
+    under `index`.
 
     The shares are counted in the shared cache, like every rate limit of the site
     (`portal.rate_limits`): two forms sent at once cannot both take the last share of the
@@ -98,10 +105,31 @@ def story_share_submit(*, index: StoryIndexPage, author: Member, **fields) -> St
     active_member_require(author.user)
     share = rate_limit_consume(action="story_share", user=author.user)
     try:
-        return story_draft_create(index=index, author=author, **fields)
+        return story_draft_create(
+            index=story_index_in_language(index=index, language=written_in),
+            author=author,
+            written_in=written_in,
+            **fields,
+        )
     except Exception:
         share.rollback()  # nothing was shared
         raise
+
+
+def story_index_in_language(*, index: StoryIndexPage, language: str) -> StoryIndexPage:
+    """The stories index where a story written in `language` belongs: the live translation
+    of `index` in that language's locale when there is one, else `index` itself (a story
+    written in a language whose section has no stories index yet stays where it was shared,
+    and is shown there in its own language)."""
+    if not language:
+        return index
+    locale = Locale.objects.filter(language_code=language).first()
+    if locale is None or locale.pk == index.locale_id:
+        return index
+    translated = index.get_translation_or_none(locale)
+    if translated is None or not translated.live:
+        return index
+    return translated
 
 
 @transaction.atomic
@@ -135,8 +163,10 @@ MODERATORS_GROUP = "Moderators"
 
 @transaction.atomic
 def story_review_workflow_sync(*, site, review_required: bool) -> Workflow | None:
-    """Attach the editors' review workflow to the stories index of `site` when
-    `review_required`, or detach it; returns the workflow in force on the index (or None).
+    """Attach the editors' review workflow to the stories index of `site` and its
+    translations when `review_required`, or detach it; returns the workflow in force on the
+    index (or None). A translation of the index made later gets it when the setting is next
+    saved.
 
     The workflow has one task, a `GroupApprovalTask` for the “Story reviewers” group (network
     editors, kept in step by `stories.permissions.editor_group_sync`) and Wagtail's
@@ -146,8 +176,10 @@ def story_review_workflow_sync(*, site, review_required: bool) -> Workflow | Non
     index = StoryIndexPage.objects.descendant_of(site.root_page, inclusive=True).first()
     if index is None:
         return None
+    # the index's translations too: members' stories go into their language's index
+    indexes = list(index.get_translations(inclusive=True))
     if not review_required:
-        WorkflowPage.objects.filter(page=index, workflow__name=REVIEW_WORKFLOW_NAME).delete()
+        WorkflowPage.objects.filter(page__in=indexes, workflow__name=REVIEW_WORKFLOW_NAME).delete()
         return None
     workflow, _created = Workflow.objects.get_or_create(
         name=REVIEW_WORKFLOW_NAME, defaults={"active": True}
@@ -158,7 +190,8 @@ def story_review_workflow_sync(*, site, review_required: bool) -> Workflow | Non
         task.groups.add(moderators)
         WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
     story_reviewers_group()  # its task names the reviewers, made before the group or not
-    WorkflowPage.objects.update_or_create(page=index, defaults={"workflow": workflow})
+    for each in indexes:
+        WorkflowPage.objects.update_or_create(page=each, defaults={"workflow": workflow})
     return workflow
 
 

@@ -7,6 +7,8 @@ from io import StringIO
 
 from django.core.management import call_command
 
+from wagtail.models import Locale, Page
+
 import pytest
 
 from portal.factories import CountryFactory
@@ -19,7 +21,7 @@ from stories.importing import (
     stories_import,
     story_summary,
 )
-from stories.models import StoryPage
+from stories.models import StoryIndexPage, StoryPage
 from stories.vocabularies import Disclosure, RootCause, StoryKind
 
 pytestmark = pytest.mark.django_db
@@ -282,6 +284,47 @@ def test_the_command_reports_what_it_did(index):
     assert "1 stories created" in out.getvalue()
     assert "0 stories created, 1 already imported" in out.getvalue()
     assert StoryPage.objects.count() == 1
+
+
+@pytest.fixture
+def finnish_index_first(index, home_page):
+    """The stories index translated into Finnish, its Finnish home moved before the English one:
+    the Finnish stories index comes first in the page tree."""
+    finnish = index.copy_for_translation(
+        Locale.objects.get_or_create(language_code="fi")[0], copy_parents=True
+    )
+    finnish.save_revision().publish()
+    finnish_home = finnish.get_parent()
+    finnish_home.move(Page.objects.get(pk=home_page.pk), pos="left")
+    finnish = StoryIndexPage.objects.get(pk=finnish.pk)
+    assert StoryIndexPage.objects.first() == finnish  # what the command used to take
+    return finnish
+
+
+def test_the_command_imports_under_the_english_stories_index_not_the_first_in_the_tree(
+    index, finnish_index_first
+):
+    CountryFactory(key="sd", name="Sudan")
+
+    call_command("import_stories", "--limit", "1", stdout=StringIO())
+
+    story = StoryPage.objects.get()
+    assert story.get_parent().pk == index.pk
+    assert story.locale.language_code == "en"
+    assert not StoryPage.objects.child_of(finnish_index_first).exists()
+
+
+def test_importing_under_a_translation_of_the_index_imports_under_the_english_one(
+    index, finnish_index_first
+):
+    report = stories_import(
+        index=finnish_index_first,
+        records=[_record("Story_A")],
+        mapping=_mapping(Story_A={"kind": "success"}),
+    )
+
+    assert report.created == 1
+    assert StoryPage.objects.get().get_parent().pk == index.pk
 
 
 def test_the_mapping_is_reviewed_and_covers_every_story_of_the_copy():

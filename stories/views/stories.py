@@ -156,6 +156,7 @@ def story_share(request: HttpRequest, index: StoryIndexPage) -> HttpResponse:
                     title=data["title"],
                     kind=data["kind"],
                     summary=data["summary"],
+                    written_in=data["written_in"],
                     disclosure=data["disclosure"],
                     disclosure_consent=data["consent"],
                     root_causes=data["root_causes"],

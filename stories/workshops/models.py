@@ -3,6 +3,12 @@
 Registration (`stories.workshops.services`) keeps `capacity` with a waiting list that moves up
 when someone cancels. During the workshop a facilitator opens a capture session and participants
 draft stories (`StoryDraft`), private to their author until they consent and an editor reviews.
+
+A workshop translated into other languages is one event: its original page (the first created,
+`stories.workshops.selectors.workshop_event`) holds the registrations and drafts, and what
+defines the event (its times and time zone, capacity, online link, capture session and
+facilitators) is read from it in every language. A translation's own copies of those change only
+when an editor syncs it, so nothing shows or checks them.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from portal import text_limits
+from portal.languages import written_in_field
 from portal.models.mixins import ReaderLanguagePageMixin
 from stories.vocabularies import Disclosure, RootCause, StoryKind
 from stories.workshops.vocabularies import DraftStatus, RegistrationStatus
@@ -406,6 +413,8 @@ class StoryDraft(models.Model):
     root_causes = ChoiceListField(_("root causes"), item_choices=RootCause.choices)
     lesson = _prompt_answer(_("the lesson"))
     do_differently = _prompt_answer(_("what I would do differently"))
+    # the language the participant wrote in: the one they used the capture form in
+    written_in = written_in_field()
     # consent and review
     disclosure = models.CharField(
         _("who may read it"),

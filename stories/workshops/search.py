@@ -10,9 +10,15 @@ from django.db.models import BooleanField, Prefetch, Value
 
 from portal.languages import locale_language, page_url
 from portal.rich_text import plain_text
-from search.documents import SearchDocument, page_is_public
+from search.documents import (
+    SearchDocument,
+    page_is_public,
+    translations_hidden_for,
+    with_translation_count,
+)
 from stories.models import StoryPage
 from stories.workshops.models import WorkshopPage
+from stories.workshops.selectors import workshop_event
 
 KIND = "workshop"
 
@@ -20,8 +26,7 @@ KIND = "workshop"
 def workshop_queryset() -> models.QuerySet:
     """Every workshop the index should hold, with what its document needs."""
     return (
-        WorkshopPage.objects.live()
-        .public()
+        with_translation_count(WorkshopPage.objects.live().public())
         .annotate(known_public=Value(True, output_field=BooleanField()))
         .select_related("country")
         .prefetch_related(
@@ -38,8 +43,9 @@ def workshop_queryset() -> models.QuerySet:
 def workshop_to_document(page: WorkshopPage) -> SearchDocument | None:
     """The search document of a workshop, or None while it is a draft or restricted.
 
-    Its date is the day it starts (in its own time zone); `related` lists the stories told
-    there (`story:<id>`), so that a story and its workshop find each other.
+    Its date is the day it starts (in its own time zone), as the event has it in every
+    language (`workshop_event`: the original's); `related` lists the stories told there
+    (`story:<id>`), so that a story and its workshop find each other.
     """
     if not page.live or not page_is_public(page):
         return None
@@ -58,10 +64,11 @@ def workshop_to_document(page: WorkshopPage) -> SearchDocument | None:
         kind=KIND,
         url=page_url(page) or "",
         language=locale_language(page.locale_id) or "",
+        hidden_for=translations_hidden_for(page),
         title=page.title,
         summary=page.summary or place,
         body=body,
-        date=page.local_starts_at.date(),
+        date=workshop_event(page).local_starts_at.date(),
         countries=(page.country.key,) if page.country_id else (),
         themes=tuple(sorted(theme.key for theme in page.themes.all())),
         related=tuple(f"story:{story.pk}" for story in _stories(page)),

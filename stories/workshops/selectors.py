@@ -1,17 +1,25 @@
 """Reading workshops: the upcoming and past lists, places left, a member's registration and
 place in the queue, the participant list, the stories a workshop produced and a member's own
-drafts. Who may see what is decided in `stories.permissions`."""
+drafts. Who may see what is decided in `stories.permissions`.
+
+A workshop translated into other languages is one event (`workshop_event`): its registrations,
+capture session and drafts belong to the original page, whichever language they are made in, and
+what defines the event (times, time zone, capacity, online link) is read from the original in
+every language: a listed workshop carries it as `workshop.event`.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from network.models import Member
 from network.permissions import is_active_member
+from portal.languages import children_across_languages, locale_language
 from stories.models import StoryIndexPage, StoryPage
 from stories.vocabularies import Disclosure
 from stories.workshops.models import (
@@ -26,19 +34,84 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
 
 
+def workshop_event(workshop: WorkshopPage) -> WorkshopPage:
+    """The workshop as an event, whatever language its page is read in: the original among
+    its translations (the first created: a translation is a copy of it).
+
+    Registrations, the capture session, drafts and the participant list are the event's, so a
+    reader who registers at `/fi/…` takes a place at the same workshop, against the same
+    capacity, as one who registers at `/en/…`.
+    """
+    first = (
+        WorkshopPage.objects.filter(translation_key=workshop.translation_key)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if first is None or first == workshop.pk:
+        return workshop
+    return WorkshopPage.objects.get(pk=first)
+
+
+def workshop_in_language(*, workshop: WorkshopPage, language: str) -> WorkshopPage:
+    """The workshop's live page in `language` when it has one, else `workshop`: what an
+    e-mail to a member names and links, and the page a story written in `language` links."""
+    if not language or locale_language(workshop.locale_id) == language:
+        return workshop
+    translated = (
+        WorkshopPage.objects.live()
+        .filter(translation_key=workshop.translation_key, locale__language_code=language)
+        .first()
+    )
+    return translated or workshop
+
+
+def _registration_count(status: str) -> Coalesce:
+    # a translation's registrations are its original's (`workshop_event`): count those of the
+    # workshop in every language
+    rows = (
+        WorkshopRegistration.objects.filter(
+            workshop__translation_key=OuterRef("translation_key"), status=status
+        )
+        .order_by()
+        .values("workshop__translation_key")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+
+def _original_value(name: str) -> Subquery:
+    # the field as the workshop's original (`workshop_event`) has it: a translation's own copy
+    # changes only when an editor syncs the translation
+    originals = WorkshopPage.objects.filter(translation_key=OuterRef("translation_key"))
+    return Subquery(originals.order_by("pk").values(name)[:1])
+
+
 def _with_counts(queryset: QuerySet) -> QuerySet:
     return queryset.annotate(
-        registered_count=Count(
-            "registrations", filter=Q(registrations__status=RegistrationStatus.REGISTERED)
-        ),
-        waiting_count=Count(
-            "registrations", filter=Q(registrations__status=RegistrationStatus.WAITING)
-        ),
-    ).annotate(places_left=F("capacity") - F("registered_count"))
+        event_pk=_original_value("pk"),
+        event_starts_at=_original_value("starts_at"),
+        event_ends_at=_original_value("ends_at"),
+        event_capacity=_original_value("capacity"),
+        registered_count=_registration_count(RegistrationStatus.REGISTERED),
+        waiting_count=_registration_count(RegistrationStatus.WAITING),
+    ).annotate(places_left=F("event_capacity") - F("registered_count"))
 
 
 def _listed(index: WorkshopIndexPage) -> QuerySet:
-    return _with_counts(WorkshopPage.objects.child_of(index).live().public())
+    """The workshops under every language version of `index`, each once, in the index's
+    language where translated (`portal.languages.children_across_languages`)."""
+    return _with_counts(children_across_languages(index, WorkshopPage))
+
+
+def _events_attach(workshops: list[WorkshopPage]) -> list[WorkshopPage]:
+    """Give each listed workshop its `event`: itself, or its original (one query for all)."""
+    others = {workshop.event_pk for workshop in workshops if workshop.event_pk != workshop.pk}
+    originals = WorkshopPage.objects.in_bulk(others) if others else {}
+    for workshop in workshops:
+        workshop.event = originals.get(workshop.event_pk, workshop)
+    return workshops
 
 
 def workshop_index_of(*, stories_index: StoryIndexPage) -> WorkshopIndexPage | None:
@@ -47,15 +120,18 @@ def workshop_index_of(*, stories_index: StoryIndexPage) -> WorkshopIndexPage | N
 
 
 def workshops_upcoming(*, index: WorkshopIndexPage) -> list[WorkshopPage]:
-    """Workshops not over yet (including one under way), soonest first, with their counts."""
+    """Workshops not over yet (including one under way), soonest first, with their counts and
+    their `event` (the original, whose times and capacity hold in every language)."""
     now = timezone.now()
-    return list(_listed(index).filter(ends_at__gt=now).order_by("starts_at", "pk"))
+    listed = _listed(index).filter(event_ends_at__gt=now).order_by("event_starts_at", "pk")
+    return _events_attach(list(listed))
 
 
 def workshops_past(*, index: WorkshopIndexPage) -> list[WorkshopPage]:
-    """Workshops that have taken place, latest first, with their counts."""
+    """Workshops that have taken place, latest first, with their counts and their `event`."""
     now = timezone.now()
-    return list(_listed(index).filter(ends_at__lte=now).order_by("-starts_at", "-pk"))
+    listed = _listed(index).filter(event_ends_at__lte=now).order_by("-event_starts_at", "-pk")
+    return _events_attach(list(listed))
 
 
 @dataclass(frozen=True)
@@ -70,7 +146,8 @@ class Places:
 
 
 def workshop_places(*, workshop: WorkshopPage) -> Places:
-    """Places taken and left, and the length of the waiting list (one query)."""
+    """Places taken and left, and the length of the waiting list (one query). `workshop` is
+    the event (`workshop_event`): its capacity and registrations hold in every language."""
     counts = workshop.registrations.aggregate(
         registered=Count("pk", filter=Q(status=RegistrationStatus.REGISTERED)),
         waiting=Count("pk", filter=Q(status=RegistrationStatus.WAITING)),
@@ -125,11 +202,26 @@ def workshop_facilitators(*, workshop: WorkshopPage) -> list[Member]:
 
 def workshop_stories(*, workshop: WorkshopPage, user: User | AnonymousUser) -> list[StoryPage]:
     """The live stories told in the workshop that `user` may read: members-only stories only
-    for signed-in active members. Name authors through `shown_author` only."""
-    stories = StoryPage.objects.live().public().filter(workshop=workshop)
+    for signed-in active members. Name authors through `shown_author` only.
+
+    A story linked to any language version of the workshop is one of its stories (a member's
+    story links the page in the language they wrote in). A story translated into several
+    languages is listed once: in the language of `workshop`'s page where it has that version.
+    """
+    stories = (
+        StoryPage.objects.live().public().filter(workshop__translation_key=workshop.translation_key)
+    )
     if not is_active_member(user):
         stories = stories.exclude(disclosure=Disclosure.MEMBERS)
-    return list(stories.select_related("author").order_by("title", "pk"))
+    listed = list(stories.select_related("author").order_by("title", "pk"))
+    chosen: dict = {}
+    for story in listed:
+        kept = chosen.get(story.translation_key)
+        if kept is None or (
+            story.locale_id == workshop.locale_id and kept.locale_id != workshop.locale_id
+        ):
+            chosen[story.translation_key] = story
+    return [story for story in listed if chosen[story.translation_key] is story]
 
 
 def workshop_drafts_of(*, workshop: WorkshopPage, member: Member | None) -> QuerySet:

@@ -15,14 +15,19 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from network.models import Member, MemberStatus
 from network.permissions import active_member_require
-from portal.languages import recipient_language
+from portal.languages import (
+    locale_language,
+    member_language,
+    recipient_language,
+    site_languages,
+)
 from stories.models import StoryIndexPage, StoryPage
 from stories.permissions import (
     draft_can_review,
@@ -30,10 +35,14 @@ from stories.permissions import (
     workshop_can_set_capture,
     workshop_is_participant,
 )
-from stories.services.stories import story_draft_create, story_html_from_text
+from stories.services.stories import (
+    story_draft_create,
+    story_html_from_text,
+    story_index_in_language,
+)
 from stories.vocabularies import Disclosure
 from stories.workshops.models import StoryDraft, WorkshopPage, WorkshopRegistration
-from stories.workshops.selectors import workshop_waiting_position
+from stories.workshops.selectors import workshop_in_language, workshop_waiting_position
 from stories.workshops.vocabularies import DraftStatus, RegistrationStatus
 
 if TYPE_CHECKING:
@@ -71,8 +80,14 @@ class CancelOutcome:
 
 def _workshop_lock(workshop: WorkshopPage) -> WorkshopPage:
     # Lock only the workshop's own row (not the page tree's): it serialises the changes to
-    # this workshop's registrations and nothing else. Must run inside a transaction.
-    return WorkshopPage.objects.select_for_update(of=("self",)).get(pk=workshop.pk)
+    # this workshop's registrations and nothing else. Must run inside a transaction. A
+    # translation's registrations are its original's (the first created; see
+    # `selectors.workshop_event`): the original is locked and returned.
+    return (
+        WorkshopPage.objects.select_for_update(of=("self",))
+        .filter(translation_key=workshop.translation_key)
+        .earliest("pk")
+    )
 
 
 def _refuse_when_started(workshop: WorkshopPage) -> None:
@@ -188,15 +203,21 @@ def _promoted_notify(*, workshop: WorkshopPage, promoted: list[WorkshopRegistrat
 def _place_notify(*, workshop: WorkshopPage, registration: WorkshopRegistration) -> None:
     """Tell a member who moved up from the waiting list that they now have a place (the place
     is theirs either way: a mail server that is down gets the message later, see
-    portal.outgoing_mail)."""
+    portal.outgoing_mail). The e-mail is in the member's language, and so is the workshop it
+    names and links when it has a live translation in that language."""
     address = registration.member.contact_email or registration.member.user.email
     if not address:
         return
     with recipient_language(registration.member.user):
-        _place_mail_send(workshop=workshop, address=address)
+        language = translation.get_language() or ""
+        _place_mail_send(
+            workshop=workshop_in_language(workshop=workshop, language=language), address=address
+        )
 
 
 def _place_mail_send(*, workshop: WorkshopPage, address: str) -> None:
+    # the address in the active language: a page without a translation in it is shown there
+    # in its own language with a notice
     url = workshop.get_full_url() or ""
     send_mail(
         # one line: a header cannot hold a line break
@@ -221,8 +242,9 @@ def workshop_capture_set(
     """Open or close the capture session. Facilitators of the workshop and editors may."""
     if not workshop_can_set_capture(workshop=workshop, user=user):
         raise PermissionDenied(_("Only the workshop's facilitators can open or close capture."))
-    # an update, not a page save: it is the workshop's state, not a new revision of its content
-    WorkshopPage.objects.filter(pk=workshop.pk).update(capture_open=open_)
+    # an update, not a page save: it is the workshop's state, not a new revision of its
+    # content; the same in each of its languages (one event)
+    WorkshopPage.objects.filter(translation_key=workshop.translation_key).update(capture_open=open_)
     workshop.capture_open = open_
 
 
@@ -247,6 +269,7 @@ def workshop_draft_save(
     values: dict,
     draft: StoryDraft | None = None,
     share: bool = False,
+    written_in: str = "",
 ) -> StoryDraft:
     """Save a participant's draft (a new one when `draft` is None) from the prompt cards.
 
@@ -255,6 +278,9 @@ def workshop_draft_save(
     the editors for review: that needs the author's consent (`values["consent"]`). Writing
     needs an active membership throughout (`workshop_draft_withdraw` stays open: it only
     takes the author's own draft back).
+
+    A new draft is written in `written_in` (the language the capture form is used in; when it
+    is not one of the site's, the member's own language); later edits keep it.
     """
     active_member_require(member.user)
     if draft is None:
@@ -262,7 +288,11 @@ def workshop_draft_save(
             raise PermissionDenied(_("The capture session is closed."))
         if not workshop_is_participant(workshop=workshop, member=member):
             raise PermissionDenied(_("Only registered participants draft stories here."))
-        draft = StoryDraft(workshop=workshop, author=member)
+        draft = StoryDraft(
+            workshop=workshop,
+            author=member,
+            written_in=_draft_language(written_in, member=member),
+        )
     elif not draft_is_authors(draft=draft, member=member) or draft.workshop_id != workshop.pk:
         raise PermissionDenied(_("This draft is not yours."))
     if not draft.editable:
@@ -288,6 +318,13 @@ def workshop_draft_save(
     return draft
 
 
+def _draft_language(code: str, *, member: Member) -> str:
+    code = (code or "").split("-")[0]
+    if code in site_languages():
+        return code
+    return member_language(member.user) or ""
+
+
 def workshop_draft_withdraw(*, draft: StoryDraft, member: Member) -> StoryDraft:
     """Take a shared draft back before an editor has decided: private again."""
     if not draft_is_authors(draft=draft, member=member):
@@ -311,8 +348,13 @@ def _require_reviewer(user: User | AnonymousUser) -> None:
 
 @transaction.atomic
 def workshop_draft_accept(*, draft: StoryDraft, reviewer) -> StoryPage:
-    """Turn a draft shared for review into an unpublished story under the stories index above
-    its workshop, linked to the workshop and to the draft; the draft becomes ACCEPTED.
+    """Turn a draft shared for review into an unpublished story, linked to the workshop and
+    to the draft; the draft becomes ACCEPTED.
+
+    The story is written in the draft's language (`written_in`): it goes under the stories
+    index of that language's section of the site (`story_index_in_language`, from the index
+    above the workshop) and links the workshop's page in that language, where they are live;
+    else under the index above the workshop, linking it.
 
     Only drafts whose author consented and shared them; the story keeps the author's chosen
     disclosure and waits in the admin for an editor to publish it. What is known already is
@@ -325,10 +367,12 @@ def workshop_draft_accept(*, draft: StoryDraft, reviewer) -> StoryPage:
     )
     if draft.status != DraftStatus.SUBMITTED or not draft.consent:
         raise ValidationError(_("Only drafts shared for review can be accepted."))
-    workshop = draft.workshop
-    index = StoryIndexPage.objects.ancestor_of(workshop).first()
+    event = draft.workshop
+    index = StoryIndexPage.objects.ancestor_of(event).first()
     if index is None:
         raise ValidationError(_("The workshop is not under a stories page."))
+    index = story_index_in_language(index=index, language=draft.written_in)
+    workshop = workshop_in_language(workshop=event, language=locale_language(index.locale_id) or "")
     narrative = {
         story_field: story_html_from_text(getattr(draft, prompt))
         for prompt, story_field in PROMPT_TO_NARRATIVE.items()
@@ -345,8 +389,9 @@ def workshop_draft_accept(*, draft: StoryDraft, reviewer) -> StoryPage:
         root_causes=list(draft.root_causes or []),
         summary=Truncator(draft.what_went_wrong or draft.project).chars(300),
         workshop=workshop,
-        country_id=draft.author.country_id or workshop.country_id,
-        themes=workshop.themes.all(),
+        written_in=draft.written_in,
+        country_id=draft.author.country_id or event.country_id,
+        themes=event.themes.all(),
     )
     draft.story = story
     draft.status = DraftStatus.ACCEPTED

@@ -1,7 +1,12 @@
 """The workshop page's routes (served by WorkshopPage): registration and cancelling (POST), the
 iCalendar file, the participant list for facilitators, and workshop mode (the capture session
 and each participant's own drafts). Every permission is asked of `stories.permissions`, per
-workshop."""
+workshop.
+
+A view reads and writes registrations, the capture session and drafts on the workshop as an
+event (`workshop_event`: a translation's are its original's), and shows the event's times,
+capacity and online link (`event` in the templates); it answers with the page the reader is on,
+in their language."""
 
 from __future__ import annotations
 
@@ -17,6 +22,7 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.template.response import TemplateResponse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from wagtail.models import Site
@@ -36,6 +42,7 @@ from stories.workshops.forms import SHARE, StoryDraftForm
 from stories.workshops.models import StoryDraft, WorkshopPage
 from stories.workshops.selectors import (
     workshop_drafts_of,
+    workshop_event,
     workshop_facilitators,
     workshop_participants,
     workshop_places,
@@ -51,18 +58,21 @@ def _route_url(workshop: WorkshopPage, request: HttpRequest, name: str, *args) -
 
 
 def workshop_page_context(request: HttpRequest, *, workshop: WorkshopPage) -> dict:
-    """What the workshop page shows the visitor: places, their registration and place in the
-    queue, the facilitators, the stories told there, and what they may do."""
+    """What the workshop page shows the visitor: the event (times, places, online link: the
+    original's in every language), their registration and place in the queue, the
+    facilitators, the stories told there, and what they may do."""
     member = member_of(request.user)
-    registration = workshop_registration_of(workshop=workshop, member=member)
-    rights = workshop_rights(workshop=workshop, user=request.user, registration=registration)
+    event = workshop_event(workshop)
+    registration = workshop_registration_of(workshop=event, member=member)
+    rights = workshop_rights(workshop=event, user=request.user, registration=registration)
     return {
-        "places": workshop_places(workshop=workshop),
+        "event": event,
+        "places": workshop_places(workshop=event),
         "registration": registration,
         "waiting_position": (
             workshop_waiting_position(registration=registration) if registration else None
         ),
-        "facilitators": workshop_facilitators(workshop=workshop),
+        "facilitators": workshop_facilitators(workshop=event),
         "is_facilitator": rights.is_facilitator,
         "can_see_participants": rights.can_see_participants,
         "show_online_link": rights.can_see_online_link,
@@ -86,7 +96,9 @@ def workshop_register_post(request: HttpRequest, *, workshop: WorkshopPage) -> H
     if not request.user.is_authenticated:
         return redirect_to_login(page_url)
     try:
-        outcome = services.workshop_register(workshop=workshop, member=member_of(request.user))
+        outcome = services.workshop_register(
+            workshop=workshop_event(workshop), member=member_of(request.user)
+        )
     except (PermissionDenied, ValidationError) as refusal:
         messages.error(request, _refusal_text(refusal))
         return HttpResponseRedirect(f"{page_url}#registration")
@@ -118,7 +130,7 @@ def workshop_cancel_post(request: HttpRequest, *, workshop: WorkshopPage) -> Htt
         messages.error(request, _("You are not registered for this workshop."))
         return HttpResponseRedirect(f"{page_url}#registration")
     try:
-        outcome = services.workshop_cancel(workshop=workshop, member=member)
+        outcome = services.workshop_cancel(workshop=workshop_event(workshop), member=member)
     except ValidationError as refusal:
         messages.error(request, _refusal_text(refusal))
         return HttpResponseRedirect(f"{page_url}#registration")
@@ -136,16 +148,19 @@ def _refusal_text(refusal: Exception) -> str:
 
 
 def workshop_ical(request: HttpRequest, *, workshop: WorkshopPage) -> HttpResponse:
-    """The workshop as an iCalendar file; the online link only for those who see it on the
-    page (participants and facilitators)."""
+    """The workshop as an iCalendar file, its texts in the page's language and its times the
+    event's; the online link only for those who see it on the page (participants and
+    facilitators)."""
     context = workshop_page_context(request, workshop=workshop)
+    event = context["event"]
     site = Site.find_for_request(request)
     settings = SiteSettings.for_site(site) if site else None
     body = calendar.workshop_calendar(
         workshop,
+        event=event,
         url=workshop.get_full_url(request) or request.build_absolute_uri(workshop.url),
         hostname=site.hostname if site else request.get_host(),
-        online_url=workshop.online_url if context["show_online_link"] else "",
+        online_url=event.online_url if context["show_online_link"] else "",
         organizer_email=settings.contact_email if settings else "",
         organizer_name=(site.site_name if site else "") or "Kokeilu",
     )
@@ -163,9 +178,10 @@ def workshop_participant_list(
     """Registered and waiting members, for the workshop's facilitators and editors only."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if not workshop_can_see_participants(workshop=workshop, user=request.user):
+    event = workshop_event(workshop)
+    if not workshop_can_see_participants(workshop=event, user=request.user):
         raise PermissionDenied(_("Only the workshop's facilitators see who registered."))
-    participants = workshop_participants_rows(workshop=workshop)
+    participants = workshop_participants_rows(workshop=event)
     if as_csv:
         return csv_response(
             filename=f"{workshop.slug}-participants.csv",
@@ -178,7 +194,7 @@ def workshop_participant_list(
     return TemplateResponse(
         request,
         "stories/workshop_participants.html",
-        {"page": workshop, "self": workshop, "participants": participants},
+        {"page": workshop, "self": workshop, "event": event, "participants": participants},
     )
 
 
@@ -213,7 +229,7 @@ def workshop_capture_set_post(
     page_url = workshop.get_url(request)
     if not request.user.is_authenticated:
         return redirect_to_login(page_url)
-    services.workshop_capture_set(workshop=workshop, user=request.user, open_=open_)
+    services.workshop_capture_set(workshop=workshop_event(workshop), user=request.user, open_=open_)
     messages.success(
         request,
         _("Capture is open: participants can now draft their stories.")
@@ -234,17 +250,18 @@ def workshop_capture(
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     member = member_of(request.user)
-    drafts = workshop_drafts_of(workshop=workshop, member=member)
+    event = workshop_event(workshop)
+    drafts = workshop_drafts_of(workshop=event, member=member)
     draft = None
     if draft_id is not None:
         draft = drafts.filter(pk=draft_id).first()
         if draft is None:
             raise Http404(_("No such draft."))
-    registration = workshop_registration_of(workshop=workshop, member=member)
+    registration = workshop_registration_of(workshop=event, member=member)
     if draft is None and not workshop_has_place(registration=registration) and not drafts.exists():
         raise PermissionDenied(_("Only registered participants draft stories here."))
     can_start = workshop_can_start_draft(
-        workshop=workshop, user=request.user, registration=registration
+        workshop=event, user=request.user, registration=registration
     )
     form = None
     if request.method == "POST":
@@ -293,11 +310,13 @@ def _capture_post(
         return form
     try:
         saved = services.workshop_draft_save(
-            workshop=workshop,
+            workshop=workshop_event(workshop),
             member=member,
             values=form.values(),
             draft=draft,
             share=form.cleaned_data.get("action") == SHARE,
+            # a new draft is written in the language the participant uses the form in
+            written_in=translation.get_language() or "",
         )
     except PermissionDenied as refusal:
         messages.error(request, str(refusal))

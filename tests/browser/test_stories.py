@@ -40,7 +40,7 @@ def test_ambassador_publishes_an_anonymised_slip_up(
     page.fill("input[name=username]", "ilmatar")
     page.fill("input[name=password]", PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state("load")
+    page.wait_for_url("**/admin/")  # the dashboard, not the login page still unloading
     goto(page, live_server.url + f"/admin/pages/add/stories/storypage/{index.pk}/")
     page.locator("#id_title").fill(TITLE)
     page.get_by_label("Slip-up").check()
@@ -158,7 +158,7 @@ def test_an_ambassador_finds_the_author_by_typing(
     page.fill("input[name=username]", "aino")
     page.fill("input[name=password]", PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state("load")
+    page.wait_for_url("**/admin/")  # the dashboard, not the login page still unloading
     axe_check()
     page.get_by_role("link", name="Write a story").first.click()
     page.wait_for_url(f"**/admin/pages/add/stories/storypage/{index.pk}/")
