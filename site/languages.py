@@ -272,6 +272,12 @@ def _with_query(url: str, query: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
 
 
+def page_text_language(page) -> str | None:
+    """The language a page's own text is written in: its author's `written_in` (a member's
+    story), else its locale's language; None without a page."""
+    return getattr(page, "written_in", "") or locale_language(getattr(page, "locale_id", None))
+
+
 def written_in_field() -> models.CharField:
     """The column saying which language a member's own text (a profile, story, proposal or
     comment) is written in. The author sets it; blank means not said (older texts).

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from django.db import models
 from django.db.models import BooleanField, Prefetch, Value
 
-from portal.languages import locale_language, page_url
+from portal.languages import page_text_language, page_url
 from portal.rich_text import plain_text, stream_text
 from search.documents import (
     SearchDocument,
@@ -66,7 +66,7 @@ def story_to_document(page: StoryPage) -> SearchDocument | None:
         kind=KIND,
         url=page_url(page) or "",
         # a member's story is in the language they wrote it in, wherever it was placed
-        language=page.written_in or locale_language(page.locale_id) or "",
+        language=page_text_language(page) or "",
         hidden_for=translations_hidden_for(page),
         title=page.title,
         summary=page.summary,

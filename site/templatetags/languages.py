@@ -3,7 +3,12 @@
 from django import template
 from django.utils import translation
 
-from portal.languages import language_versions, locale_language, reader_language_path, text_language
+from portal.languages import (
+    language_versions,
+    page_text_language,
+    reader_language_path,
+    text_language,
+)
 
 register = template.Library()
 
@@ -25,9 +30,7 @@ def page_content_language(context) -> str:
     no `lang` attribute is needed.
     """
     page = context.get("page")
-    # a member's story says which language it is written in (`written_in`); other pages are
-    # written in their locale's language
-    code = getattr(page, "written_in", "") or locale_language(getattr(page, "locale_id", None))
+    code = page_text_language(page)
     if code is None:
         return ""
     return "" if code == translation.get_language() else code
@@ -57,5 +60,4 @@ def written_in(code: str | None):
 def foreign_page_language(page) -> str:
     """The language a listed page (a card) is written in when it is not the reader's, else "":
     its author's `written_in`, or its locale's language."""
-    code = getattr(page, "written_in", "") or locale_language(getattr(page, "locale_id", None))
-    return text_language(code)
+    return text_language(page_text_language(page))
