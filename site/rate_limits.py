@@ -151,13 +151,17 @@ def rate_limit_response(response: HttpResponse, limited: RateLimitExceeded | Non
     return response
 
 
+MINUTES_TOLD_AS_MINUTES = 90
+
+
 def rate_limit_message(retry_at: datetime.datetime | None) -> str:
     """“Try again at …” for a refusal: the local time when one more will be accepted."""
     if retry_at is None:
         return _("This is closed for now.")
     local = timezone.localtime(retry_at)
     minutes = max(round((retry_at - timezone.now()).total_seconds() / 60), 1)
-    if local.date() != timezone.localdate():
+    # A wait of minutes is told in minutes, even across midnight; a longer one by its day.
+    if minutes > MINUTES_TOLD_AS_MINUTES and local.date() != timezone.localdate():
         return _("Please try again after %(when)s.") % {
             "when": date_format(local, "DATETIME_FORMAT")
         }

@@ -7,7 +7,12 @@ from django.test import RequestFactory
 
 import pytest
 
-from portal.rate_limits import RateLimitExceeded, client_address, rate_limit_consume
+from portal.rate_limits import (
+    RateLimitExceeded,
+    client_address,
+    rate_limit_consume,
+    rate_limit_message,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -54,3 +59,21 @@ def test_what_was_rolled_back_does_not_count(settings):
 
     with pytest.raises(RateLimitExceeded):
         rate_limit_consume(action="probe", key="a")
+
+
+@pytest.mark.parametrize(
+    ("now", "wait", "expected"),
+    [
+        # 23:55 in Helsinki: ten minutes are still ten minutes, not "after 8 Dec 00:05"
+        ("2026-12-07T21:55:00+00:00", 10, "Please try again in 10 minutes (at 00:05)."),
+        ("2026-12-07T10:00:00+00:00", 1, "Please try again in 1 minute (at 12:01)."),
+        ("2026-12-07T21:00:00+00:00", 6 * 60, "Please try again after 8 December 2026 05:00."),
+    ],
+)
+def test_the_wait_is_told_in_minutes_even_across_midnight(monkeypatch, now, wait, expected):
+    from django.utils import timezone
+
+    moment = datetime.datetime.fromisoformat(now)
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+
+    assert rate_limit_message(moment + datetime.timedelta(minutes=wait)) == expected
