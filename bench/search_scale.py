@@ -15,8 +15,9 @@ Participedia cases; toolkit/demo_data: toolkit resources) and the portal's vocab
 Each engine runs in its own process (a scratch SQLite file, the PostgreSQL database given, whose
 search tables are emptied, and an osmem-server started for the run). It measures bulk indexing
 (`rebuild`) and the median and 95th percentile of: text only, text plus three facet selections,
-facets only (three selections, no text), and a deep page (page 500 of a facet-filtered list).
-Numbers, not pass/fail.
+facets only (three selections, no text), a deep page (page 500 of a facet-filtered list), and
+spelling (`engine.spelling` of a title word with two letters swapped; n = how many of the
+queries got a correction). Numbers, not pass/fail.
 
 Where the time goes (measured on a shared 2-core machine): osmem-server analyses every text
 field once per analyzer (standard, the title's edge n-grams, and the document language's
@@ -49,7 +50,7 @@ LANGUAGES = ("en", "en", "en", "fi", "sv")
 VOCABULARIES = ("countries", "themes", "methods", "stages", "government_levels", "sdgs")
 _TAG = re.compile(r"<[^>]+>")
 _WORD = re.compile(r"[^\W\d_]{4,}")
-COLUMNS = ("text only", "text + 3 facets", "facets only", "deep page")
+COLUMNS = ("text only", "text + 3 facets", "facets only", "deep page", "spelling")
 ENGINE_LABELS = {
     "sqlite": "database (SQLite)",
     "postgresql": "database (PostgreSQL)",
@@ -155,6 +156,17 @@ def make_queries(documents, count: int, seed: int = 11) -> dict[str, list]:
     }
 
 
+def make_misspellings(documents, count: int, seed: int = 13) -> list[str]:
+    """Words of real titles (six letters or more) with their third and fourth letters swapped:
+    one edit, past the first two letters (which every engine's candidates share)."""
+    rng = random.Random(seed)
+    words = sorted(
+        {w.lower() for doc in documents[:3000] for w in _WORD.findall(doc.title) if len(w) >= 6}
+    )
+    chosen = rng.sample(words, k=min(count, len(words)))
+    return [word[:2] + word[3] + word[2] + word[4:] for word in chosen if word[2] != word[3]]
+
+
 def percentiles(samples: list[float]) -> tuple[float, float]:
     ordered = sorted(samples)
     p95 = ordered[min(len(ordered) - 1, int(round(len(ordered) * 0.95)) - 1)]
@@ -218,6 +230,17 @@ def run_worker(target: str, documents_count: int, queries_count: int, url: str) 
                 totals.append(results.total)
             row[column] = percentiles(samples)
             row[f"{column} hits"] = statistics.median(totals)
+        misspelt = make_misspellings(documents, queries_count)
+        for word in misspelt[:3]:
+            engine.spelling([word], language="en")
+        samples = []
+        corrected = 0
+        for word in misspelt:
+            started = time.perf_counter()
+            corrected += bool(engine.spelling([word], language="en"))
+            samples.append((time.perf_counter() - started) * 1000)
+        row["spelling"] = percentiles(samples)
+        row["spelling hits"] = corrected
         if target not in DISTRIBUTED:
             engine.clear()
         return row

@@ -98,6 +98,11 @@ class SearchForm(forms.Form):
     year_to = forms.IntegerField(
         label=_("To year"), required=False, min_value=MIN_YEAR, max_value=MAX_YEAR
     )
+    # `exact=1`: the words as typed, never their spelling correction (the link “Search instead
+    # for …” under results of a corrected search); read by `spelling_wanted`.
+    exact = forms.ChoiceField(
+        label=_("Words exactly as typed"), required=False, choices=[("1", "1"), ("0", "0")]
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -141,6 +146,12 @@ class SearchForm(forms.Form):
             year_to=data.get("year_to"),
             **base,
         )
+
+
+def spelling_wanted(params: QueryDict) -> bool:
+    """May a search from these (validated) parameters be answered by its spelling correction?
+    Yes, unless `exact=1` asks for the words as typed."""
+    return params.get("exact") != "1"
 
 
 def query_from_params(params: QueryDict, **base) -> SearchQuery:

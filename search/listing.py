@@ -10,7 +10,7 @@ from functools import cached_property
 
 from django.http import HttpRequest
 
-from search.forms import InvalidSearch
+from search.forms import InvalidSearch, spelling_wanted
 from search.query import SearchQuery, SearchResults
 from search.selectors import search_run
 from search.views import search_page_links
@@ -56,7 +56,9 @@ def listing_run(
     facet_names: Sequence[str],
 ) -> Listing:
     """Run the listing whose query `build_query` reads from the URL; keep the facets named in
-    `facet_names`, in that order. An invalid URL gives a listing with `error` and no results."""
+    `facet_names`, in that order. An invalid URL gives a listing with `error` and no results.
+    A text that matches nothing is answered by its spelling correction, unless the URL says
+    `exact=1` (the links say so: `spelling`, shown by components/spelling_notice.html)."""
     query: SearchQuery | None = None
     results: SearchResults | None = None
     error = None
@@ -65,8 +67,8 @@ def listing_run(
     except InvalidSearch as invalid:
         error = str(invalid)
     else:
-        results = search_run(query)
-    links = search_page_links(request.path, query, results)
+        results = search_run(query, correct_spelling=spelling_wanted(request.GET))
+    links = search_page_links(request.path, query, results, exact=not spelling_wanted(request.GET))
     facets = [facet for facet in links["facets"] if facet["name"] in facet_names]
     facets.sort(key=lambda facet: facet_names.index(facet["name"]))
     return Listing(query=query, results=results, error=error, links=links, facets=facets)

@@ -4,11 +4,20 @@
 rowid of the SQLite FTS5 table (or carries the generated tsvector column on PostgreSQL), both
 created by migration 0002 because Django models cannot describe them. `IndexedFacetValue` holds
 one row per (document, facet, value) so that facets are filtered and counted in SQL.
+`SynonymGroup` holds the phrases that editors make find each other (read by `search.synonyms`).
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from portal import text_limits
+from search.engines.text import words_of
+
+# More words than this make a phrase a sentence: it would rarely match as a whole.
+SYNONYM_PHRASE_MAX_WORDS = 4
 
 
 class IndexedDocument(models.Model):
@@ -106,3 +115,102 @@ class OutboxEntry(models.Model):
 
     def __str__(self) -> str:
         return self.document_id
+
+
+class SynonymGroup(models.Model):
+    """Phrases that find each other at search time, in any of the site's languages.
+
+    Editors keep the groups as a snippet (*Settings > Search synonyms*); `search.synonyms` reads
+    them for the engines. A phrase is one line of `terms`, read word by word as the index reads
+    text (`words_of`): "Slip-up" is the phrase ("slip", "up").
+    """
+
+    terms = text_limits.PlainTextField(
+        _("phrases"),
+        max_length=text_limits.SYNONYMS,
+        help_text=_(
+            "One phrase per line: a word or a few words (at most four), in Finnish, Swedish or "
+            "English. Write each as people search for it, in its basic form."
+        ),
+    )
+    note = models.CharField(
+        _("note"),
+        max_length=200,
+        blank=True,
+        help_text=_("For editors only: what the group is for. Not shown on the site."),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("synonym group")
+        verbose_name_plural = _("synonym groups")
+        ordering = [Lower("terms"), "pk"]  # as editors read: "AI" among the a's
+
+    def __str__(self) -> str:
+        return " ↔ ".join(self.phrase_lines())
+
+    def clean(self) -> None:
+        super().clean()
+        errors = synonym_phrase_errors(self.phrase_lines())
+        if errors:
+            raise ValidationError({"terms": errors})
+        self.terms = "\n".join(self.phrase_lines())  # without blank lines and stray spaces
+
+    def phrase_lines(self) -> list[str]:
+        """The phrases as the editor wrote them, one per non-blank line."""
+        return [line.strip() for line in (self.terms or "").splitlines() if line.strip()]
+
+    def phrases(self) -> tuple[tuple[str, ...], ...]:
+        """The group's distinct phrases in the order written, each a tuple of lower-cased words
+        as `words_of` reads them (lines without a word left out)."""
+        return tuple(
+            dict.fromkeys(words for line in self.phrase_lines() if (words := tuple(words_of(line))))
+        )
+
+
+def synonym_phrase_errors(lines: list[str]) -> list[ValidationError]:
+    """What is wrong with a group of phrases (one per line), in messages an editor can act on:
+    fewer than two distinct phrases, a line without a word, a phrase of more than
+    SYNONYM_PHRASE_MAX_WORDS words, or one phrase written twice (as search reads them)."""
+    errors: list[ValidationError] = []
+    seen: dict[tuple[str, ...], str] = {}
+    for line in lines:
+        words = tuple(words_of(line))
+        if not words:
+            errors.append(
+                ValidationError(
+                    _("“%(phrase)s” has no letters or digits: write a word, or remove the line."),
+                    code="no_words",
+                    params={"phrase": line},
+                )
+            )
+        elif len(words) > SYNONYM_PHRASE_MAX_WORDS:
+            errors.append(
+                ValidationError(
+                    _("“%(phrase)s” is too long: a phrase has at most %(max)d words."),
+                    code="too_many_words",
+                    params={"phrase": line, "max": SYNONYM_PHRASE_MAX_WORDS},
+                )
+            )
+        elif words in seen:
+            first = seen[words]
+            if first == line:
+                message = _("“%(phrase)s” is in the group twice: keep one.")
+            else:
+                message = _("“%(first)s” and “%(phrase)s” are the same phrase to search: keep one.")
+            errors.append(
+                ValidationError(message, code="duplicate", params={"phrase": line, "first": first})
+            )
+        else:
+            seen[words] = line
+    if len({words for line in lines if (words := tuple(words_of(line)))}) < 2:
+        errors.append(
+            ValidationError(
+                _(
+                    "Write at least two different phrases, one per line: a group joins phrases "
+                    "that mean the same."
+                ),
+                code="too_few",
+            )
+        )
+    return errors

@@ -42,6 +42,9 @@ class SearchQuery:
     # the language the words are written in (the reader's, unless said otherwise): engines
     # analyse the query in it; it never filters, so a Finnish reader still finds English cases
     language: str = ""
+    # documents matching any of the words, those matching more of them first (the answer to
+    # words that no document holds together); by default every word must match
+    any_word: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -70,6 +73,22 @@ class SearchResults:
     engine: str = "database"
     # set when a distributed engine failed and the database engine answered instead
     degraded: bool = False
+    # Spelling (see search.selectors.search_run): the text as typed, when nothing matched it and
+    # these results answer its correction (`query.text`) instead; or a correction that finds
+    # something, offered beside the results of the text as typed.
+    corrected_from: str = ""
+    did_you_mean: str = ""
+    # the search passed its time limit and was stopped (see search.engines.time_limit)
+    too_slow: bool = False
+
+    @property
+    def words_searched(self) -> int:
+        """How many of the words typed were searched for, when the text held more than a
+        search takes (see search.engines.syntax); 0 when every word was."""
+        from search.engines.syntax import parse_query
+        from search.engines.text import MAX_TERMS
+
+        return MAX_TERMS if parse_query(self.query.text).truncated else 0
 
     @property
     def page_count(self) -> int:

@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -15,7 +16,9 @@ from django.utils import translation
 from search import registry
 from search.documents import SearchDocument, Visibility
 from search.engines import get_database_engine, get_engine
-from search.engines.base import SearchEngine, SearchEngineError
+from search.engines.base import SearchEngine, SearchEngineError, SearchTooSlow
+from search.engines.spelling import corrected_text
+from search.engines.syntax import parse_query
 from search.facets import FACETS_BY_NAME
 from search.query import FacetValue, SearchQuery, SearchResults
 
@@ -87,19 +90,69 @@ def _with_fallback[T](call: Callable[[SearchEngine], T]) -> tuple[T, SearchEngin
     return call(fallback), fallback, True
 
 
-def search_run(query: SearchQuery) -> SearchResults:
+def search_run(query: SearchQuery, *, correct_spelling: bool = False) -> SearchResults:
     """Answer `query` with the configured engine, facet values labelled.
 
     When a distributed engine fails, the database engine answers instead and the results say
     `engine="database", degraded=True` (logged once per outage); when the database engine
     itself fails, the error propagates.
+
+    With `correct_spelling` (pages that show it: see `search_spelling`), a text that matches
+    nothing is answered by its correction (`corrected_from` says so), and results that a
+    correction would also find carry it in `did_you_mean`; words that no document holds
+    together are then answered by the documents holding most of them (`query.any_word`).
+
+    A search that passes its time limit answers nothing, with `too_slow` set.
     """
     if not query.language:
         query = replace(query, language=translation.get_language() or "")
-    results, _, degraded = _with_fallback(lambda engine: engine.search(query))
+    if correct_spelling and query.text:
+        answer = partial(_search_explained, query)
+    else:
+        answer = partial(_search, query)
+    try:
+        results, _, degraded = _with_fallback(answer)
+    except SearchTooSlow as slow:
+        logger.warning("search stopped: %s (%d characters of text)", slow, len(query.text))
+        return SearchResults(query=query, total=0, hits=[], too_slow=True)
     if degraded:
         results = replace(results, degraded=True)
     return search_label_facets(results)
+
+
+def _search(query: SearchQuery, engine: SearchEngine) -> SearchResults:
+    return engine.search(query)
+
+
+def _search_explained(query: SearchQuery, engine: SearchEngine) -> SearchResults:
+    """`search_spelling`; when nothing is found still, and the text holds several terms, the
+    documents holding some of them (the most first)."""
+    results = search_spelling(query, engine)
+    if results.total or len(parse_query(query.text, language=query.language).clauses) < 2:
+        return results
+    relaxed = engine.search(replace(results.query, any_word=True))
+    return replace(relaxed, corrected_from=results.corrected_from) if relaxed.total else results
+
+
+def search_spelling(query: SearchQuery, engine: SearchEngine) -> SearchResults:
+    """`engine`'s answer to `query`, or to its spelling correction (from the index's vocabulary:
+    see search.engines.spelling) when the text as typed matches nothing and the correction
+    does; otherwise the answer to the text as typed, with the correction in `did_you_mean`
+    when it would find something too. A correction is only offered when it finds something
+    for this reader, so the words of documents they may not read never show."""
+    results = engine.search(query)
+    # The words searched for as typed: not the excluded ones, stop words or synonyms.
+    words = parse_query(query.text, language=query.language).words()
+    corrections = engine.spelling(words, language=query.language)
+    text = corrected_text(query.text, corrections) if corrections else query.text
+    if text == query.text:
+        return results
+    corrected = replace(query, text=text)
+    if not results.total:
+        other = engine.search(corrected)
+        return replace(other, corrected_from=query.text) if other.total else results
+    probe = replace(corrected, page=1, page_size=1, with_facets=False, with_highlights=False)
+    return replace(results, did_you_mean=text) if engine.search(probe).total else results
 
 
 def search_suggest(prefix: str, *, limit: int = 8) -> tuple[list[SearchDocument], str, bool]:

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -26,8 +27,10 @@ from search.forms import (
     InvalidSearch,
     SearchForm,
     query_from_params,
+    spelling_wanted,
 )
 from search.query import FacetValue, SearchQuery, SearchResults, Sort
+from search.refinements import Refinement, combined, facet_refinements, refined_query
 from search.selectors import kind_label, search_run, search_suggest, search_visibility_for
 
 DEFAULT_SUGGESTIONS = 8
@@ -46,7 +49,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     error: str | None = None
     if form.is_valid():
         query = form.to_query(visibility=search_visibility_for(request.user))
-        results = search_run(query)
+        results = search_run(query, correct_spelling=spelling_wanted(request.GET))
     else:
         error = form.error_message()
     context = {
@@ -54,27 +57,40 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "query": query,
         "results": results,
         "error": error,
-        **search_page_links(request.path, query, results),
+        **search_page_links(request.path, query, results, exact=not spelling_wanted(request.GET)),
+        **search_page_refinements(request.path, query, exact=not spelling_wanted(request.GET)),
     }
     return render(request, "search/search_page.html", context, status=400 if error else 200)
 
 
 @require_GET
 def search_api(request: HttpRequest) -> JsonResponse:
-    """Search as JSON: total, page, page_count, engine, degraded, hits and facets;
-    `{"error": "..."}` with status 400 for parameters that make no search."""
+    """Search as JSON: total, page, page_count, engine, degraded, hits, facets and refinements
+    (the filters the words name: facet, value, label, the words and the text `q` left once it
+    is applied); `{"error": "..."}` with status 400 for parameters that make no search.
+
+    Spelling: `q` is the text the results answer; `corrected_from` the text as typed when it
+    matched nothing and `q` is its correction; `did_you_mean` a correction that would find
+    something too (both "" otherwise); `any_word` when no document held all the words and
+    the hits hold some of them. `exact=1` answers the text as typed. `too_slow`: the search
+    passed its time limit and answers nothing."""
     try:
         query = query_from_params(request.GET, visibility=search_visibility_for(request.user))
     except InvalidSearch as error:
         return JsonResponse({"error": str(error)}, status=400)
-    results = search_run(query)
+    results = search_run(query, correct_spelling=spelling_wanted(request.GET))
     return JsonResponse(
         {
+            "q": results.query.text,
+            "corrected_from": results.corrected_from,
+            "did_you_mean": results.did_you_mean,
             "total": results.total,
             "page": query.page,
             "page_count": results.page_count,
             "engine": results.engine,
             "degraded": results.degraded,
+            "too_slow": results.too_slow,
+            "any_word": results.query.any_word,
             "hits": [_hit_json(hit) for hit in results.hits],
             "facets": {
                 name: [
@@ -83,6 +99,18 @@ def search_api(request: HttpRequest) -> JsonResponse:
                 ]
                 for name, values in results.facets.items()
             },
+            "refinements": [
+                {
+                    "facet": refinement.facet,
+                    "value": refinement.value,
+                    "label": refinement.label,
+                    "words": refinement.words,
+                    "q": refined_query(query, [refinement]).text,
+                }
+                for refinement in facet_refinements(
+                    query, language=translation.get_language() or ""
+                )
+            ],
         }
     )
 
@@ -132,9 +160,12 @@ def _hit_json(hit) -> dict:
     return {**data, "kind_label": kind_label(hit.document.kind), "highlights": hit.highlights}
 
 
-def search_page_links(path: str, query: SearchQuery | None, results: SearchResults | None) -> dict:
+def search_page_links(
+    path: str, query: SearchQuery | None, results: SearchResults | None, *, exact: bool = False
+) -> dict:
     """The page's navigation: facets with toggle URLs, active filters, clear URL, sort options,
-    pagination and hits. Empty (but present) when the parameters were invalid.
+    pagination, hits and `spelling` (see `_spelling_links`). Empty (but present) when the
+    parameters were invalid. With `exact` (the URL's `exact=1`), every link keeps it.
 
     Each facet also comes split for display: `top` (the first FACET_VISIBLE_VALUES values and
     any selected one) and `more` (the rest, behind "Show all"), `more` being empty for a short
@@ -147,8 +178,9 @@ def search_page_links(path: str, query: SearchQuery | None, results: SearchResul
             "pagination": None,
             "sort_options": [],
             "hits": [],
+            "spelling": None,
         }
-    links = _SearchLinks(path, query)
+    links = _SearchLinks(path, query, exact=exact)
     facets = []
     active_filters = []
     for facet in FACETS:
@@ -220,6 +252,54 @@ def search_page_links(path: str, query: SearchQuery | None, results: SearchResul
             }
             for hit in results.hits
         ],
+        "spelling": _spelling_links(links, results),
+    }
+
+
+def _spelling_links(links: _SearchLinks, results: SearchResults) -> dict | None:
+    """What the page says about spelling, with its link: the results answer a correction
+    (`text`, `corrected_from` and `search_instead_url`, the words as typed with `exact=1`), or
+    a correction would find something too (`did_you_mean` and `did_you_mean_url`); None when
+    neither."""
+    if results.corrected_from:
+        return {
+            "text": results.query.text,
+            "corrected_from": results.corrected_from,
+            "search_instead_url": links.url(exact=True),
+        }
+    if results.did_you_mean:
+        return {
+            "did_you_mean": results.did_you_mean,
+            "did_you_mean_url": links.url(text=results.did_you_mean, exact=False),
+        }
+    return None
+
+
+def search_page_refinements(path: str, query: SearchQuery | None, *, exact: bool = False) -> dict:
+    """The filters the query's words name (see search.refinements), each with the URL that
+    selects it and takes its words out of the text; `refinements_all_url` applies all that can
+    go together, when there are two or more. With `exact`, the URLs keep it."""
+    if query is None:
+        return {"refinements": [], "refinements_all_url": None}
+    refinements = facet_refinements(query, language=translation.get_language() or "")
+    together = combined(refinements)
+
+    def url(applied: list[Refinement]) -> str:
+        return _SearchLinks(path, refined_query(query, applied), exact=exact).url()
+
+    return {
+        "refinements": [
+            {
+                "facet": refinement.facet,
+                "facet_label": refinement.facet_label,
+                "value": refinement.value,
+                "label": refinement.label,
+                "words": refinement.words,
+                "url": url([refinement]),
+            }
+            for refinement in refinements
+        ],
+        "refinements_all_url": url(together) if len(together) > 1 else None,
     }
 
 
@@ -270,9 +350,10 @@ def _year_range_label(year_from: int | None, year_to: int | None) -> str:
 class _SearchLinks:
     """URLs for variations of one search, in a canonical parameter order."""
 
-    def __init__(self, path: str, query: SearchQuery) -> None:
+    def __init__(self, path: str, query: SearchQuery, *, exact: bool = False) -> None:
         self.path = path
         self.query = query
+        self.exact = exact  # the words as typed, not their spelling correction (`exact=1`)
 
     def toggle(self, facet_name: str, value: str) -> str:
         """This search with `value` added to or removed from the facet, back on page 1."""
@@ -291,9 +372,14 @@ class _SearchLinks:
         years: tuple[int | None, int | None] | None = None,
         sort: str | None = None,
         page: int = 1,
+        text: str | None = None,
+        exact: bool | None = None,
     ) -> str:
-        """This search with other selections, year range, sort or page (page 1 unless given)."""
-        params = self.params(selections=selections, years=years, sort=sort, page=page)
+        """This search with other selections, year range, sort, page (page 1 unless given),
+        text or `exact`."""
+        params = self.params(
+            selections=selections, years=years, sort=sort, page=page, text=text, exact=exact
+        )
         return f"{self.path}?{urlencode(params)}" if params else self.path
 
     def params(
@@ -303,14 +389,20 @@ class _SearchLinks:
         years: tuple[int | None, int | None] | None = None,
         sort: str | None = None,
         page: int = 1,
+        text: str | None = None,
+        exact: bool | None = None,
     ) -> list[tuple[str, str | int]]:
         """The URL parameters of `url` (same arguments), in their canonical order."""
         chosen = self.query.selections if selections is None else selections
         year_from, year_to = (self.query.year_from, self.query.year_to) if years is None else years
         sort = self.query.sort if sort is None else sort
+        text = self.query.text if text is None else text
+        exact = self.exact if exact is None else exact
         params: list[tuple[str, str | int]] = []
-        if self.query.text:
-            params.append(("q", self.query.text))
+        if text:
+            params.append(("q", text))
+            if exact:
+                params.append(("exact", "1"))
         for facet in FACETS:
             params += [(facet.param, value) for value in chosen.get(facet.name, ())]
         if year_from is not None:

@@ -32,6 +32,7 @@ STORY_PART = 10_000  # one part of a story (what we tried, what happened, ...)
 
 # Written by editors in the admin, or brought by the importers
 INTRO = 1_000  # a page's introduction, the footer text, a vocabulary term's description
+SYNONYMS = 1_000  # one search synonym group's phrases, one per line (a few dozen at most)
 EDITORIAL = 30_000  # a section of a case or a story (the longest imported one: 14,058)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from search.documents import SearchDocument
 from search.query import SearchQuery, SearchResults
@@ -22,10 +22,17 @@ class DocumentsRejected(SearchEngineError):
         self.ids = ids
 
 
+class SearchTooSlow(Exception):
+    """A search passed its time limit (see `time_limit`) and was stopped."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"the search took longer than {seconds:g} s and was stopped")
+        self.seconds = seconds
+
+
 class SearchEngine(ABC):
     name: str = ""
     typo_tolerant: bool = False  # long words match with an edit or two ("bicylce")
-    language_analysis: bool = False  # words match by stem in the document's language
 
     def ensure_index(self) -> bool:
         """Create the index when the engine has none; True when it did (the caller then sends
@@ -68,3 +75,10 @@ class SearchEngine(ABC):
         alias; the database engine clears and refills in one transaction."""
         self.clear()
         return self.index(docs)
+
+    def spelling(self, words: Sequence[str], *, language: str = "") -> dict[str, str]:
+        """Corrections from the index's own vocabulary: word -> correction (both lower case),
+        for the `words` of a query (in `language`) that have one (see
+        search.engines.spelling for the rule every engine follows); {} for an engine without
+        a vocabulary."""
+        return {}

@@ -9,9 +9,13 @@ Index design:
 - `dynamic: strict`; every field is declared, and the facet fields are derived from FACETS, so a
   new facet needs no change here (each facet is a keyword field `facets.<name>`);
 - `title`, `summary` and `body` use the standard analyzer (lower-cased words, no stemming, no
-  stop words: as the database engine); `title.prefix` holds edge n-grams for autocomplete;
+  stop words: the database engine's words as written); `title.prefix` holds edge n-grams for
+  autocomplete;
 - the same texts are copied into `i18n.<language>.*`, analysed with that language's stemmer and
-  stop words, only for documents in English, Finnish or Swedish;
+  stop words, only for documents in English, Finnish or Swedish; every query word is matched
+  in the analyses of all of them (a match in the query's own language counts double), so a
+  query in an unknown language searches all three; the query language of `syntax` (exact
+  phrases, OR, exclusions, the editors' synonyms, stop words left out) becomes bool queries;
 - `doc` keeps the document itself (not indexed) so that hits come back as `SearchDocument`s.
 
 Queries follow Elasticsearch DSL's FacetedSearch: base filters (visibility, kinds, dates, years) and
@@ -28,7 +32,8 @@ from collections.abc import Iterable, Sequence
 from django.utils import translation
 
 from search.documents import SearchDocument, Visibility
-from search.engines.text import MAX_BODY_LENGTH, clean_text, marked_html, prefixed, query_words
+from search.engines.syntax import Clause, Phrase, parsed_query
+from search.engines.text import MAX_BODY_LENGTH, clean_text, marked_html, query_words
 from search.facets import FACETS, FACETS_BY_NAME, Facet, facet_values
 from search.query import FacetValue, Hit, SearchQuery, SearchResults, Sort
 
@@ -178,24 +183,57 @@ def _text_fields(*, languages: Sequence[str] = (), query_language: str = "") -> 
 
 
 def text_clause(
-    words: Sequence[str], languages: Sequence[str] = LANGUAGES, query_language: str = ""
+    clauses: Sequence[Clause],
+    languages: Sequence[str] = LANGUAGES,
+    query_language: str = "",
+    *,
+    any_clause: bool = False,
 ) -> dict:
-    """Every word must match (AND), in any text field: as written (typos tolerated for long
-    words), by its stem in the document's language, or as a prefix (the last word while
-    typing, and every long word). A stem match in the query's own language counts double.
-    User text only ever reaches `match`-type queries."""
+    """Every clause must match (at least one with `any_clause`, those matching more of them
+    first), by one of its alternatives (see `syntax`). A plain word matches in any text field:
+    as written (typos tolerated for long words), by its stem in the
+    document's language, or as a prefix (the last word while typing, and every long word); a
+    stem match in the query's own language counts double. An exact phrase matches as written,
+    its words next to each other. User text only ever reaches `match`-type queries."""
+    matches = [
+        {
+            "bool": {
+                "should": [
+                    phrase_clause(phrase, languages, query_language)
+                    for phrase in clause.alternatives
+                ],
+                "minimum_should_match": 1,
+            }
+        }
+        for clause in clauses
+    ]
+    if any_clause:
+        return {"bool": {"should": matches, "minimum_should_match": 1}}
+    return {"bool": {"must": matches}}
+
+
+def phrase_clause(
+    phrase: Phrase,
+    languages: Sequence[str] = LANGUAGES,
+    query_language: str = "",
+    *,
+    fuzzy: bool = True,
+) -> dict:
+    """One alternative of a clause: an exact phrase, or words that must all match."""
+    if phrase.exact:
+        return {
+            "multi_match": {
+                "query": " ".join(phrase.words),
+                "type": "phrase",
+                "fields": _text_fields(),
+            }
+        }
     must = []
-    for word, is_prefix in zip(words, prefixed(words, prefix=True), strict=True):
-        should: list[dict] = [
-            {
-                "multi_match": {
-                    "query": word,
-                    "fields": _text_fields(),
-                    "fuzziness": FUZZINESS,
-                    "prefix_length": 1,
-                }
-            },
-        ]
+    for word, is_prefix in zip(phrase.words, phrase.prefixes(), strict=True):
+        written: dict = {"query": word, "fields": _text_fields()}
+        if fuzzy:
+            written |= {"fuzziness": FUZZINESS, "prefix_length": 1}
+        should: list[dict] = [{"multi_match": written}]
         if languages:
             # A stop word yields no term here and matches nothing: it must match as written.
             should.append(
@@ -212,7 +250,7 @@ def text_clause(
                 for name in TEXT_FIELDS
             ]
         must.append({"bool": {"should": should, "minimum_should_match": 1}})
-    return {"bool": {"must": must}}
+    return must[0] if len(must) == 1 else {"bool": {"must": must}}
 
 
 def base_filters(query: SearchQuery) -> list[dict]:
@@ -303,14 +341,22 @@ def _terms_aggregation(facet: Facet) -> dict:
 def search_body(query: SearchQuery, languages: Sequence[str] = LANGUAGES) -> dict:
     """The search request for `query`: text and base filters in `query`, selections in
     `post_filter`, disjunctive facet counts in filter aggregations, highlights, sort, page."""
-    words = query_words(query.text)
+    parsed = parsed_query(query)
     selections = selections_of(query)
     bool_query: dict = {"filter": base_filters(query)}
-    if words:
-        bool_query["must"] = [text_clause(words, languages, query.language)]
+    if parsed.clauses:
+        bool_query["must"] = [
+            text_clause(parsed.clauses, languages, query.language, any_clause=query.any_word)
+        ]
+    if parsed.excluded:
+        # What a word finds is left out, but not its near misses ("-bike" keeps "bake").
+        bool_query["must_not"] = [
+            phrase_clause(phrase, languages, query.language, fuzzy=False)
+            for phrase in parsed.excluded
+        ]
     body: dict = {
         "query": {"bool": bool_query},
-        "sort": _sort(query, has_text=bool(words)),
+        "sort": _sort(query, has_text=bool(parsed.clauses)),
         "from": (query.page - 1) * query.page_size,
         "size": query.page_size,
         "track_total_hits": True,
@@ -326,7 +372,7 @@ def search_body(query: SearchQuery, languages: Sequence[str] = LANGUAGES) -> dic
             }
             for number, (applied, facets) in enumerate(facet_groups(selections).items())
         }
-    if words and query.with_highlights:
+    if parsed.clauses and query.with_highlights:
         body["highlight"] = highlight_body(languages)
     return body
 
@@ -352,11 +398,48 @@ def _highlights(hit: dict, language: str) -> dict[str, str]:
     found = hit.get("highlight") or {}
     highlights: dict[str, str] = {}
     for name in TEXT_FIELDS:
-        # Words as written first; a match found only by its stem is marked in the stemmed copy.
-        fragments = found.get(name) or found.get(f"i18n.{language}.{name}")
-        if fragments:
-            highlights[name] = marked_html(" … ".join(fragments), start=MARK_START, end=MARK_END)
+        # Words as written and words found by their stem, in the stemmed copy: merged when
+        # both mark the same text (whole fields), else the words as written first.
+        written = " … ".join(found.get(name) or [])
+        stemmed = " … ".join(found.get(f"i18n.{language}.{name}") or [])
+        text = _merged_marks(written, stemmed) if written and stemmed else written or stemmed
+        if text:
+            highlights[name] = marked_html(text, start=MARK_START, end=MARK_END)
     return highlights
+
+
+def _marks(text: str) -> tuple[str, set[int]]:
+    """The text without markers, and the positions in it of the marked characters."""
+    plain: list[str] = []
+    marked: set[int] = set()
+    inside = False
+    for character in text:
+        if character == MARK_START:
+            inside = True
+        elif character == MARK_END:
+            inside = False
+        else:
+            if inside:
+                marked.add(len(plain))
+            plain.append(character)
+    return "".join(plain), marked
+
+
+def _merged_marks(first: str, second: str) -> str:
+    """`first` also marking what `second` marks, when both are the same text; else `first`."""
+    plain, marked = _marks(first)
+    other_plain, other_marked = _marks(second)
+    if plain != other_plain:
+        return first
+    marked |= other_marked
+    pieces = []
+    for position, character in enumerate(plain):
+        if position in marked and position - 1 not in marked:
+            pieces.append(MARK_START)
+        pieces.append(character)
+        if position in marked and position + 1 not in marked:
+            pieces.append(MARK_END)
+    return "".join(pieces)
 
 
 def results_from_response(query: SearchQuery, response: dict, *, engine: str) -> SearchResults:

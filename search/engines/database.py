@@ -4,10 +4,14 @@ Documents live in `IndexedDocument` (plus one `IndexedFacetValue` row per facet 
 matching and ranking use the structures migration 0002 created for the database in use
 (`full_text`). Both databases use the same rules so that they pass the same contract tests:
 
-- words are letters and digits; no stemming and no stop words ('simple' configuration on
-  PostgreSQL, the unicode61 tokenizer on SQLite), so Finnish and English behave alike;
-- every word must match (AND); the last word also matches as a prefix ("experim" finds
-  "experiment"); user text never reaches the query syntax except as quoted words;
+- words are letters and digits, indexed as written and by their stem in the document's
+  language (Finnish, Swedish or English; see `stemming`): PostgreSQL's own configurations
+  beside 'simple', Snowball stems beside each word in SQLite's FTS5 table;
+- every word must match (AND): as written, or by its stem in the query's language (in each
+  of the three when the query's language is unknown); stop words of the query's language are
+  left out unless nothing else is left; the last word, and every long word, also matches as
+  a prefix ("experim" finds "experiment"); user text never reaches the query syntax except as
+  quoted words;
 - title weighs more than summary, which weighs more than body.
 
 Facets are disjunctive and counted in one query; without text, counts of a large index are
@@ -41,7 +45,9 @@ from search.engines.facet_counts import (
     index_changed,
 )
 from search.engines.full_text import FullText, full_text_of_connection
+from search.engines.syntax import Clause, parsed_query
 from search.engines.text import MAX_BODY_LENGTH, clean_text, query_words
+from search.engines.time_limit import search_time_limit
 from search.facets import FACETS, FACETS_BY_NAME, facet_values
 from search.models import IndexedDocument, IndexedFacetValue
 from search.query import FacetValue, Hit, SearchQuery, SearchResults, Sort
@@ -169,21 +175,36 @@ class DatabaseEngine(SearchEngine):
         return IndexedDocument.objects.count()
 
     def search(self, query: SearchQuery) -> SearchResults:
-        """Ranked hits, highlights, total and disjunctive facet counts (see the module doc)."""
+        """Ranked hits, highlights, total and disjunctive facet counts (see the module doc);
+        SearchTooSlow past the time limit (`time_limit`)."""
+        with search_time_limit():
+            return self._search(query)
+
+    def _search(self, query: SearchQuery) -> SearchResults:
         full_text = full_text_of_connection()
-        words = query_words(query.text)
+        parsed = parsed_query(query)
         selections = self._selections(query)
         base = self._base(query)
-        candidates = base.filter(id__in=full_text.match_ids(words)) if words else base
+        if parsed.excluded:
+            base = base.exclude(id__in=full_text.match_ids([Clause(parsed.excluded)]))
+        candidates = (
+            base.filter(id__in=full_text.match_ids(parsed.clauses, any_clause=query.any_word))
+            if parsed.clauses
+            else base
+        )
         matched = self._select(candidates, selections)
         offset = (query.page - 1) * query.page_size
         scores: dict[int, float] = {}
         cache_key = cached = None
-        if words and query.sort == Sort.RELEVANCE:
+        if parsed.clauses and query.sort == Sort.RELEVANCE:
             # Rank in SQL over the filtered set; the text filter is applied by the join. The
             # ranking query counts the matches too; only a page past the end needs a count.
             ranked, total = full_text.ranked_page(
-                self._select(base, selections), words, limit=query.page_size, offset=offset
+                self._select(base, selections),
+                parsed.clauses,
+                limit=query.page_size,
+                offset=offset,
+                any_clause=query.any_word,
             )
             if not ranked and offset:
                 total = matched.count()
@@ -191,12 +212,16 @@ class DatabaseEngine(SearchEngine):
             scores = dict(ranked)
         else:
             # Without text, the total and the counts depend only on the filters: cached.
-            cache_key = counts_cache_key(query, selections) if not words else None
+            cache_key = counts_cache_key(query, selections) if not parsed else None
             cached = cached_counts(cache_key, with_facets=query.with_facets)
             total = cached["total"] if cached is not None else matched.count()
             ids = self._ordered_page(matched, query, offset=offset, total=total)
 
-        highlights = full_text.highlights(ids, words) if words and query.with_highlights else {}
+        highlights = (
+            full_text.highlights(ids, parsed.phrases())
+            if parsed.clauses and query.with_highlights
+            else {}
+        )
         if cached is not None and query.with_facets:
             counts = cached["facets"]
         else:
@@ -385,3 +410,11 @@ class DatabaseEngine(SearchEngine):
             facet.name: facet_values(facet, counts.get(facet.name, {}), selections)
             for facet in FACETS
         }
+
+    # -- spelling ------------------------------------------------------------------------------
+
+    def spelling(self, words: Sequence[str], *, language: str = "") -> dict[str, str]:
+        """Corrections from the index's vocabulary (see search.engines.spelling)."""
+        from search.engines.spelling import database_spelling
+
+        return database_spelling(words, language=language)

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import logging
 from abc import abstractmethod
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import batched
@@ -175,7 +175,6 @@ class DistributedEngine(SearchEngine):
     """An Elasticsearch-like cluster holding the index behind an alias."""
 
     typo_tolerant = True
-    language_analysis = True
 
     def __init__(self, url: EngineURL) -> None:
         self.url = url
@@ -373,6 +372,21 @@ class DistributedEngine(SearchEngine):
                     for hit in response["hits"]["hits"][: limit - len(chosen)]
                 ]
         return chosen
+
+    # -- spelling ------------------------------------------------------------------------------
+
+    def spelling(self, words: Sequence[str], *, language: str = "") -> dict[str, str]:
+        """Corrections from the index's vocabulary: the term suggester of each text field, in
+        one request (see search.engines.spelling)."""
+        from search.engines import spelling
+
+        checked = spelling.correctable(words, language)
+        body = spelling.suggester_body(checked)
+        if body is None:
+            return {}
+        with self._errors():
+            response = self._transport_search(self.alias, body)
+        return spelling.suggester_corrections(checked, response)
 
 
 def _bulk_outcome(response: dict) -> tuple[int, list[str], str]:

@@ -14,7 +14,8 @@ from search.query import MAX_QUERY_LENGTH
 MAX_TERMS = 32  # more words than this add cost, not precision
 MAX_BODY_LENGTH = 200_000  # PostgreSQL refuses tsvectors over 1 MB
 # Words this long also match as prefixes, so "citizen" finds "citizens" and "experiment" finds
-# "experimentation" without a language-specific stemmer (which would break partial words).
+# "experimentation" in any language, and a word being typed ("experim") finds whole words, which
+# stems alone would not (see `stemming`).
 PREFIX_WORD_MIN = 4
 
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -38,6 +39,16 @@ def query_words(text: str) -> list[str]:
     """The words of a user's query, lower-cased, at most MAX_TERMS, from at most
     MAX_QUERY_LENGTH characters: nothing else of the text reaches the database."""
     return [word.lower() for word in _WORD.findall(text[:MAX_QUERY_LENGTH])][:MAX_TERMS]
+
+
+def words_of(text: str) -> list[str]:
+    """Every word of a text, lower-cased (as the full-text index holds them)."""
+    return [word.lower() for word in _WORD.findall(text)]
+
+
+def word_spans(text: str) -> list[tuple[int, int]]:
+    """Where each word of `text` starts and ends, in order."""
+    return [match.span() for match in _WORD.finditer(text)]
 
 
 def marked_html(text: str, *, start: str, end: str) -> SafeString:

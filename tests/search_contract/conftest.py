@@ -6,7 +6,8 @@ run against an osmem-server started once per session (skipped when the binary is
 under CI); the Elasticsearch client asks osmem for plain JSON (`api_compatibility=none`), the
 only difference from a real Elasticsearch cluster.
 Every engine gets a test database: the database engine lives in it, and the others fall back
-to it.
+to it. The editors' synonyms (seeded by a migration) are taken away, so that each test sees only
+the synonyms it sets.
 """
 
 import pytest
@@ -39,6 +40,13 @@ def _make_engine(name: str, request: pytest.FixtureRequest) -> SearchEngine:
         url = request.getfixturevalue("osmem_search_url")
         return ElasticsearchEngine(EngineURL.parse(elasticsearch_url(url)))
     raise AssertionError(f"no contract fixture for engine {name!r}")
+
+
+@pytest.fixture(autouse=True)
+def no_synonyms(db) -> None:
+    from search.models import SynonymGroup
+
+    SynonymGroup.objects.all().delete()
 
 
 @pytest.fixture(params=ENGINES)

@@ -1,0 +1,87 @@
+"""A bound on how long the database may spend on one search, so that no query text (thousands
+of words, a prefix of every word) can hold a worker: past the limit the search stops with
+`SearchTooSlow`, which the pages answer with a message instead of results.
+
+PostgreSQL: `statement_timeout` for the statements of the search only (set inside a savepoint,
+so an error rolls it back with the savepoint, and put back afterwards). SQLite: a progress
+handler that interrupts the statement running when the time is up.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Iterator
+
+from django.conf import settings
+from django.db import DatabaseError, connection, transaction
+
+from search.engines.base import SearchTooSlow
+
+DEFAULT_SECONDS = 5.0
+# SQLite calls the handler every this many virtual machine instructions (a few milliseconds).
+_SQLITE_STEPS = 5_000
+
+
+def search_seconds() -> float:
+    """The limit: `SEARCH_TIME_LIMIT_SECONDS`, else DEFAULT_SECONDS."""
+    return float(getattr(settings, "SEARCH_TIME_LIMIT_SECONDS", DEFAULT_SECONDS))
+
+
+@contextlib.contextmanager
+def search_time_limit(seconds: float | None = None) -> Iterator[None]:
+    """Run the block's queries under a time limit; raise SearchTooSlow when it is passed."""
+    seconds = search_seconds() if seconds is None else seconds
+    connection.ensure_connection()
+    if connection.vendor == "postgresql":
+        with _postgres_limit(seconds):
+            yield
+    elif connection.vendor == "sqlite":
+        with _sqlite_limit(seconds):
+            yield
+    else:
+        yield
+
+
+@contextlib.contextmanager
+def _postgres_limit(seconds: float) -> Iterator[None]:
+    from psycopg import errors
+
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT current_setting('statement_timeout')")
+                (previous,) = cursor.fetchone()
+                milliseconds = max(int(seconds * 1000), 1)  # 0 would mean no limit
+                cursor.execute(
+                    "SELECT set_config('statement_timeout', %s, true)", [str(milliseconds)]
+                )
+            yield
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
+    except DatabaseError as error:
+        if isinstance(error.__cause__, errors.QueryCanceled):
+            raise SearchTooSlow(seconds) from error
+        raise
+
+
+@contextlib.contextmanager
+def _sqlite_limit(seconds: float) -> Iterator[None]:
+    deadline = time.monotonic() + seconds
+    expired = False
+
+    def interrupt() -> int:
+        nonlocal expired
+        expired = time.monotonic() > deadline
+        return int(expired)
+
+    raw = connection.connection
+    raw.set_progress_handler(interrupt, _SQLITE_STEPS)
+    try:
+        yield
+    except DatabaseError as error:
+        if expired:
+            raise SearchTooSlow(seconds) from error
+        raise
+    finally:
+        raw.set_progress_handler(None, 0)
