@@ -291,7 +291,10 @@ def engine_run(queries: list[JudgedQuery], names: dict[str, str]) -> list[QueryS
                 page_size=CUTOFF,
                 with_facets=False,
                 with_highlights=False,
-            )
+            ),
+            # as the search page answers: a misspelt text by its correction, words no
+            # document holds together by the documents holding most of them
+            correct_spelling=True,
         )
         ranked = [names.get(hit.document.id, hit.document.id) for hit in results.hits]
         ndcg, recall = query_score(query, ranked)
