@@ -323,6 +323,8 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 #   opensearch://[user:password@]host:9200[,host2:9200]/<index>[?tls=true&verify_certs=true
 #   &ca_certs=/path/ca.pem&timeout=5], and the same with elasticsearch://.
 SEARCH_URL = os.environ.get("SEARCH_URL", "database")
+# How long the database may spend on one search before it is stopped (search.engines.time_limit).
+SEARCH_TIME_LIMIT_SECONDS = float(os.environ.get("SEARCH_TIME_LIMIT_SECONDS", "5"))
 # Seconds a request to the cluster may take before the database answers instead.
 SEARCH_TIMEOUT = float(os.environ.get("SEARCH_TIMEOUT", "5"))
 # While the cluster is down, searches ask it again at most this often (per process).
