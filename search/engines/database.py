@@ -177,6 +177,8 @@ class DatabaseEngine(SearchEngine):
     def search(self, query: SearchQuery) -> SearchResults:
         """Ranked hits, highlights, total and disjunctive facet counts (see the module doc);
         SearchTooSlow past the time limit (`time_limit`)."""
+        if not query.text.strip():
+            return self._search(query)  # filters and counts only: bounded by their indexes
         with search_time_limit():
             return self._search(query)
 

@@ -2,9 +2,11 @@
 of words, a prefix of every word) can hold a worker: past the limit the search stops with
 `SearchTooSlow`, which the pages answer with a message instead of results.
 
-PostgreSQL: `statement_timeout` for the statements of the search only (set inside a savepoint,
-so an error rolls it back with the savepoint, and put back afterwards). SQLite: a progress
-handler that interrupts the statement running when the time is up.
+PostgreSQL: `statement_timeout`, set inside a savepoint so that a stopped search rolls back to
+it and the request goes on (three statements: the savepoint, the setting, its release). The
+setting lasts to the end of the transaction (a web request's, or the one opened here): no other
+statement of a request comes near it. SQLite: a progress handler that interrupts the statement
+running when the time is up (no statement).
 """
 
 from __future__ import annotations
@@ -43,22 +45,23 @@ def search_time_limit(seconds: float | None = None) -> Iterator[None]:
         yield
 
 
+def time_limit_statements() -> int:
+    """How many statements the limit adds to a search on this database (for query counts)."""
+    return 3 if connection.vendor == "postgresql" else 0
+
+
 @contextlib.contextmanager
 def _postgres_limit(seconds: float) -> Iterator[None]:
     from psycopg import errors
 
+    milliseconds = max(int(seconds * 1000), 1)  # 0 would mean no limit
     try:
         with transaction.atomic():
             with connection.cursor() as cursor:
-                cursor.execute("SELECT current_setting('statement_timeout')")
-                (previous,) = cursor.fetchone()
-                milliseconds = max(int(seconds * 1000), 1)  # 0 would mean no limit
                 cursor.execute(
                     "SELECT set_config('statement_timeout', %s, true)", [str(milliseconds)]
                 )
             yield
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
     except DatabaseError as error:
         if isinstance(error.__cause__, errors.QueryCanceled):
             raise SearchTooSlow(seconds) from error

@@ -7,6 +7,7 @@ from django.db import connection
 import pytest
 
 from search.engines.database import DatabaseEngine
+from search.engines.time_limit import time_limit_statements
 from search.models import IndexedDocument, IndexedFacetValue
 from search.query import SearchQuery
 from tests.search_contract.documents import CONTRACT_DOCUMENTS
@@ -21,7 +22,8 @@ def engine(db):
 
 def test_ranked_text_search_counts_its_matches_while_ranking(engine, django_assert_num_queries):
     query = SearchQuery(text="experiment", with_facets=False, with_highlights=False)
-    with django_assert_num_queries(2):  # the ranked page with its total, then the documents
+    # the ranked page with its total, then the documents (and the time limit's statements)
+    with django_assert_num_queries(2 + time_limit_statements()):
         results = engine.search(query)
     assert results.total == 3
     assert len(results.hits) == 3
