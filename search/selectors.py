@@ -17,10 +17,11 @@ from search import registry
 from search.documents import SearchDocument, Visibility
 from search.engines import get_database_engine, get_engine
 from search.engines.base import SearchEngine, SearchEngineError, SearchTooSlow
-from search.engines.spelling import corrected_text
+from search.engines.spelling import corrected_text, synonym_corrections
 from search.engines.syntax import parse_query
 from search.facets import FACETS_BY_NAME
 from search.query import FacetValue, SearchQuery, SearchResults
+from search.synonyms import synonym_groups
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -139,11 +140,17 @@ def search_spelling(query: SearchQuery, engine: SearchEngine) -> SearchResults:
     see search.engines.spelling) when the text as typed matches nothing and the correction
     does; otherwise the answer to the text as typed, with the correction in `did_you_mean`
     when it would find something too. A correction is only offered when it finds something
-    for this reader, so the words of documents they may not read never show."""
+    for this reader, so the words of documents they may not read never show. A text that
+    finds nothing may also be corrected towards the words of the editors' synonym groups."""
     results = engine.search(query)
     # The words searched for as typed: not the excluded ones, stop words or synonyms.
     words = parse_query(query.text, language=query.language).words()
     corrections = engine.spelling(words, language=query.language)
+    if not results.total:
+        uncorrected = [word for word in words if word not in corrections]
+        corrections |= synonym_corrections(
+            uncorrected, language=query.language, groups=synonym_groups()
+        )
     text = corrected_text(query.text, corrections) if corrections else query.text
     if text == query.text:
         return results

@@ -119,6 +119,36 @@ def corrected_text(text: str, corrections: Mapping[str, str]) -> str:
     return "".join(pieces)
 
 
+def synonym_corrections(
+    words: Sequence[str], *, language: str, groups: Iterable[Iterable[Iterable[str]]]
+) -> dict[str, str]:
+    """Corrections of words towards the words of the editors' synonym groups, for a text that
+    the index's own vocabulary cannot correct: the site's own terms in every language, though
+    the index may hold a term in one only ("budjetionti" -> "budjetointi", which then finds
+    "participatory budgeting"). The nearest word wins; between equals, the first in order."""
+    checked = correctable(words, language)
+    if not checked:
+        return {}
+    known = dict.fromkeys(
+        word for group in groups for phrase in group for word in phrase if word.isalpha()
+    )
+    corrections = {}
+    for word in checked:
+        if word in known:
+            continue
+        limit = max_edits(word)
+        best: tuple[int, str] | None = None
+        for candidate in known:
+            if abs(len(candidate) - len(word)) > limit:
+                continue
+            edits = OSA.distance(word, candidate, score_cutoff=limit)
+            if edits <= limit and (best is None or edits < best[0]):
+                best = (edits, candidate)
+        if best is not None:
+            corrections[word] = best[1]
+    return corrections
+
+
 # -- the database engine ---------------------------------------------------------------------
 
 

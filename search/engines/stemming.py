@@ -12,7 +12,7 @@ query, unless it holds nothing else (`syntax`). PostgreSQL does the same with it
 from __future__ import annotations
 
 import functools
-from collections.abc import Container, Sequence
+from collections.abc import Container
 from pathlib import Path
 
 import Stemmer  # type: ignore[import-not-found]
@@ -48,14 +48,6 @@ def stem(word: str, language: str) -> str:
     if language not in _ALGORITHMS:
         return word
     return _stemmer(language).stemWord(word) or word
-
-
-def without_stop_words(words: Sequence[str], language: str) -> list[str]:
-    """The words without the stop words of `language`; all of them when nothing else is left
-    ("the who" still searches for something)."""
-    stops = stop_words(language)
-    kept = [word for word in words if word not in stops]
-    return kept or list(words)
 
 
 def query_stems(word: str) -> list[str]:

@@ -241,3 +241,17 @@ def test_the_notice_escapes_what_was_typed(client, spelled):
     notice = spelling_paragraph(text)
     assert "<strong>participatory &lt;&amp;&gt;</strong>" in notice
     assert ">particpatory &lt;&amp;&gt;</a>" in notice
+
+
+@pytest.mark.django_db
+def test_a_misspelt_term_of_the_synonym_groups_finds_what_the_group_finds(client, spelled):
+    from search.models import SynonymGroup
+
+    # no document is in Finnish: the index alone cannot correct "budjetionti"
+    SynonymGroup.objects.create(terms="participatory budgeting\nosallistuva budjetointi")
+
+    response = client.get("/fi/search/", {"q": "osallistuva budjetionti"})
+
+    assert response.context["results"].corrected_from == "osallistuva budjetionti"
+    assert response.context["results"].query.text == "osallistuva budjetointi"
+    assert hit_ids(response) == ["case:2"]  # "Participatory budgeting in Porto Alegre"
