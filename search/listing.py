@@ -62,13 +62,14 @@ def listing_run(
     query: SearchQuery | None = None
     results: SearchResults | None = None
     error = None
+    correct = spelling_wanted(request.GET)
     try:
         query = build_query(request)
     except InvalidSearch as invalid:
         error = str(invalid)
     else:
-        results = search_run(query, correct_spelling=spelling_wanted(request.GET))
-    links = search_page_links(request.path, query, results, exact=not spelling_wanted(request.GET))
+        results = search_run(query, correct_spelling=correct)
+    links = search_page_links(request.path, query, results, exact=not correct)
     facets = [facet for facet in links["facets"] if facet["name"] in facet_names]
     facets.sort(key=lambda facet: facet_names.index(facet["name"]))
     return Listing(query=query, results=results, error=error, links=links, facets=facets)

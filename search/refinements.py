@@ -32,12 +32,11 @@ from django.utils import translation
 from portal.models.taxonomy import VOCABULARIES
 from portal.vocabulary_labels import OUTCOMES
 from search import registry
-from search.engines import get_database_engine, get_engine
-from search.engines.base import SearchEngineError
 from search.engines.stemming import STEMMED_LANGUAGES, stem, stop_words
 from search.engines.text import MAX_TERMS, word_spans
 from search.facets import FACETS_BY_NAME
 from search.query import SearchQuery
+from search.selectors import search_facet_counts
 
 # The facets whose values people name in a query, most telling first (a tie between two values
 # named by the same words goes to the earlier facet). Left out: stages, innovation types, tool,
@@ -270,23 +269,15 @@ def _held_values(visibility: tuple[str, ...]) -> set[tuple[str, str]]:
     """(facet, value) of REFINED_FACETS that documents of this visibility hold, from a text-less
     search's counts; cached for LABELS_CACHE_SECONDS.
 
-    The engine is asked directly rather than through `search_run`, which would also name every
-    value of every facet; like `search_run`, the database engine answers when a distributed one
-    fails."""
+    Counted by `search_facet_counts` rather than `search_run`, which would also name every
+    value of every facet; the database engine answers when a distributed one is down."""
     key = f"search:refinement-values:{','.join(sorted(visibility))}"
     held = cache.get(key)
     if held is None:
-        query = SearchQuery(visibility=visibility, page_size=0, with_highlights=False)
-        engine, fallback = get_engine(), get_database_engine()
-        try:
-            results = engine.search(query)
-        except SearchEngineError:
-            if engine is fallback:
-                raise
-            results = fallback.search(query)
-        held = {
-            (name, value.value) for name in REFINED_FACETS for value in results.facets.get(name, [])
-        }
+        facets = search_facet_counts(
+            SearchQuery(visibility=visibility, page_size=0, with_highlights=False)
+        )
+        held = {(name, value.value) for name in REFINED_FACETS for value in facets.get(name, [])}
         cache.set(key, held, timeout=LABELS_CACHE_SECONDS)
     return held
 

@@ -162,6 +162,14 @@ def search_spelling(query: SearchQuery, engine: SearchEngine) -> SearchResults:
     return replace(results, did_you_mean=text) if engine.search(probe).total else results
 
 
+def search_facet_counts(query: SearchQuery) -> dict[str, list[FacetValue]]:
+    """The facet counts of `query` as the engine gives them (values not labelled), with the
+    same fallback as `search_run`: for code that needs which values documents hold, not their
+    names."""
+    results, _, _ = _with_fallback(lambda engine: engine.search(query))
+    return results.facets
+
+
 def search_suggest(prefix: str, *, limit: int = 8) -> tuple[list[SearchDocument], str, bool]:
     """Titles for autocomplete: (documents, engine name, degraded), with the same fallback."""
     documents, engine, degraded = _with_fallback(lambda e: e.suggest(prefix, limit=limit))

@@ -44,12 +44,13 @@ _API_OMITTED_FIELDS = ("body", "visibility", "hidden_for")
 def search_page(request: HttpRequest) -> HttpResponse:
     """The search page: a GET form, facets, active filters, sort options, hits, pagination."""
     form = SearchForm(request.GET)
+    correct = spelling_wanted(request.GET)  # unless `exact=1`: answer a typo by its correction
     query: SearchQuery | None = None
     results: SearchResults | None = None
     error: str | None = None
     if form.is_valid():
         query = form.to_query(visibility=search_visibility_for(request.user))
-        results = search_run(query, correct_spelling=spelling_wanted(request.GET))
+        results = search_run(query, correct_spelling=correct)
     else:
         error = form.error_message()
     context = {
@@ -57,8 +58,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "query": query,
         "results": results,
         "error": error,
-        **search_page_links(request.path, query, results, exact=not spelling_wanted(request.GET)),
-        **search_page_refinements(request.path, query, exact=not spelling_wanted(request.GET)),
+        **search_page_links(request.path, query, results, exact=not correct),
+        **search_page_refinements(request.path, query, exact=not correct),
     }
     return render(request, "search/search_page.html", context, status=400 if error else 200)
 

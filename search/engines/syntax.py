@@ -24,7 +24,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from search.engines.stemming import STEMMED_LANGUAGES, stem, stop_words
 from search.engines.text import MAX_TERMS, PREFIX_WORD_MIN, words_of
@@ -80,8 +80,6 @@ class ParsedQuery:
     excluded: tuple[Phrase, ...] = ()
     # more words were typed than MAX_TERMS: the rest were left out
     truncated: bool = False
-    # a typed term -> the phrases its synonyms added (for saying so on the page)
-    expanded: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
 
     def __bool__(self) -> bool:
         return bool(self.clauses or self.excluded)
@@ -118,15 +116,13 @@ def parse_query(
         last = included[-1]
         if len(last) == 1 and not last[0].exact:
             included[-1] = [Phrase(last[0].words, typing=True)]
-    expanded: dict[str, tuple[str, ...]] = {}
     if synonyms:
-        included = _with_synonyms(included, _synonym_index(_hashable(synonyms)), expanded)
+        included = _with_synonyms(included, _synonym_index(_hashable(synonyms)))
     included = _without_stop_words(included, language)
     return ParsedQuery(
         clauses=tuple(Clause(tuple(dict.fromkeys(alternatives))) for alternatives in included),
         excluded=tuple(excluded),
         truncated=truncated,
-        expanded=expanded,
     )
 
 
@@ -247,9 +243,7 @@ def _synonym_index(groups: Groups) -> _SynonymIndex:
     return _SynonymIndex(groups, by_key)
 
 
-def _with_synonyms(
-    clauses: list[list[Phrase]], index: _SynonymIndex, expanded: dict[str, tuple[str, ...]]
-) -> list[list[Phrase]]:
+def _with_synonyms(clauses: list[list[Phrase]], index: _SynonymIndex) -> list[list[Phrase]]:
     """Runs of plain words that form a phrase of a synonym group become one clause: the words
     as typed, or any other phrase of the group (longest phrase first, left to right)."""
     result: list[list[Phrase]] = []
@@ -268,7 +262,6 @@ def _with_synonyms(
             for n, phrase in enumerate(index.groups[number])
             if n != own and phrase and phrase != typed
         ][:MAX_SYNONYMS]
-        expanded[" ".join(typed)] = tuple(" ".join(phrase) for phrase in others)
         typing = run[length - 1].typing
         result.append([Phrase(typed, typing=typing), *(Phrase(phrase) for phrase in others)])
         position += length
